@@ -1,0 +1,3 @@
+from oa_cli.cli.app import main
+
+main()

@@ -1,0 +1,55 @@
+"""The unit directory: config `units:` plus `oa unit add`; resolve a unit by code or name."""
+
+from __future__ import annotations
+
+import difflib
+
+from oa_cli.actions import Context
+from oa_cli.config import Unit
+from oa_cli.domain.item import require_text
+from oa_cli.errors import InvalidInput
+from oa_cli.i18n import t
+from oa_cli.ledger.connection import write
+
+
+def directory(ctx: Context) -> list[Unit]:
+    units = {u.code: u for u in ctx.config.units}
+    for row in ctx.conn.execute("SELECT code, name, contact FROM units ORDER BY code"):
+        units.setdefault(row["code"], Unit(row["code"], row["name"], row["contact"]))
+    return list(units.values())
+
+
+def resolve(ctx: Context, text: str, units: list[Unit] | None = None) -> str:
+    """The stored name of a unit given by code or name; any name when there is no directory."""
+    value = require_text(text, t("unit"))
+    units = directory(ctx) if units is None else units
+    if not units:
+        return value
+    for unit in units:
+        if value in (unit.code, unit.name):
+            return unit.name
+    names = [u.name for u in units]
+    codes = {u.code: u.name for u in units}
+    close = difflib.get_close_matches(value, names, n=3, cutoff=0.4)
+    close += [codes[c] for c in difflib.get_close_matches(value, list(codes), n=3, cutoff=0.6)]
+    close += [n for n in names if (value in n or n in value) and n not in close]
+    suggestions = list(dict.fromkeys(close))[:3]
+    message = t("unknown unit '{unit}'", unit=value)
+    if suggestions:
+        message += t("; did you mean: {names}?", names=", ".join(suggestions))
+    raise InvalidInput(message)
+
+
+def add(ctx: Context, code: str, name: str, contact: str | None) -> Unit:
+    code, name = require_text(code, t("unit code")), require_text(name, t("unit name"))
+    with write(ctx.conn):
+        for unit in directory(ctx):
+            if code == unit.code or name == unit.name:
+                raise InvalidInput(
+                    t("unit {code} {name} already exists", code=unit.code, name=unit.name)
+                )
+        ctx.conn.execute(
+            "INSERT INTO units (code, name, contact) VALUES (?, ?, ?)", (code, name, contact)
+        )
+        ctx.journal().append(None, "unit_add", {"code": code, "name": name, "contact": contact})
+    return Unit(code, name, contact)

@@ -1,0 +1,1 @@
+"""The Typer command line: parse, call an action, render. Nothing else."""

@@ -1,0 +1,115 @@
+"""The `oa` application: global options, command registration, the one error handler."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oa_cli import __version__
+from oa_cli.cli.state import STATE
+from oa_cli.errors import OaError
+
+app = typer.Typer(
+    name="oa",
+    help="oa: the supervision ledger (督办台账): register, assign, chase and close items.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"oa {__version__}")
+        raise typer.Exit()
+
+
+def _parse_now(value: str | None) -> None:
+    if value is None:
+        return
+    import datetime as dt
+
+    from oa_cli.domain.dates import local, parse_date
+
+    day = parse_date(value)
+    try:
+        moment = (dt.datetime.combine(day, dt.time()) if day
+                  else dt.datetime.fromisoformat(value.strip()))  # fmt: skip
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not a date or ISO 8601 date-time", param_hint="--now"
+        ) from None
+    STATE.now = local(moment)
+
+
+@app.callback()
+def main_options(
+    db: Annotated[Path | None, typer.Option("--db", envvar="OA_DB", help="Ledger file.",
+                                            show_default=False)] = None,  # fmt: skip
+    config: Annotated[Path | None, typer.Option("--config", envvar="OA_CONFIG",
+                                                help="Configuration file (YAML).")] = None,  # fmt: skip
+    now: Annotated[str | None, typer.Option("--now", envvar="OA_NOW",
+                   help="The clock for this invocation (date or ISO 8601).")] = None,  # fmt: skip
+    actor: Annotated[str | None, typer.Option("--as", envvar="OA_USER",
+                     help="Who is acting; recorded in the journal.")] = None,  # fmt: skip
+    lang: Annotated[str | None, typer.Option("--lang", envvar="OA_LANG",
+                    help="Language of human output: en or zh.")] = None,  # fmt: skip
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                       help="Print the version and exit.")] = False,  # fmt: skip
+) -> None:
+    """Global options come before the command."""
+    from oa_cli.i18n import detect_lang, set_lang
+
+    if lang is not None and lang not in ("en", "zh"):
+        raise typer.BadParameter(f"'{lang}' is not one of en, zh", param_hint="--lang")
+    set_lang(detect_lang(lang))
+    STATE.db, STATE.config_path = db, config
+    STATE.actor = actor.strip() if actor and actor.strip() else None
+    _parse_now(now)
+
+
+def _register() -> None:
+    from oa_cli.cli import read, units, write
+
+    write.register(app)
+    read.register(app)
+    units.register(app)
+
+
+_register()
+
+
+def _fail(lines: list[str], code: int) -> None:
+    for line in lines:
+        print(f"oa: {line}", file=sys.stderr)
+    sys.exit(code)
+
+
+def main() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    try:
+        app()
+    except OaError as exc:
+        _fail(exc.lines(), exc.exit_code)
+    except sqlite3.OperationalError as exc:
+        _fail([f"ledger: {exc}"], 1)
+    except sqlite3.DatabaseError as exc:
+        _fail([f"ledger is damaged or not a ledger: {exc}"], 1)
+    except OSError as exc:
+        _fail([f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")], 1)
+    except KeyboardInterrupt:
+        _fail(["interrupted; nothing was written by the unfinished command"], 130)
+    except Exception as exc:  # a bug: still one line, unless OA_DEBUG asks for the trace
+        if os.environ.get("OA_DEBUG"):
+            raise
+        _fail([f"internal error: {type(exc).__name__}: {exc} (set OA_DEBUG=1 for details)"], 1)

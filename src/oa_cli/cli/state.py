@@ -1,0 +1,92 @@
+"""What the global options decide for one invocation, and the lazily opened ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oa_cli.actions import Context
+    from oa_cli.config import Config
+    from oa_cli.domain.calendar import WorkCalendar
+
+
+def real_clock() -> dt.datetime:
+    """The only read of the wall clock: `recorded_at`, and `now` when --now is absent."""
+    return dt.datetime.now().astimezone()
+
+
+def default_db() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("oa", appauthor=False)) / "ledger.db"
+
+
+def default_config() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("oa", appauthor=False)) / "config.yaml"
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers): still record something
+        return "unknown"
+
+
+@dataclass
+class State:
+    db: Path | None = None
+    config_path: Path | None = None
+    now: dt.datetime | None = None
+    actor: str | None = None
+    _config: Config | None = None
+    _context: Context | None = None
+    warned_years: set[int] = field(default_factory=set)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from oa_cli import config
+
+            self._config = config.load(self.config_path or default_config())
+        return self._config
+
+    def clock(self) -> dt.datetime:
+        return self.now or real_clock()
+
+    def warn_year(self, year: int) -> None:
+        from oa_cli.i18n import t
+
+        if year not in self.warned_years:
+            self.warned_years.add(year)
+            print(
+                t("oa: warning: the holiday calendar does not know {year}; using Monday to "
+                  "Friday plus configured holidays/workdays", year=year),  # fmt: skip
+                file=sys.stderr,
+            )
+
+    def calendar(self) -> WorkCalendar:
+        from oa_cli.domain.calendar import WorkCalendar
+
+        cfg = self.config
+        return WorkCalendar(cfg.calendar, cfg.holidays, cfg.workdays, self.warn_year)
+
+    def context(self) -> Context:
+        if self._context is None:
+            from oa_cli.actions import Context
+            from oa_cli.ledger.connection import open_ledger
+
+            calendar = self.calendar()
+            conn = open_ledger(self.db or default_db())
+            self._context = Context(conn, self.clock(), self.actor or default_actor(),
+                                    self.config, calendar, real_clock)  # fmt: skip
+        return self._context
+
+
+STATE = State()

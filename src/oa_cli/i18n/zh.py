@@ -1,0 +1,3 @@
+"""Chinese catalog: English message id → Chinese text."""
+
+CATALOG: dict[str, str] = {}

@@ -1,0 +1,1 @@
+"""The SQLite ledger: schema, connection, queries and the hash-chained journal."""

@@ -1,0 +1,97 @@
+"""The one place that opens the ledger: file mode, WAL, busy timeout, migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from oa_cli.errors import OaError
+from oa_cli.i18n import t
+from oa_cli.ledger import schema
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+def open_ledger(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the ledger at `path`, migrated to the current schema."""
+    _create_file(path)
+    try:
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )  # fmt: skip
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        version = schema.current_version(conn)
+    except sqlite3.DatabaseError as exc:
+        raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
+    if version > schema.SCHEMA_VERSION:
+        raise OaError(
+            t("{path}: made by a newer oa (schema {version}); upgrade oa", path=path,
+              version=version)  # fmt: skip
+        )
+    if version < schema.SCHEMA_VERSION:
+        _upgrade(conn, path, version)
+    return conn
+
+
+def _create_file(path: Path) -> None:
+    if path.exists():
+        return
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise OaError(
+            t("cannot create ledger {path}: {error}", path=path, error=exc.strerror)
+        ) from None
+
+
+def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    with write(conn):
+        # Re-check inside the write lock: another process may have migrated meanwhile.
+        version = schema.current_version(conn)
+        if version >= schema.SCHEMA_VERSION:
+            return
+        if version > 0:
+            _backup_before_upgrade(conn, path, version)
+        # Each migration runs in a savepoint of this one transaction: the upgrade
+        # is all or nothing, and a second process waits instead of racing it.
+        schema.migrate(conn)
+
+
+def _backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    dest = path.with_name(f"{path.name}.schema{version}.bak")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = path.with_name(f"{path.name}.schema{version}.{n}.bak")
+    target = sqlite3.connect(str(dest))
+    try:
+        os.chmod(dest, 0o600)
+        conn.backup(target)
+    finally:
+        target.close()
+
+
+@contextlib.contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken with BEGIN IMMEDIATE so writers queue, not fail."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

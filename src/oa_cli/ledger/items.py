@@ -1,0 +1,115 @@
+"""Item rows: read, insert, update and query. Lists are stored as JSON text."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from oa_cli.domain.item import COLUMNS, LIST_COLUMNS, OPEN
+from oa_cli.errors import NotFound
+from oa_cli.i18n import t
+
+
+def from_row(row: sqlite3.Row) -> dict[str, Any]:
+    item = {key: row[key] for key in COLUMNS}
+    for key in LIST_COLUMNS:
+        item[key] = json.loads(item[key]) if item[key] else []
+    return item
+
+
+def _to_db(key: str, value: Any) -> Any:
+    if key in LIST_COLUMNS:
+        return json.dumps(list(value or []), ensure_ascii=False)
+    return value
+
+
+def get(conn: sqlite3.Connection, item_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise NotFound(t("item {id} not found", id=item_id))
+    return from_row(row)
+
+
+def insert(conn: sqlite3.Connection, item: dict[str, Any]) -> int:
+    keys = [k for k in COLUMNS if k in item and (k != "id" or item[k] is not None)]
+    sql = "INSERT INTO items ({}) VALUES ({})".format(", ".join(keys), ", ".join("?" * len(keys)))
+    cur = conn.execute(sql, [_to_db(k, item[k]) for k in keys])
+    return int(cur.lastrowid or 0)
+
+
+def update(conn: sqlite3.Connection, item_id: int, changes: dict[str, Any]) -> None:
+    keys = [k for k in changes if k in COLUMNS and k != "id"]
+    if not keys:
+        return
+    sql = "UPDATE items SET {} WHERE id = ?".format(", ".join(f"{k} = ?" for k in keys))
+    conn.execute(sql, [*(_to_db(k, changes[k]) for k in keys), item_id])
+
+
+@dataclass
+class Query:
+    """What `list` and friends ask for; turned into one parameterised SELECT."""
+
+    statuses: tuple[str, ...] = OPEN
+    unit: str | None = None
+    leader: str | None = None
+    priority: str | None = None
+    tag: str | None = None
+    overdue_before: str | None = None  # due < this date (ISO), open items only
+    due_until: str | None = None  # due <= this date (ISO)
+    search: str | None = None
+    sort: str = "due"
+    limit: int | None = None
+
+
+_SORTS = {
+    "due": "due, id",
+    "id": "id",
+    "received": "received_at, id",
+}
+
+
+def _where(query: Query) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if query.statuses:
+        where.append("status IN ({})".format(", ".join("?" * len(query.statuses))))
+        params.extend(query.statuses)
+    for column, value in (("unit", query.unit), ("leader", query.leader),
+                          ("priority", query.priority)):  # fmt: skip
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.tag is not None:
+        where.append("EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?)")
+        params.append(query.tag)
+    if query.overdue_before is not None:
+        where.append("status IN ('registered', 'assigned') AND due < ?")
+        params.append(query.overdue_before)
+    if query.due_until is not None:
+        where.append("due <= ?")
+        params.append(query.due_until)
+    if query.search:
+        pattern = "%" + query.search.replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"  # fmt: skip
+        fields = ("title", "body", "doc_no", "leader", "unit")
+        where.append("(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")")
+        params.extend([pattern] * len(fields))
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def select(conn: sqlite3.Connection, query: Query) -> Iterator[dict[str, Any]]:
+    where, params = _where(query)
+    sql = "SELECT * FROM items" + where + " ORDER BY " + _SORTS[query.sort]
+    if query.limit is not None:
+        sql += " LIMIT ?"
+        params.append(query.limit)
+    for row in conn.execute(sql, params):
+        yield from_row(row)
+
+
+def count(conn: sqlite3.Connection, query: Query) -> int:
+    where, params = _where(query)
+    return int(conn.execute("SELECT count(*) FROM items" + where, params).fetchone()[0])

@@ -1,0 +1,125 @@
+"""The hash-chained journal: every change is an event carrying the hash of the one before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from oa_cli.domain.item import COLUMNS, LIST_COLUMNS
+
+GENESIS = "0" * 64
+# Actions whose event data is the whole new item (replay creates the item from it).
+CREATING = ("add", "import")
+EVENT_KEYS = ("seq", "item_id", "at", "recorded_at", "actor", "action", "data", "hash")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
+    payload = [event["seq"], event["item_id"], event["at"], event["recorded_at"],
+               event["actor"], event["action"], event["data"]]  # fmt: skip
+    return hashlib.sha256((prev_hash + dumps(payload)).encode("utf-8")).hexdigest()
+
+
+class Journal:
+    """Appends events inside the caller's write transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, *, at: str, recorded_at: str, actor: str):
+        self.conn = conn
+        self.at = at
+        self.recorded_at = recorded_at
+        self.actor = actor
+        self._head: tuple[int, str] | None = None
+
+    def _last(self) -> tuple[int, str]:
+        if self._head is None:
+            row = self.conn.execute(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            self._head = (row[0], row[1]) if row else (0, GENESIS)
+        return self._head
+
+    def append(self, item_id: int | None, action: str, data: dict[str, Any]) -> int:
+        last_seq, prev = self._last()
+        event = {"seq": last_seq + 1, "item_id": item_id, "at": self.at,
+                 "recorded_at": self.recorded_at, "actor": self.actor, "action": action,
+                 "data": data}  # fmt: skip
+        digest = event_hash(prev, event)
+        self.conn.execute(
+            "INSERT INTO events (seq, item_id, at, recorded_at, actor, action, data, prev_hash,"
+            " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event["seq"], item_id, self.at, self.recorded_at, self.actor, action,
+             dumps(data), prev, digest),  # fmt: skip
+        )
+        self._head = (event["seq"], digest)
+        return event["seq"]
+
+
+def event_from_row(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "seq": row["seq"], "item_id": row["item_id"], "at": row["at"],
+        "recorded_at": row["recorded_at"], "actor": row["actor"], "action": row["action"],
+        "data": json.loads(row["data"]), "hash": row["hash"],
+    }  # fmt: skip
+
+
+def iter_events(
+    conn: sqlite3.Connection, item_id: int | None = None, since: str | None = None
+) -> Iterator[dict[str, Any]]:
+    sql = "SELECT * FROM events"
+    where, params = [], []
+    if item_id is not None:
+        where.append("item_id = ?")
+        params.append(item_id)
+    if since is not None:
+        where.append("at >= ?")
+        params.append(since)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    for row in conn.execute(sql + " ORDER BY seq", params):
+        yield event_from_row(row)
+
+
+def check_chain(conn: sqlite3.Connection) -> list[str]:
+    """Problems in the chain, first bad sequence number first (empty when sound)."""
+    prev, expected_seq = GENESIS, 1
+    for row in conn.execute("SELECT * FROM events ORDER BY seq"):
+        seq = row["seq"]
+        if seq != expected_seq:
+            return [f"journal: event {expected_seq} is missing (next is {seq})"]
+        if row["prev_hash"] != prev:
+            return [f"journal: event {seq} does not follow event {seq - 1} (chain broken)"]
+        try:
+            event = event_from_row(row)
+        except ValueError:
+            return [f"journal: event {seq} has unreadable data"]
+        if event_hash(prev, event) != row["hash"]:
+            return [f"journal: event {seq} was altered (hash mismatch)"]
+        prev, expected_seq = row["hash"], seq + 1
+    return []
+
+
+def replay(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
+    """Rebuild every item's stored columns from the journal alone."""
+    items: dict[int, dict[str, Any]] = {}
+    for event in iter_events(conn):
+        item_id, data = event["item_id"], event["data"]
+        if item_id is None:
+            continue
+        if event["action"] in CREATING:
+            items[item_id] = {key: data.get(key) for key in COLUMNS}
+            items[item_id]["id"] = item_id
+        elif item_id in items:
+            for key, value in data.items():
+                if key in COLUMNS and key != "id":
+                    items[item_id][key] = value
+    for item in items.values():
+        for key in LIST_COLUMNS:
+            if item[key] is None:
+                item[key] = []
+    return items

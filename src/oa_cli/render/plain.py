@@ -1,0 +1,96 @@
+"""Machine formats: tsv, csv, json, jsonl, yaml. Streamed record by record where possible."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_SPECIAL = re.compile(r"[\\\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _tsv_escape(text: str) -> str:
+    return _TSV_SPECIAL.sub(
+        lambda m: _TSV_ESCAPES.get(m[0]) or f"\\x{ord(m[0]):02x}", text
+    )
+
+
+def scalar(value: Any) -> str:
+    """A value as one field of tsv/csv: lists joined by commas, null empty, booleans lower."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(scalar(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def write_tsv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    for record in records:
+        out.write("\t".join(_tsv_escape(scalar(record[k])) for k in keys) + "\n")
+
+
+def write_csv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([scalar(record[k]) for k in keys])
+
+
+def dumps(value: Any, indent: int | None = 2) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
+    out.write("[")
+    first = True
+    for record in records:
+        out.write("\n  " if first else ",\n  ")
+        out.write(dumps(record).replace("\n", "\n  "))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+
+
+def write_jsonl(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def write_yaml(out: TextIO, value: Any) -> None:
+    import yaml
+
+    yaml.safe_dump(value, out, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def write_records(
+    out: TextIO, fmt: str, records: Iterable[dict[str, Any]], keys: tuple[str, ...]
+) -> None:
+    if fmt == "tsv":
+        write_tsv(out, records, keys)
+    elif fmt == "csv":
+        write_csv(out, records, keys)
+    elif fmt == "json":
+        write_json_array(out, records)
+    elif fmt == "jsonl":
+        write_jsonl(out, records)
+    elif fmt == "yaml":
+        write_yaml(out, list(records))
+    else:  # pragma: no cover - the caller chose the format
+        raise ValueError(fmt)
+
+
+def write_document(out: TextIO, fmt: str, value: dict[str, Any]) -> None:
+    """One object (show, reports): json, jsonl (one line) or yaml."""
+    if fmt == "yaml":
+        write_yaml(out, value)
+    elif fmt == "jsonl":
+        out.write(dumps(value, indent=None) + "\n")
+    else:
+        out.write(dumps(value) + "\n")

@@ -1,0 +1,147 @@
+"""Rich output for people. User text is always a `Text` (never markup), control characters
+are made visible, and long Chinese text wraps inside its cell."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from oa_cli.i18n import t
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+STATUS_STYLE = {"registered": "yellow", "assigned": "cyan", "closed": "green",
+                "cancelled": "dim"}  # fmt: skip
+CARD_STYLE = {"yellow": "bold yellow", "red": "bold red"}
+
+
+def safe(value: Any) -> str:
+    """Text fit for a terminal: C0/C1 control characters (but tab and newline) as \\xNN."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "、".join(str(v) for v in value)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", str(value))
+
+
+def text(value: Any, style: str = "") -> Text:
+    return Text(safe(value), style=style)
+
+
+def console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    width = None
+    if not stream.isatty():
+        # Piped or from cron: never squeeze a table to 80 columns.
+        width = int(os.environ.get("COLUMNS", "0") or 0) or 200
+    return Console(file=stream, highlight=False, markup=False, emoji=False, width=width,
+                   no_color="NO_COLOR" in os.environ or None)  # fmt: skip
+
+
+def status_text(status: str) -> Text:
+    return Text(t(status), style=STATUS_STYLE.get(status, ""))
+
+
+def card_text(card: str | None) -> Text:
+    if card is None:
+        return Text("")
+    return Text(t(f"{card} card"), style=CARD_STYLE[card])
+
+
+def overdue_text(days: int) -> Text:
+    if not days:
+        return Text("")
+    return Text(t("{n} wd", n=days), style="red")
+
+
+def new_table(title: str | None = None) -> Table:
+    return Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+
+
+def items_table(items: Iterable[dict[str, Any]], title: str | None = None) -> Table:
+    table = new_table(title)
+    table.add_column(t("ID"), justify="right", no_wrap=True)
+    table.add_column(t("Title"), overflow="fold", min_width=12, ratio=3)
+    table.add_column(t("Unit"), overflow="fold", min_width=6, ratio=1)
+    table.add_column(t("Leader"), overflow="fold", min_width=4)
+    table.add_column(t("Due"), no_wrap=True, min_width=10)
+    table.add_column(t("Status"), no_wrap=True)
+    table.add_column(t("Overdue"), no_wrap=True, justify="right")
+    table.add_column(t("Card"), no_wrap=True)
+    for item in items:
+        table.add_row(
+            Text(str(item["id"])), text(item["title"]), text(item["unit"]),
+            text(item["leader"]), Text(item["due"]), status_text(item["status"]),
+            overdue_text(item["overdue_days"]), card_text(item["card"]),
+        )  # fmt: skip
+    return table
+
+
+_SHOW_FIELDS = (
+    ("source", "Source"), ("leader", "Leader"), ("doc_no", "Document no."),
+    ("unit", "Lead unit"), ("co_units", "Co-units"), ("owner", "Owner"),
+    ("received_at", "Received"), ("assigned_at", "Assigned"), ("due", "Due"),
+    ("original_due", "Original due"), ("status", "Status"), ("card", "Card"),
+    ("priority", "Priority"), ("tags", "Tags"), ("feedback_count", "Feedback"),
+    ("remind_count", "Reminders"), ("closed_at", "Closed"), ("close_basis", "Closing basis"),
+    ("close_ref", "Closing reference"), ("created_by", "Registered by"),
+)  # fmt: skip
+
+
+def _field_value(item: dict[str, Any], key: str) -> Text:
+    value = item[key]
+    if key == "status":
+        return status_text(value)
+    if key == "card":
+        return card_text(value)
+    if key in ("source", "priority"):
+        return Text(t(value))
+    if key == "due" and item["overdue"]:
+        return Text(f"{value}  ") + overdue_text(item["overdue_days"])
+    return text(value)
+
+
+def item_card(item: dict[str, Any]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(f"#{item['id']}"), text(item["title"], "bold"))
+    for key, label in _SHOW_FIELDS:
+        if item[key] in (None, [], 0) and key not in ("status", "due"):
+            continue
+        grid.add_row(Text(t(label)), _field_value(item, key))
+    if item["body"]:
+        grid.add_row(Text(t("Instruction")), text(item["body"]))
+    return grid
+
+
+def events_table(events: Iterable[dict[str, Any]], title: str | None = None) -> Table:
+    table = new_table(title)
+    table.add_column(t("Seq"), justify="right", no_wrap=True)
+    table.add_column(t("ID"), justify="right", no_wrap=True)
+    table.add_column(t("Time"), no_wrap=True)
+    table.add_column(t("Actor"), overflow="fold")
+    table.add_column(t("Action"), no_wrap=True)
+    table.add_column(t("Details"), overflow="fold", ratio=1)
+    for event in events:
+        table.add_row(
+            Text(str(event["seq"])), Text("" if event["item_id"] is None else str(event["item_id"])),
+            Text(event["at"].replace("T", " ")[:16]), text(event["actor"]),
+            Text(t(event["action"])), text(describe(event["data"])),
+        )  # fmt: skip
+    return table
+
+
+def describe(data: dict[str, Any]) -> str:
+    parts = []
+    for key, value in data.items():
+        if value in (None, [], ""):
+            continue
+        parts.append(f"{key}={safe(value)}")
+    return "  ".join(parts)
