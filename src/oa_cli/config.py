@@ -53,8 +53,12 @@ def load(path: Path) -> Config:
         line = mark.line + 1 if mark is not None else "?"
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(
-            t("{file}: line {line}: malformed YAML: {problem}", file=path, line=line,
-              problem=problem)  # fmt: skip
+            t(
+                "{file}: line {line}: malformed YAML: {problem}",
+                file=path,
+                line=line,
+                problem=problem,
+            )
         ) from None
     return parse(data, path)
 

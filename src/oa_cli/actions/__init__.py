@@ -30,8 +30,9 @@ class Context:
         return self.now.date()
 
     def journal(self) -> Journal:
-        return Journal(self.conn, at=iso(self.now), recorded_at=iso(self.real_clock()),
-                       actor=self.actor)  # fmt: skip
+        return Journal(
+            self.conn, at=iso(self.now), recorded_at=iso(self.real_clock()), actor=self.actor
+        )
 
     def item_json(self, item: dict[str, Any]) -> dict[str, Any]:
         from oa_cli.domain.item import to_json

@@ -58,15 +58,30 @@ def build(ctx: Context, new: NewItem) -> dict[str, Any]:
     else:
         due = parse_due(new.due, base=base, today=ctx.today, calendar=ctx.calendar)
     return {
-        "title": title, "body": new.body if new.body and new.body.strip() else None,
-        "source": new.source, "leader": _clean(new.leader), "doc_no": _clean(new.doc_no),
-        "priority": new.priority, "status": rules.REGISTERED, "unit": None, "co_units": [],
-        "owner": None, "tags": _tags(new.tags), "received_at": iso(received),
-        "assigned_at": None, "due": due.isoformat(), "original_due": due.isoformat(),
-        "closed_at": None, "close_basis": None, "close_ref": None, "card": None,
-        "feedback_count": 0, "last_feedback_at": None, "remind_count": 0,
+        "title": title,
+        "body": new.body if new.body and new.body.strip() else None,
+        "source": new.source,
+        "leader": _clean(new.leader),
+        "doc_no": _clean(new.doc_no),
+        "priority": new.priority,
+        "status": rules.REGISTERED,
+        "unit": None,
+        "co_units": [],
+        "owner": None,
+        "tags": _tags(new.tags),
+        "received_at": iso(received),
+        "assigned_at": None,
+        "due": due.isoformat(),
+        "original_due": due.isoformat(),
+        "closed_at": None,
+        "close_basis": None,
+        "close_ref": None,
+        "card": None,
+        "feedback_count": 0,
+        "last_feedback_at": None,
+        "remind_count": 0,
         "created_by": ctx.actor,
-    }  # fmt: skip
+    }
 
 
 def add(ctx: Context, new: NewItem) -> dict[str, Any]:
@@ -87,22 +102,34 @@ def add(ctx: Context, new: NewItem) -> dict[str, Any]:
 
 
 def _assignment(
-    ctx: Context, item: dict[str, Any], unit: str, co_units: Sequence[str], owner: str | None,
+    ctx: Context,
+    item: dict[str, Any],
+    unit: str,
+    co_units: Sequence[str],
+    owner: str | None,
     directory: list[units.Unit],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     lead = units.resolve(ctx, unit, directory)
     co = list(dict.fromkeys(units.resolve(ctx, c, directory) for c in co_units))
-    changes: dict[str, Any] = {"status": rules.ASSIGNED, "unit": lead,
-                               "co_units": [c for c in co if c != lead], "owner": _clean(owner)}
+    changes: dict[str, Any] = {
+        "status": rules.ASSIGNED,
+        "unit": lead,
+        "co_units": [c for c in co if c != lead],
+        "owner": _clean(owner),
+    }
     if item["assigned_at"] is None:
         changes["assigned_at"] = iso(ctx.now)
     return changes
 
 
 def _apply(
-    ctx: Context, item: dict[str, Any], action: str, changes: dict[str, Any],
-    extra: dict[str, Any], journal: Any = None,
-) -> dict[str, Any]:  # fmt: skip
+    ctx: Context,
+    item: dict[str, Any],
+    action: str,
+    changes: dict[str, Any],
+    extra: dict[str, Any],
+    journal: Any = None,
+) -> dict[str, Any]:
     store.update(ctx.conn, item["id"], changes)
     data = {k: v for k, v in extra.items() if v is not None}
     data.update(changes)
@@ -118,9 +145,13 @@ def _load(ctx: Context, item_id: int, action: str) -> dict[str, Any]:
 
 
 def assign(
-    ctx: Context, item_id: int, unit: str, co_units: Sequence[str] = (),
-    owner: str | None = None, note: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    ctx: Context,
+    item_id: int,
+    unit: str,
+    co_units: Sequence[str] = (),
+    owner: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     with write(ctx.conn):
         item = _load(ctx, item_id, "assign")
         previous = item["unit"]
@@ -173,8 +204,12 @@ def close(ctx: Context, item_id: int, basis: str | None, ref: str | None) -> dic
     text = rules.require_text(basis, t("closing basis (--basis)"))
     with write(ctx.conn):
         item = _load(ctx, item_id, "close")
-        changes = {"status": rules.CLOSED, "closed_at": iso(ctx.now), "close_basis": text,
-                   "close_ref": _clean(ref)}  # fmt: skip
+        changes = {
+            "status": rules.CLOSED,
+            "closed_at": iso(ctx.now),
+            "close_basis": text,
+            "close_ref": _clean(ref),
+        }
         return _apply(ctx, item, "close", changes, {})
 
 
@@ -182,8 +217,12 @@ def reopen(ctx: Context, item_id: int, reason: str) -> dict[str, Any]:
     why = rules.require_text(reason, t("reason"))
     with write(ctx.conn):
         item = _load(ctx, item_id, "reopen")
-        changes = {"status": rules.ASSIGNED, "closed_at": None, "close_basis": None,
-                   "close_ref": None}  # fmt: skip
+        changes = {
+            "status": rules.ASSIGNED,
+            "closed_at": None,
+            "close_basis": None,
+            "close_ref": None,
+        }
         return _apply(ctx, item, "reopen", changes, {"reason": why})
 
 
@@ -195,9 +234,12 @@ def cancel(ctx: Context, item_id: int, reason: str) -> dict[str, Any]:
 
 
 def edit(
-    ctx: Context, item_id: int, fields: dict[str, str | None], tags: Sequence[str] = (),
+    ctx: Context,
+    item_id: int,
+    fields: dict[str, str | None],
+    tags: Sequence[str] = (),
     untags: Sequence[str] = (),
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     given = {k: v for k, v in fields.items() if v is not None}
     if not given and not tags and not untags:
         raise InvalidInput(t("nothing to edit: give at least one field to change"))
@@ -206,7 +248,8 @@ def edit(
         changes["title"] = rules.require_text(given["title"], t("title"))
     if "priority" in given:
         changes["priority"] = rules.require_choice(
-            given["priority"] or "", rules.PRIORITIES, t("priority"))  # fmt: skip
+            given["priority"] or "", rules.PRIORITIES, t("priority")
+        )
     if "body" in given:
         changes["body"] = given["body"] if (given["body"] or "").strip() else None
     for key in ("leader", "doc_no"):
@@ -221,5 +264,3 @@ def edit(
         if not changes:
             return item
         return _apply(ctx, item, "edit", changes, {})
-
-

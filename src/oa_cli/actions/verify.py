@@ -12,9 +12,7 @@ from oa_cli.ledger.journal import check_chain, replay
 def verify(conn: sqlite3.Connection) -> list[str]:
     """Every problem found, one line each; empty when the ledger is sound."""
     problems = [
-        f"database: {row[0]}"
-        for row in conn.execute("PRAGMA integrity_check")
-        if row[0] != "ok"
+        f"database: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"
     ]
     problems += check_chain(conn)
     problems += compare_replay(conn)

@@ -40,8 +40,9 @@ def _parse_now(value: str | None) -> None:
 
     day = parse_date(value)
     try:
-        moment = (dt.datetime.combine(day, dt.time()) if day
-                  else dt.datetime.fromisoformat(value.strip()))  # fmt: skip
+        moment = (
+            dt.datetime.combine(day, dt.time()) if day else dt.datetime.fromisoformat(value.strip())
+        )
     except ValueError:
         raise typer.BadParameter(
             f"'{value}' is not a date or ISO 8601 date-time", param_hint="--now"
@@ -51,18 +52,32 @@ def _parse_now(value: str | None) -> None:
 
 @app.callback()
 def main_options(
-    db: Annotated[Path | None, typer.Option("--db", envvar="OA_DB", help="Ledger file.",
-                                            show_default=False)] = None,  # fmt: skip
-    config: Annotated[Path | None, typer.Option("--config", envvar="OA_CONFIG",
-                                                help="Configuration file (YAML).")] = None,  # fmt: skip
-    now: Annotated[str | None, typer.Option("--now", envvar="OA_NOW",
-                   help="The clock for this invocation (date or ISO 8601).")] = None,  # fmt: skip
-    actor: Annotated[str | None, typer.Option("--as", envvar="OA_USER",
-                     help="Who is acting; recorded in the journal.")] = None,  # fmt: skip
-    lang: Annotated[str | None, typer.Option("--lang", envvar="OA_LANG",
-                    help="Language of human output: en or zh.")] = None,  # fmt: skip
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                       help="Print the version and exit.")] = False,  # fmt: skip
+    db: Annotated[
+        Path | None, typer.Option("--db", envvar="OA_DB", help="Ledger file.", show_default=False)
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", envvar="OA_CONFIG", help="Configuration file (YAML).")
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now", envvar="OA_NOW", help="The clock for this invocation (date or ISO 8601)."
+        ),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", envvar="OA_USER", help="Who is acting; recorded in the journal."),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", envvar="OA_LANG", help="Language of human output: en or zh."),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Global options come before the command."""
     from oa_cli.i18n import detect_lang, set_lang

@@ -12,8 +12,13 @@ import typer
 from oa_cli.cli.state import STATE
 from oa_cli.i18n import t
 
-Format = Annotated[str | None, typer.Option("--format", help="table, tsv, csv, json, jsonl or "
-                                            "yaml (default: table on a terminal, else tsv).")]  # fmt: skip
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="table, tsv, csv, json, jsonl or yaml (default: table on a terminal, else tsv).",
+    ),
+]
 TERMINAL_LIMIT = 100
 
 
@@ -31,17 +36,23 @@ def _items_out(fmt: str, items: Iterable[dict[str, Any]], title: str | None = No
 
 
 def list_items(
-    status: Annotated[list[str] | None, typer.Option("--status", help="Only these statuses "
-                      "(repeatable).")] = None,  # fmt: skip
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="Only these statuses (repeatable).")
+    ] = None,
     unit: Annotated[str | None, typer.Option(help="Only this lead unit.")] = None,
     leader: Annotated[str | None, typer.Option(help="Only this leader.")] = None,
     priority: Annotated[str | None, typer.Option(help="Only this priority.")] = None,
     tag: Annotated[str | None, typer.Option(help="Only items with this tag.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
-    due_within: Annotated[int | None, typer.Option("--due-within", help="Only items due within "
-                          "N working days (overdue ones included).")] = None,  # fmt: skip
-    search: Annotated[str | None, typer.Option(help="Text in title, body, document number, "
-                      "leader or unit.")] = None,  # fmt: skip
+    due_within: Annotated[
+        int | None,
+        typer.Option(
+            "--due-within", help="Only items due within N working days (overdue ones included)."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text in title, body, document number, leader or unit.")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every status.")] = False,
     sort: Annotated[str, typer.Option(help="due, id or received.")] = "due",
     limit: Annotated[int | None, typer.Option(help="At most N rows.")] = None,
@@ -67,23 +78,33 @@ def list_items(
     if limit is not None and limit < 0:
         raise UsageError(t("--limit must be 0 or more"))
     query = store.Query(
-        statuses=statuses, unit=_unit_filter(unit), leader=leader, priority=priority, tag=tag,
+        statuses=statuses,
+        unit=_unit_filter(unit),
+        leader=leader,
+        priority=priority,
+        tag=tag,
         overdue_before=ctx.today.isoformat() if overdue else None,
-        due_until=(ctx.calendar.add(ctx.today, due_within).isoformat()
-                   if due_within is not None else None),
-        search=search, sort=sort, limit=limit,
-    )  # fmt: skip
+        due_until=(
+            ctx.calendar.add(ctx.today, due_within).isoformat() if due_within is not None else None
+        ),
+        search=search,
+        sort=sort,
+        limit=limit,
+    )
     shown = limit
     if fmt == "table" and limit is None:
         shown = query.limit = TERMINAL_LIMIT
     rows = [ctx.item_json(i) for i in store.select(ctx.conn, query)] if fmt == "table" else None
-    _items_out(fmt, rows if rows is not None else (ctx.item_json(i) for i in
-                                                   store.select(ctx.conn, query)))  # fmt: skip
+    _items_out(
+        fmt, rows if rows is not None else (ctx.item_json(i) for i in store.select(ctx.conn, query))
+    )
     if rows is not None and shown is not None and len(rows) == shown:
         total = store.count(ctx.conn, query)
         if total > shown:
-            print(t("{n} more not shown; use --limit or a piped format", n=total - shown),
-                  file=sys.stderr)
+            print(
+                t("{n} more not shown; use --limit or a piped format", n=total - shown),
+                file=sys.stderr,
+            )
 
 
 def _unit_filter(unit: str | None) -> str | None:
@@ -125,8 +146,9 @@ def show(
 
 def overdue(
     unit: Annotated[str | None, typer.Option(help="Only this lead unit.")] = None,
-    check: Annotated[bool, typer.Option("--check", help="Exit 3 when any item is overdue.")]
-    = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 3 when any item is overdue.")
+    ] = False,
     fmt: Format = None,
 ) -> None:
     """Open overdue items, most overdue first."""
@@ -152,8 +174,9 @@ def overdue(
 
 
 def log(
-    item_id: Annotated[int | None, typer.Argument(help="Only this item's events.",
-                                                  show_default=False)] = None,  # fmt: skip
+    item_id: Annotated[
+        int | None, typer.Argument(help="Only this item's events.", show_default=False)
+    ] = None,
     since: Annotated[str | None, typer.Option(help="Only events from this date on.")] = None,
     fmt: Format = None,
 ) -> None:
@@ -193,13 +216,19 @@ def verify() -> None:
         raise IntegrityError(problems[0], *problems[1:])
     events = ctx.conn.execute("SELECT count(*) FROM events").fetchone()[0]
     items = ctx.conn.execute("SELECT count(*) FROM items").fetchone()[0]
-    print(t("ledger verified: {items} items, {events} events, chain intact", items=items,
-            events=events))  # fmt: skip
+    print(
+        t(
+            "ledger verified: {items} items, {events} events, chain intact",
+            items=items,
+            events=events,
+        )
+    )
 
 
 def workday(
-    date: Annotated[str | None, typer.Argument(help="Date (default: today).",
-                                               show_default=False)] = None,  # fmt: skip
+    date: Annotated[
+        str | None, typer.Argument(help="Date (default: today).", show_default=False)
+    ] = None,
 ) -> None:
     """Say whether DATE is a working day: exit 0 if it is, 1 if not."""
     from oa_cli.domain.dates import parse_due
@@ -208,8 +237,11 @@ def workday(
     today = STATE.clock().date()
     day = today if date is None else parse_due(date, base=today, today=today, calendar=calendar)
     working = calendar.is_workday(day)
-    print(t("{date} is a working day", date=_day(day)) if working
-          else t("{date} is not a working day", date=_day(day)))  # fmt: skip
+    print(
+        t("{date} is a working day", date=_day(day))
+        if working
+        else t("{date} is not a working day", date=_day(day))
+    )
     if not working:
         raise typer.Exit(1)
 

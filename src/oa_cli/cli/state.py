@@ -66,8 +66,11 @@ class State:
         if year not in self.warned_years:
             self.warned_years.add(year)
             print(
-                t("oa: warning: the holiday calendar does not know {year}; using Monday to "
-                  "Friday plus configured holidays/workdays", year=year),  # fmt: skip
+                t(
+                    "oa: warning: the holiday calendar does not know {year}; using Monday to "
+                    "Friday plus configured holidays/workdays",
+                    year=year,
+                ),
                 file=sys.stderr,
             )
 
@@ -84,8 +87,9 @@ class State:
 
             calendar = self.calendar()
             conn = open_ledger(self.db or default_db())
-            self._context = Context(conn, self.clock(), self.actor or default_actor(),
-                                    self.config, calendar, real_clock)  # fmt: skip
+            self._context = Context(
+                conn, self.clock(), self.actor or default_actor(), self.config, calendar, real_clock
+            )
         return self._context
 
 

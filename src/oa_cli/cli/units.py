@@ -10,15 +10,15 @@ import typer
 from oa_cli.cli.state import STATE
 from oa_cli.i18n import t
 
-unit_app = typer.Typer(help="The unit directory (单位).", no_args_is_help=True,
-                       rich_markup_mode=None)  # fmt: skip
+unit_app = typer.Typer(
+    help="The unit directory (单位).", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 @unit_app.command("add")
 def unit_add(
     code: Annotated[str, typer.Argument(help="Short code, e.g. fgw.", show_default=False)],
-    name: Annotated[str, typer.Argument(help="Full name, e.g. 市发展改革委.",
-                                        show_default=False)],  # fmt: skip
+    name: Annotated[str, typer.Argument(help="Full name, e.g. 市发展改革委.", show_default=False)],
     contact: Annotated[str | None, typer.Option(help="Contact person or phone.")] = None,
 ) -> None:
     """Add a unit to the directory."""
@@ -37,8 +37,10 @@ def unit_list(
     from oa_cli.render import choose
 
     fmt = choose(fmt)
-    records = [{"code": u.code, "name": u.name, "contact": u.contact}
-               for u in units.directory(STATE.context())]  # fmt: skip
+    records = [
+        {"code": u.code, "name": u.name, "contact": u.contact}
+        for u in units.directory(STATE.context())
+    ]
     if fmt == "table":
         from oa_cli.render.table import console, new_table, text
 

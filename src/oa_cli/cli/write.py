@@ -26,14 +26,15 @@ def _read_body(body: str | None) -> str | None:
 def add(
     title: Annotated[str, typer.Argument(help="What the item is about.", show_default=False)],
     body: Annotated[str | None, typer.Option(help="Instruction text; - reads stdin.")] = None,
-    source: Annotated[str, typer.Option(help="instruction, meeting, document or other.")]
-    = "instruction",
+    source: Annotated[
+        str, typer.Option(help="instruction, meeting, document or other.")
+    ] = "instruction",
     leader: Annotated[str | None, typer.Option(help="Leader who gave the instruction.")] = None,
     doc_no: Annotated[str | None, typer.Option("--doc-no", help="Document number.")] = None,
-    received: Annotated[str | None, typer.Option(help="When it arrived (default: now).")]
-    = None,
-    due: Annotated[str | None, typer.Option(
-        help="Deadline: YYYY-MM-DD, +Nd, +Nwd, today, tomorrow.")] = None,  # fmt: skip
+    received: Annotated[str | None, typer.Option(help="When it arrived (default: now).")] = None,
+    due: Annotated[
+        str | None, typer.Option(help="Deadline: YYYY-MM-DD, +Nd, +Nwd, today, tomorrow.")
+    ] = None,
     priority: Annotated[str, typer.Option(help="urgent, high or normal.")] = "normal",
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")] = None,
     unit: Annotated[str | None, typer.Option(help="Lead unit: also assigns the item.")] = None,
@@ -44,10 +45,19 @@ def add(
     from oa_cli.actions import items
 
     new = items.NewItem(
-        title=title, body=_read_body(body), source=source, leader=leader, doc_no=doc_no,
-        received=received, due=due, priority=priority, tags=tag or [], unit=unit,
-        co_units=co or [], owner=owner,
-    )  # fmt: skip
+        title=title,
+        body=_read_body(body),
+        source=source,
+        leader=leader,
+        doc_no=doc_no,
+        received=received,
+        due=due,
+        priority=priority,
+        tags=tag or [],
+        unit=unit,
+        co_units=co or [],
+        owner=owner,
+    )
     item = items.add(STATE.context(), new)
     print(item["id"])
     _done(t("added item {id}, due {due}", id=item["id"], due=item["due"]))
@@ -94,10 +104,10 @@ def escalate(
     item_id: Annotated[int | None, typer.Argument(help="Item id.", show_default=False)] = None,
     level: Annotated[str | None, typer.Option(help="yellow or red (default: one up).")] = None,
     reason: Annotated[str | None, typer.Option(help="Why.")] = None,
-    auto: Annotated[bool, typer.Option("--auto", help="Apply the escalation rules to every "
-                                       "open item.")] = False,  # fmt: skip
-    fmt: Annotated[str | None, typer.Option("--format", help="Output format for --auto.")]
-    = None,
+    auto: Annotated[
+        bool, typer.Option("--auto", help="Apply the escalation rules to every open item.")
+    ] = False,
+    fmt: Annotated[str | None, typer.Option("--format", help="Output format for --auto.")] = None,
 ) -> None:
     """Issue a yellow or red card (黄牌 / 红牌), or with --auto apply the rules to all items."""
     from oa_cli.errors import UsageError
@@ -166,11 +176,9 @@ def cancel(
 def edit(
     item_id: ItemId,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    body: Annotated[str | None, typer.Option(help="New instruction text; - reads stdin.")]
-    = None,
+    body: Annotated[str | None, typer.Option(help="New instruction text; - reads stdin.")] = None,
     leader: Annotated[str | None, typer.Option(help="New leader.")] = None,
-    doc_no: Annotated[str | None, typer.Option("--doc-no", help="New document number.")]
-    = None,
+    doc_no: Annotated[str | None, typer.Option("--doc-no", help="New document number.")] = None,
     priority: Annotated[str | None, typer.Option(help="urgent, high or normal.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag.")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
@@ -178,8 +186,13 @@ def edit(
     """Change an open item's descriptive fields."""
     from oa_cli.actions import items
 
-    fields: dict[str, Any] = {"title": title, "body": _read_body(body), "leader": leader,
-                              "doc_no": doc_no, "priority": priority}  # fmt: skip
+    fields: dict[str, Any] = {
+        "title": title,
+        "body": _read_body(body),
+        "leader": leader,
+        "doc_no": doc_no,
+        "priority": priority,
+    }
     items.edit(STATE.context(), item_id, fields, tag or [], untag or [])
     _done(t("item {id} updated", id=item_id))
 

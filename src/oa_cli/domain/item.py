@@ -18,14 +18,38 @@ CARDS = ("yellow", "red")
 
 # Stored columns, in the order of the JSON object (computed keys are inserted after `card`).
 COLUMNS = (
-    "id", "title", "body", "source", "leader", "doc_no", "priority", "status", "unit",
-    "co_units", "owner", "tags", "received_at", "assigned_at", "due", "original_due",
-    "closed_at", "close_basis", "close_ref", "card", "feedback_count", "last_feedback_at",
-    "remind_count", "created_by",
-)  # fmt: skip
+    "id",
+    "title",
+    "body",
+    "source",
+    "leader",
+    "doc_no",
+    "priority",
+    "status",
+    "unit",
+    "co_units",
+    "owner",
+    "tags",
+    "received_at",
+    "assigned_at",
+    "due",
+    "original_due",
+    "closed_at",
+    "close_basis",
+    "close_ref",
+    "card",
+    "feedback_count",
+    "last_feedback_at",
+    "remind_count",
+    "created_by",
+)
 LIST_COLUMNS = ("co_units", "tags")
-KEYS = (*COLUMNS[: COLUMNS.index("card") + 1], "overdue", "overdue_days",
-        *COLUMNS[COLUMNS.index("card") + 1 :])  # fmt: skip
+KEYS = (
+    *COLUMNS[: COLUMNS.index("card") + 1],
+    "overdue",
+    "overdue_days",
+    *COLUMNS[COLUMNS.index("card") + 1 :],
+)
 
 # Which statuses each action accepts.
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -65,8 +89,12 @@ def require_text(value: str | None, what: str) -> str:
 def require_choice(value: str, choices: tuple[str, ...], what: str) -> str:
     if value not in choices:
         raise InvalidInput(
-            t("invalid {what} '{value}': choose {choices}", what=what, value=value,
-              choices=", ".join(choices))  # fmt: skip
+            t(
+                "invalid {what} '{value}': choose {choices}",
+                what=what,
+                value=value,
+                choices=", ".join(choices),
+            )
         )
     return value
 
@@ -101,7 +129,5 @@ def next_card(current: str | None, level: str | None, item_id: int) -> str:
         return "yellow" if current is None else "red"
     require_choice(level, CARDS, "level")
     if rank[level] <= rank[current]:
-        raise RefusedTransition(
-            t("item {id} already has a {card} card", id=item_id, card=current)
-        )
+        raise RefusedTransition(t("item {id} already has a {card} card", id=item_id, card=current))
     return level

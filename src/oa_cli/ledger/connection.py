@@ -20,9 +20,11 @@ def open_ledger(path: Path) -> sqlite3.Connection:
     _create_file(path)
     try:
         conn = sqlite3.connect(
-            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+            str(path),
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
-        )  # fmt: skip
+        )
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -33,8 +35,11 @@ def open_ledger(path: Path) -> sqlite3.Connection:
         raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
     if version > schema.SCHEMA_VERSION:
         raise OaError(
-            t("{path}: made by a newer oa (schema {version}); upgrade oa", path=path,
-              version=version)  # fmt: skip
+            t(
+                "{path}: made by a newer oa (schema {version}); upgrade oa",
+                path=path,
+                version=version,
+            )
         )
     if version < schema.SCHEMA_VERSION:
         _upgrade(conn, path, version)

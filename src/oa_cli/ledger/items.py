@@ -77,8 +77,11 @@ def _where(query: Query) -> tuple[str, list[Any]]:
     if query.statuses:
         where.append("status IN ({})".format(", ".join("?" * len(query.statuses))))
         params.extend(query.statuses)
-    for column, value in (("unit", query.unit), ("leader", query.leader),
-                          ("priority", query.priority)):  # fmt: skip
+    for column, value in (
+        ("unit", query.unit),
+        ("leader", query.leader),
+        ("priority", query.priority),
+    ):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
@@ -92,8 +95,9 @@ def _where(query: Query) -> tuple[str, list[Any]]:
         where.append("due <= ?")
         params.append(query.due_until)
     if query.search:
-        pattern = "%" + query.search.replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"  # fmt: skip
+        pattern = (
+            "%" + query.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         fields = ("title", "body", "doc_no", "leader", "unit")
         where.append("(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")")
         params.extend([pattern] * len(fields))

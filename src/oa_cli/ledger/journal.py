@@ -21,8 +21,15 @@ def dumps(value: Any) -> str:
 
 
 def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
-    payload = [event["seq"], event["item_id"], event["at"], event["recorded_at"],
-               event["actor"], event["action"], event["data"]]  # fmt: skip
+    payload = [
+        event["seq"],
+        event["item_id"],
+        event["at"],
+        event["recorded_at"],
+        event["actor"],
+        event["action"],
+        event["data"],
+    ]
     return hashlib.sha256((prev_hash + dumps(payload)).encode("utf-8")).hexdigest()
 
 
@@ -46,33 +53,55 @@ class Journal:
 
     def append(self, item_id: int | None, action: str, data: dict[str, Any]) -> int:
         last_seq, prev = self._last()
-        event = {"seq": last_seq + 1, "item_id": item_id, "at": self.at,
-                 "recorded_at": self.recorded_at, "actor": self.actor, "action": action,
-                 "data": data}  # fmt: skip
+        seq = last_seq + 1
+        event: dict[str, Any] = {
+            "seq": seq,
+            "item_id": item_id,
+            "at": self.at,
+            "recorded_at": self.recorded_at,
+            "actor": self.actor,
+            "action": action,
+            "data": data,
+        }
         digest = event_hash(prev, event)
         self.conn.execute(
             "INSERT INTO events (seq, item_id, at, recorded_at, actor, action, data, prev_hash,"
             " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (event["seq"], item_id, self.at, self.recorded_at, self.actor, action,
-             dumps(data), prev, digest),  # fmt: skip
+            (
+                seq,
+                item_id,
+                self.at,
+                self.recorded_at,
+                self.actor,
+                action,
+                dumps(data),
+                prev,
+                digest,
+            ),
         )
-        self._head = (event["seq"], digest)
-        return event["seq"]
+        self._head = (seq, digest)
+        return seq
 
 
 def event_from_row(row: sqlite3.Row) -> dict[str, Any]:
     return {
-        "seq": row["seq"], "item_id": row["item_id"], "at": row["at"],
-        "recorded_at": row["recorded_at"], "actor": row["actor"], "action": row["action"],
-        "data": json.loads(row["data"]), "hash": row["hash"],
-    }  # fmt: skip
+        "seq": row["seq"],
+        "item_id": row["item_id"],
+        "at": row["at"],
+        "recorded_at": row["recorded_at"],
+        "actor": row["actor"],
+        "action": row["action"],
+        "data": json.loads(row["data"]),
+        "hash": row["hash"],
+    }
 
 
 def iter_events(
     conn: sqlite3.Connection, item_id: int | None = None, since: str | None = None
 ) -> Iterator[dict[str, Any]]:
     sql = "SELECT * FROM events"
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if item_id is not None:
         where.append("item_id = ?")
         params.append(item_id)

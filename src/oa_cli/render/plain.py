@@ -12,9 +12,7 @@ _TSV_SPECIAL = re.compile(r"[\\\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _tsv_escape(text: str) -> str:
-    return _TSV_SPECIAL.sub(
-        lambda m: _TSV_ESCAPES.get(m[0]) or f"\\x{ord(m[0]):02x}", text
-    )
+    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES.get(m[0]) or f"\\x{ord(m[0]):02x}", text)
 
 
 def scalar(value: Any) -> str:

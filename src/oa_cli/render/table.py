@@ -16,8 +16,7 @@ from rich.text import Text
 from oa_cli.i18n import t
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
-STATUS_STYLE = {"registered": "yellow", "assigned": "cyan", "closed": "green",
-                "cancelled": "dim"}  # fmt: skip
+STATUS_STYLE = {"registered": "yellow", "assigned": "cyan", "closed": "green", "cancelled": "dim"}
 CARD_STYLE = {"yellow": "bold yellow", "red": "bold red"}
 
 
@@ -40,8 +39,14 @@ def console(stderr: bool = False) -> Console:
     if not stream.isatty():
         # Piped or from cron: never squeeze a table to 80 columns.
         width = int(os.environ.get("COLUMNS", "0") or 0) or 200
-    return Console(file=stream, highlight=False, markup=False, emoji=False, width=width,
-                   no_color="NO_COLOR" in os.environ or None)  # fmt: skip
+    return Console(
+        file=stream,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=width,
+        no_color="NO_COLOR" in os.environ or None,
+    )
 
 
 def status_text(status: str) -> Text:
@@ -76,22 +81,40 @@ def items_table(items: Iterable[dict[str, Any]], title: str | None = None) -> Ta
     table.add_column(t("Card"), no_wrap=True)
     for item in items:
         table.add_row(
-            Text(str(item["id"])), text(item["title"]), text(item["unit"]),
-            text(item["leader"]), Text(item["due"]), status_text(item["status"]),
-            overdue_text(item["overdue_days"]), card_text(item["card"]),
-        )  # fmt: skip
+            Text(str(item["id"])),
+            text(item["title"]),
+            text(item["unit"]),
+            text(item["leader"]),
+            Text(item["due"]),
+            status_text(item["status"]),
+            overdue_text(item["overdue_days"]),
+            card_text(item["card"]),
+        )
     return table
 
 
 _SHOW_FIELDS = (
-    ("source", "Source"), ("leader", "Leader"), ("doc_no", "Document no."),
-    ("unit", "Lead unit"), ("co_units", "Co-units"), ("owner", "Owner"),
-    ("received_at", "Received"), ("assigned_at", "Assigned"), ("due", "Due"),
-    ("original_due", "Original due"), ("status", "Status"), ("card", "Card"),
-    ("priority", "Priority"), ("tags", "Tags"), ("feedback_count", "Feedback"),
-    ("remind_count", "Reminders"), ("closed_at", "Closed"), ("close_basis", "Closing basis"),
-    ("close_ref", "Closing reference"), ("created_by", "Registered by"),
-)  # fmt: skip
+    ("source", "Source"),
+    ("leader", "Leader"),
+    ("doc_no", "Document no."),
+    ("unit", "Lead unit"),
+    ("co_units", "Co-units"),
+    ("owner", "Owner"),
+    ("received_at", "Received"),
+    ("assigned_at", "Assigned"),
+    ("due", "Due"),
+    ("original_due", "Original due"),
+    ("status", "Status"),
+    ("card", "Card"),
+    ("priority", "Priority"),
+    ("tags", "Tags"),
+    ("feedback_count", "Feedback"),
+    ("remind_count", "Reminders"),
+    ("closed_at", "Closed"),
+    ("close_basis", "Closing basis"),
+    ("close_ref", "Closing reference"),
+    ("created_by", "Registered by"),
+)
 
 
 def _field_value(item: dict[str, Any], key: str) -> Text:
@@ -131,10 +154,13 @@ def events_table(events: Iterable[dict[str, Any]], title: str | None = None) -> 
     table.add_column(t("Details"), overflow="fold", ratio=1)
     for event in events:
         table.add_row(
-            Text(str(event["seq"])), Text("" if event["item_id"] is None else str(event["item_id"])),
-            Text(event["at"].replace("T", " ")[:16]), text(event["actor"]),
-            Text(t(event["action"])), text(describe(event["data"])),
-        )  # fmt: skip
+            Text(str(event["seq"])),
+            Text("" if event["item_id"] is None else str(event["item_id"])),
+            Text(event["at"].replace("T", " ")[:16]),
+            text(event["actor"]),
+            Text(t(event["action"])),
+            text(describe(event["data"])),
+        )
     return table
 
 

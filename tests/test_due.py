@@ -1,0 +1,107 @@
+"""Every DUE form, the default deadline by priority, received dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import Oa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.dates import parse_due
+from oa_cli.errors import InvalidInput
+
+D = dt.date
+CAL = WorkCalendar("cn", on_unknown_year=lambda year: None)
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        ("2026-12-31", "2026-12-31"),
+        ("+5d", "2026-11-28"),  # calendar days from the received date (Mon 11-23)
+        ("+5wd", "2026-11-30"),  # working days
+        ("+0d", "2026-11-23"),
+        ("today", "2026-11-23"),
+        ("tomorrow", "2026-11-24"),
+        ("TODAY", "2026-11-23"),
+    ],
+)
+def test_due_forms_on_add(oa: Oa, due: str, expected: str) -> None:
+    assert oa.item(oa.add("事项", "--due", due))["due"] == expected
+
+
+def test_relative_due_counts_from_the_received_date_on_add(oa: Oa) -> None:
+    item = oa.item(oa.add("补录事项", "--received", "2026-09-30T10:00", "--due", "+2wd"))
+    assert item["received_at"] == "2026-09-30T10:00:00+08:00"
+    assert item["due"] == "2026-10-09"
+
+
+def test_today_and_tomorrow_are_the_clocks_even_with_an_old_received_date(oa: Oa) -> None:
+    item = oa.item(oa.add("补录事项", "--received", "2026-09-30", "--due", "tomorrow"))
+    assert item["due"] == "2026-11-24"
+
+
+def test_relative_due_on_extend_counts_from_today(oa: Oa) -> None:
+    item_id = oa.add("事项", "--received", "2026-11-02")
+    oa.ok("extend", str(item_id), "--due", "+3wd", "--reason", "r", now="2026-11-27")
+    assert oa.item(item_id)["due"] == "2026-12-02"
+
+
+@pytest.mark.parametrize(
+    ("priority", "due"),
+    [("urgent", "2026-11-26"), ("high", "2026-11-30"), ("normal", "2026-12-07")],
+)
+def test_default_deadline_by_priority_in_working_days(oa: Oa, priority: str, due: str) -> None:
+    assert oa.item(oa.add("事项", "--priority", priority))["due"] == due
+
+
+def test_default_deadline_skips_national_day(oa: Oa) -> None:
+    item = oa.item(oa.add("节前事项", "--priority", "urgent", now="2026-09-30T09:00"))
+    assert item["due"] == "2026-10-10"  # 10-08, 10-09, 10-10 (make-up Saturday)
+
+
+def test_deadlines_from_the_config(oa: Oa) -> None:
+    oa.write_config("deadlines: {normal: 1}\n")
+    assert oa.item(oa.add("事项"))["due"] == "2026-11-24"
+
+
+def test_a_deadline_before_the_received_date_is_accepted(oa: Oa) -> None:
+    item = oa.item(oa.add("补录", "--received", "2026-11-20", "--due", "2026-11-10"))
+    assert item["due"] == "2026-11-10"
+
+
+@pytest.mark.parametrize("bad", ["next week", "2026-13-01", "+5x", "2026-02-30", "", "+d"])
+def test_bad_due_is_one_line_and_exit_1(oa: Oa, bad: str) -> None:
+    result = oa.fails(1, "add", "事项", "--due", bad)
+    assert len(result.err.strip().splitlines()) == 1
+    assert "deadline" in result.err
+    assert oa.ok("list", "--format", "json").json() == []
+
+
+def test_chinese_and_slashed_dates_are_accepted(oa: Oa) -> None:
+    assert oa.item(oa.add("事项", "--due", "2026年12月3日"))["due"] == "2026-12-03"
+    assert oa.item(oa.add("事项", "--due", "2026/12/4"))["due"] == "2026-12-04"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20))
+def test_parse_due_returns_a_date_or_raises_invalid_input(text: str) -> None:
+    try:
+        value = parse_due(text, base=D(2026, 11, 23), today=D(2026, 11, 23), calendar=CAL)
+    except InvalidInput:
+        return
+    assert isinstance(value, dt.date)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(min_value=0, max_value=300), unit=st.sampled_from(["d", "wd"]))
+def test_relative_due_round_trips(n: int, unit: str) -> None:
+    base = D(2026, 11, 23)
+    due = parse_due(f"+{n}{unit}", base=base, today=base, calendar=CAL)
+    if unit == "d":
+        assert (due - base).days == n
+    else:
+        assert CAL.count(base, due) == n

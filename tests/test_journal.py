@@ -1,0 +1,104 @@
+"""The journal: one event per change, hash-chained; `oa verify` finds tampering."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from conftest import Oa
+
+
+def _busy_ledger(oa: Oa, assigned) -> None:
+    item_id = str(assigned())
+    oa.ok("feedback", item_id, "已部署")
+    oa.ok("remind", item_id)
+    oa.ok("close", item_id, "--basis", "已办结")
+    oa.add("第二件")
+
+
+def test_every_change_appends_one_event_with_actor_and_times(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    events = oa.ok("log", "--format", "json").json()
+    assert [e["action"] for e in events] == ["add", "assign", "feedback", "remind", "close", "add"]
+    assert [e["seq"] for e in events] == [1, 2, 3, 4, 5, 6]
+    first = events[0]
+    assert set(first) == {"seq", "item_id", "at", "recorded_at", "actor", "action", "data", "hash"}
+    assert first["at"] == "2026-11-23T09:00:00+08:00"
+    assert first["recorded_at"] != first["at"]  # the real clock: a back-dated entry shows
+    assert first["actor"] == "clerk"
+    assert len(first["hash"]) == 64
+
+
+def test_actor_comes_from_as(oa: Oa) -> None:
+    oa.ok("--as", "王科长", "add", "事项")
+    assert oa.ok("log", "--format", "json").json()[0]["actor"] == "王科长"
+    assert oa.item(1)["created_by"] == "王科长"
+
+
+def test_log_of_one_item_and_since(oa: Oa, assigned) -> None:
+    assigned()
+    oa.add("第二件", now="2026-11-25T10:00")
+    assert [e["item_id"] for e in oa.ok("log", "2", "--format", "json").json()] == [2]
+    assert len(oa.ok("log", "--since", "2026-11-24", "--format", "json").json()) == 1
+    oa.fails(1, "log", "9")
+
+
+def test_verify_passes_on_an_honest_ledger(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    result = oa.ok("verify")
+    assert "2 items" in result.out and "6 events" in result.out
+
+
+def _tamper(oa: Oa, sql: str, *params: object) -> None:
+    conn = sqlite3.connect(oa.db)
+    conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+
+
+def test_verify_finds_an_edited_event_and_names_its_seq(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    row = sqlite3.connect(oa.db).execute("SELECT data FROM events WHERE seq = 3").fetchone()
+    data = json.loads(row[0])
+    data["text"] = "伪造的反馈"
+    _tamper(oa, "UPDATE events SET data = ? WHERE seq = 3", json.dumps(data, ensure_ascii=False))
+    result = oa.fails(1, "verify")
+    assert "event 3" in result.err
+
+
+def test_verify_finds_a_deleted_event(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    _tamper(oa, "DELETE FROM events WHERE seq = 4")
+    assert "event 4" in oa.fails(1, "verify").err
+
+
+def test_verify_finds_a_deleted_last_event_through_replay(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    _tamper(oa, "DELETE FROM events WHERE seq = 6")
+    assert "item 2" in oa.fails(1, "verify").err
+
+
+def test_verify_finds_reordered_events(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    conn = sqlite3.connect(oa.db)
+    a = conn.execute("SELECT item_id, action, data FROM events WHERE seq = 3").fetchone()
+    b = conn.execute("SELECT item_id, action, data FROM events WHERE seq = 4").fetchone()
+    conn.execute("UPDATE events SET item_id=?, action=?, data=? WHERE seq = 3", b)
+    conn.execute("UPDATE events SET item_id=?, action=?, data=? WHERE seq = 4", a)
+    conn.commit()
+    assert "event 3" in oa.fails(1, "verify").err
+
+
+def test_verify_finds_an_item_row_edited_behind_the_journal(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    _tamper(oa, "UPDATE items SET status = 'assigned', close_basis = NULL WHERE id = 1")
+    result = oa.fails(1, "verify")
+    assert "item 1" in result.err and "status" in result.err
+
+
+def test_show_includes_the_timeline(oa: Oa, assigned) -> None:
+    item_id = assigned()
+    oa.ok("feedback", str(item_id), "首报内容")
+    timeline = oa.item(item_id)["timeline"]
+    assert [e["action"] for e in timeline] == ["add", "assign", "feedback"]
+    assert timeline[2]["data"]["text"] == "首报内容"
