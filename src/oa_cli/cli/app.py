@@ -91,10 +91,12 @@ def main_options(
 
 
 def _register() -> None:
-    from oa_cli.cli import read, units, write
+    from oa_cli.cli import data, read, reports, units, write
 
     write.register(app)
+    data.register(app)
     read.register(app)
+    reports.register(app)
     units.register(app)
 
 

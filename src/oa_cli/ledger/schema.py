@@ -71,6 +71,12 @@ def m001_initial(db: Any) -> None:
     db.execute(
         "CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, contact TEXT)"
     )
+    # What `escalate --auto` already did: one row per item, rule and day, so a second
+    # run (or a concurrent one) on the same day does nothing twice.
+    db.execute(
+        "CREATE TABLE auto_actions (item_id INTEGER NOT NULL, rule TEXT NOT NULL,"
+        " day TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (item_id, rule, day))"
+    )
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

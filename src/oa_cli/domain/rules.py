@@ -1,0 +1,69 @@
+"""Time rules over items: due soon, awaiting feedback, what `escalate --auto` should do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from oa_cli.config import Config
+from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.item import ASSIGNED, REGISTERED
+
+
+def _day(stamp: str) -> dt.date:
+    return dt.datetime.fromisoformat(stamp).date()
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The configured thresholds, applied on one day."""
+
+    config: Config
+    calendar: WorkCalendar
+    today: dt.date
+
+    def due_soon_until(self) -> dt.date:
+        return self.calendar.add(self.today, self.config.escalation["remind_before_due"])
+
+    def is_due_soon(self, item: dict[str, Any]) -> bool:
+        """Assigned, not overdue, due today or within `remind_before_due` working days."""
+        if item["status"] != ASSIGNED:
+            return False
+        due = dt.date.fromisoformat(item["due"])
+        return self.today <= due <= self.due_soon_until()
+
+    def is_awaiting_feedback(self, item: dict[str, Any]) -> bool:
+        """No first report within `first_within`, or the last one older than `every`."""
+        if item["status"] != ASSIGNED or item["assigned_at"] is None:
+            return False
+        fb = self.config.feedback
+        if not item["feedback_count"]:
+            waited = self.calendar.count(_day(item["assigned_at"]), self.today)
+            return waited > fb["first_within"]
+        last = item["last_feedback_at"] or item["assigned_at"]
+        return self.calendar.count(_day(last), self.today) > fb["every"]
+
+    def is_late_assignment(self, item: dict[str, Any]) -> bool:
+        return item["status"] == REGISTERED and _day(item["received_at"]) < self.today
+
+    def card_due(self, item: dict[str, Any], overdue_days: int) -> tuple[str, str] | None:
+        """The card rule 1 or 2 gives, as (card, rule), or None."""
+        esc = self.config.escalation
+        if overdue_days <= 0:
+            return None
+        if overdue_days >= esc["red_after"]:
+            return None if item["card"] == "red" else ("red", "overdue_red")
+        if overdue_days >= esc["yellow_after"] and item["card"] is None:
+            return ("yellow", "overdue_yellow")
+        return None
+
+    def reminder_due(self, item: dict[str, Any]) -> str | None:
+        """The rule (3 or 4) that calls for a reminder today, or None."""
+        if self.is_late_assignment(item):
+            return "late_assignment"
+        if self.is_awaiting_feedback(item):
+            return "awaiting_feedback"
+        if self.is_due_soon(item):
+            return "due_soon"
+        return None
