@@ -71,7 +71,7 @@ def _yaml(text: str, name: str) -> Any:
 
 
 def _jsonl(text: str, name: str) -> list[Record]:
-    records = []
+    records: list[Record] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue

@@ -115,7 +115,7 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="replace")
     try:
-        app()
+        app(prog_name="oa")
     except OaError as exc:
         _fail(exc.lines(), exc.exit_code)
     except sqlite3.OperationalError as exc:
