@@ -24,8 +24,8 @@ demo: $(STAMP)
 	@echo "Demo ledger: OA_DB=$(DEMO)/ledger.db OA_CONFIG=examples/config.yaml $(BIN)/oa list"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
 
 docs: $(STAMP)
