@@ -84,8 +84,8 @@ def escalate_auto(fmt: str | None) -> None:
         from oa_cli.render.table import console, new_table, text
 
         table = new_table(t("escalate --auto: {n} actions", n=len(done)))
-        for header in ("ID", "Action", "Rule", "Overdue", "Title", "Unit"):
-            table.add_column(t(header), overflow="fold")
+        for header in (t("ID"), t("Action"), t("Rule"), t("Overdue"), t("Title"), t("Unit")):
+            table.add_column(header, overflow="fold")
         for a in done:
             table.add_row(
                 Text(str(a["item_id"])),

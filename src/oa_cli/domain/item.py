@@ -72,9 +72,9 @@ def require_status(item: dict[str, Any], action: str) -> None:
             t(
                 "item {id} is {status}: {action} needs an item that is {allowed}",
                 id=item["id"],
-                status=item["status"],
-                action=action,
-                allowed=" or ".join(allowed),
+                status=t(item["status"]),
+                action=t(action),
+                allowed=t(" or ").join(t(a) for a in allowed),
             )
         )
 

@@ -133,7 +133,7 @@ def to_item(
     today = now.date()
     title = _text(rec.get("title"))
     if title is None:
-        raise RecordError("title", t("title must not be empty"))
+        raise RecordError("title", t("{what} must not be empty", what=t("title")))
     priority = _choice("priority", rec.get("priority"), rules.PRIORITIES, "normal")
     assert priority is not None
     received = _stamp("received", rec.get("received", rec.get("received_at")), now, calendar)

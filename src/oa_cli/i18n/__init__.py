@@ -37,3 +37,19 @@ def t(msgid: str, **kwargs: object) -> str:
 
         text = CATALOG.get(msgid, msgid)
     return text.format(**kwargs) if kwargs else text
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for the catalog where it is defined; `t()` translates it where shown."""
+    return msgid
+
+
+# Words shown through t(variable): statuses, priorities, sources, cards, actions, rules.
+VOCABULARY = (
+    "registered", "assigned", "closed", "cancelled", "urgent", "high", "normal",
+    "instruction", "meeting", "document", "other", "yellow", "red", "yellow card", "red card",
+    "add", "import", "assign", "transfer", "feedback", "remind", "escalate", "extend", "close",
+    "reopen", "cancel", "edit", "unit_add", "overdue_red", "overdue_yellow",
+    "awaiting_feedback", "due_soon", "late_assignment", "first", "follow_up",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+)  # fmt: skip

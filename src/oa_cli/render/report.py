@@ -9,14 +9,14 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from oa_cli.i18n import get_lang, t
+from oa_cli.i18n import N_, get_lang, t
 
 SECTION_TITLES = {
-    "to_assign": "To assign",
-    "due_soon": "Due soon",
-    "overdue": "Overdue",
-    "awaiting_feedback": "Awaiting feedback",
-    "closed_today": "Closed today",
+    "to_assign": N_("To assign"),
+    "due_soon": N_("Due soon"),
+    "overdue": N_("Overdue"),
+    "awaiting_feedback": N_("Awaiting feedback"),
+    "closed_today": N_("Closed today"),
 }
 
 
@@ -33,14 +33,14 @@ def _last_feedback(item: dict[str, Any]) -> str:
 
 
 COLUMNS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
-    ("ID", lambda i: str(i["id"])),
-    ("Title", lambda i: i["title"]),
-    ("Unit", lambda i: i["unit"] or ""),
-    ("Leader", lambda i: i["leader"] or ""),
-    ("Due", lambda i: i["due"]),
-    ("Overdue", _overdue),
-    ("Card", _card),
-    ("Last feedback", _last_feedback),
+    (N_("ID"), lambda i: str(i["id"])),
+    (N_("Title"), lambda i: i["title"]),
+    (N_("Unit"), lambda i: i["unit"] or ""),
+    (N_("Leader"), lambda i: i["leader"] or ""),
+    (N_("Due"), lambda i: i["due"]),
+    (N_("Overdue"), _overdue),
+    (N_("Card"), _card),
+    (N_("Last feedback"), _last_feedback),
 ]
 
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from oa_cli.i18n import t
+from oa_cli.i18n import N_, t
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 STATUS_STYLE = {"registered": "yellow", "assigned": "cyan", "closed": "green", "cancelled": "dim"}
@@ -94,26 +94,26 @@ def items_table(items: Iterable[dict[str, Any]], title: str | None = None) -> Ta
 
 
 _SHOW_FIELDS = (
-    ("source", "Source"),
-    ("leader", "Leader"),
-    ("doc_no", "Document no."),
-    ("unit", "Lead unit"),
-    ("co_units", "Co-units"),
-    ("owner", "Owner"),
-    ("received_at", "Received"),
-    ("assigned_at", "Assigned"),
-    ("due", "Due"),
-    ("original_due", "Original due"),
-    ("status", "Status"),
-    ("card", "Card"),
-    ("priority", "Priority"),
-    ("tags", "Tags"),
-    ("feedback_count", "Feedback"),
-    ("remind_count", "Reminders"),
-    ("closed_at", "Closed"),
-    ("close_basis", "Closing basis"),
-    ("close_ref", "Closing reference"),
-    ("created_by", "Registered by"),
+    ("source", N_("Source")),
+    ("leader", N_("Leader")),
+    ("doc_no", N_("Document no.")),
+    ("unit", N_("Lead unit")),
+    ("co_units", N_("Co-units")),
+    ("owner", N_("Owner")),
+    ("received_at", N_("Received")),
+    ("assigned_at", N_("Assigned")),
+    ("due", N_("Due")),
+    ("original_due", N_("Original due")),
+    ("status", N_("Status")),
+    ("card", N_("Card")),
+    ("priority", N_("Priority")),
+    ("tags", N_("Tags")),
+    ("feedback_count", N_("Feedback")),
+    ("remind_count", N_("Reminders")),
+    ("closed_at", N_("Closed")),
+    ("close_basis", N_("Closing basis")),
+    ("close_ref", N_("Closing reference")),
+    ("created_by", N_("Registered by")),
 )
 
 
@@ -159,15 +159,35 @@ def events_table(events: Iterable[dict[str, Any]], title: str | None = None) -> 
             Text(event["at"].replace("T", " ")[:16]),
             text(event["actor"]),
             Text(t(event["action"])),
-            text(describe(event["data"])),
+            text(describe(event["action"], event["data"])),
         )
     return table
 
 
-def describe(data: dict[str, Any]) -> str:
-    parts = []
-    for key, value in data.items():
-        if value in (None, [], ""):
-            continue
-        parts.append(f"{key}={safe(value)}")
-    return "  ".join(parts)
+def describe(action: str, data: dict[str, Any]) -> str:
+    """One readable line for a journal event."""
+
+    def get(key: str) -> str:
+        return safe(data.get(key)) if data.get(key) not in (None, [], "") else ""
+
+    def join(*parts: str) -> str:
+        return "  ".join(p for p in parts if p)
+
+    if action in ("add", "import"):
+        return join(get("title"), f"{t('Due')} {get('due')}")
+    if action in ("assign", "transfer"):
+        return join(get("unit"), get("co_units"), get("owner"), get("note"))
+    if action == "feedback":
+        progress = f"{data['progress']}%" if data.get("progress") is not None else ""
+        return join(t(data.get("kind", "")) if data.get("kind") else "", progress, get("text"))
+    if action == "remind":
+        return join(get("note"), t(data["rule"]) if data.get("rule") else "")
+    if action == "escalate":
+        return join(t(f"{data['card']} card") if data.get("card") else "", get("reason"))
+    if action == "extend":
+        return join(f"{get('previous_due')} → {get('due')}", get("reason"))
+    if action == "close":
+        return join(get("close_basis"), get("close_ref"))
+    if action in ("reopen", "cancel"):
+        return get("reason")
+    return "  ".join(f"{k}={safe(v)}" for k, v in data.items() if v not in (None, [], ""))

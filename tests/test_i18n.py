@@ -1,0 +1,71 @@
+"""Every message exists in both languages; machine output never changes with the language."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from conftest import Oa
+from oa_cli.i18n import VOCABULARY
+from oa_cli.i18n.zh import CATALOG
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "oa_cli"
+
+
+def _msgids() -> set[str]:
+    found = set(VOCABULARY)
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) in ("t", "N_")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_message_has_a_chinese_text() -> None:
+    missing = sorted(m for m in _msgids() if m not in CATALOG)
+    assert missing == []
+
+
+def test_chinese_texts_keep_the_placeholders() -> None:
+    wrong = [m for m, zh in CATALOG.items() if _fields(m) != _fields(zh)]
+    assert wrong == []
+
+
+def test_no_catalog_entry_is_left_unused() -> None:
+    assert sorted(set(CATALOG) - _msgids()) == []
+
+
+@pytest.mark.parametrize("command", [["list"], ["daily"], ["overdue"], ["show", "1"], ["log"]])
+def test_json_is_byte_identical_in_both_languages(oa: Oa, assigned, command: list[str]) -> None:
+    assigned("--due", "2026-11-20")
+    oa.add("未交办事项")
+    en = oa.ok("--lang", "en", *command, "--format", "json").out
+    zh = oa.ok("--lang", "zh", *command, "--format", "json").out
+    assert en == zh
+
+
+def test_errors_read_in_chinese(oa: Oa) -> None:
+    result = oa.fails(1, "--lang", "zh", "show", "9")
+    assert result.err.strip() == "oa: 未找到事项 9"
+    item_id = str(oa.add())
+    assert "未交办" in oa.fails(1, "--lang", "zh", "close", item_id, "--basis", "x").err
+
+
+def test_language_from_the_locale(oa: Oa) -> None:
+    result = oa.fails(1, "show", "9", env={"LANG": "zh_CN.UTF-8"})
+    assert "未找到" in result.err
+    result = oa.fails(1, "show", "9", env={"LANG": "zh_CN.UTF-8", "OA_LANG": "en"})
+    assert "not found" in result.err
