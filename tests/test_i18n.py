@@ -7,8 +7,8 @@ import string
 from pathlib import Path
 
 import pytest
-
 from conftest import Oa
+
 from oa_cli.i18n import VOCABULARY
 from oa_cli.i18n.zh import CATALOG
 
