@@ -1,0 +1,101 @@
+"""The daily dispatch table: sections, summary, --date, --check and every format."""
+
+from __future__ import annotations
+
+from conftest import Oa
+
+NOW = "2026-11-25T08:30"  # Wednesday
+
+
+def _office(oa: Oa) -> dict[str, int]:
+    mon, tue = "2026-11-23T09:00", "2026-11-24T09:00"
+    ids = {
+        "unassigned_old": oa.add("上周未交办", now="2026-11-20T09:00"),
+        "unassigned_new": oa.add("今日新收", now=NOW),
+        "due_today": oa.add("今日到期", "--unit", "市财政局", "--due", "2026-11-25", now=mon),
+        "due_in_2wd": oa.add("两日内到期", "--unit", "市教育局", "--due", "2026-11-27", now=mon),
+        "due_later": oa.add("下周到期", "--unit", "市教育局", "--due", "2026-12-04", now=tue),
+        "overdue_1": oa.add("逾期一日", "--unit", "市住建局", "--due", "2026-11-24", now=mon),
+        "overdue_3": oa.add("逾期三日", "--unit", "市民政局", "--due", "2026-11-20",
+                            now="2026-11-16T09:00"),
+        "closed_today": oa.add("今日办结", "--unit", "市卫健委", now=mon),
+    }  # fmt: skip
+    oa.ok("close", str(ids["closed_today"]), "--basis", "书面报告", now="2026-11-25T08:00")
+    oa.ok("feedback", str(ids["overdue_1"]), "首报", now=tue)
+    return ids
+
+
+def _ids(section: list[dict]) -> list[int]:
+    return [item["id"] for item in section]
+
+
+def test_daily_json_sections_and_summary(oa: Oa) -> None:
+    ids = _office(oa)
+    report = oa.ok("daily", "--format", "json", now=NOW).json()
+    assert list(report) == ["date", "summary", "sections"]
+    assert report["date"] == "2026-11-25"
+    sections = report["sections"]
+    assert list(sections) == ["to_assign", "due_soon", "overdue", "awaiting_feedback",
+                              "closed_today"]  # fmt: skip
+    assert _ids(sections["to_assign"]) == [ids["unassigned_old"], ids["unassigned_new"]]
+    assert _ids(sections["due_soon"]) == [ids["due_today"], ids["due_in_2wd"]]
+    assert _ids(sections["overdue"]) == [ids["overdue_3"], ids["overdue_1"]]
+    # assigned 11-16, no report: 7 working days > 3
+    assert _ids(sections["awaiting_feedback"]) == [ids["overdue_3"]]
+    assert _ids(sections["closed_today"]) == [ids["closed_today"]]
+    summary = report["summary"]
+    for name, items in sections.items():
+        assert summary[name] == len(items)
+    assert summary["open"] == 7
+    assert sections["overdue"][0]["overdue_days"] == 3
+
+
+def test_daily_for_another_date_uses_the_items_as_they_are_now(oa: Oa) -> None:
+    ids = _office(oa)
+    report = oa.ok("daily", "--date", "2026-11-30", "--format", "json", now=NOW).json()
+    assert report["date"] == "2026-11-30"
+    assert ids["due_in_2wd"] in _ids(report["sections"]["overdue"])
+    assert report["sections"]["closed_today"] == []
+
+
+def test_daily_check_exit_codes(oa: Oa) -> None:
+    oa.add("今日新收", now=NOW)
+    oa.ok("daily", "--check", "--format", "json", now=NOW)
+    oa.fails(3, "daily", "--check", "--format", "json", now="2026-11-26T08:00")
+
+
+def test_daily_check_is_3_when_anything_is_overdue(oa: Oa) -> None:
+    _office(oa)
+    result = oa.fails(3, "daily", "--check", "--format", "json", now=NOW)
+    assert result.json()["summary"]["overdue"] == 2
+
+
+def test_daily_table_in_chinese(oa: Oa) -> None:
+    _office(oa)
+    out = oa.ok("--lang", "zh", "daily", "--format", "table", now=NOW).out
+    assert "每日调度表  2026年11月25日 星期三（工作日）" in out
+    assert "在办 7" in out and "逾期 2" in out
+    for title in ("待交办", "临期", "逾期", "待反馈", "今日办结", "逾期三日", "3个工作日"):
+        assert title in out
+    assert "\x1b[" not in out  # not a terminal: no colour codes
+
+
+def test_daily_markdown_and_html_for_mail(oa: Oa) -> None:
+    _office(oa)
+    oa.ok("edit", "1", "--title", "含<b>标签</b>与|竖线", now=NOW)
+    md = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=NOW).out
+    assert md.startswith("# 每日调度表")
+    assert "含<b>标签</b>与\\|竖线" in md
+    html = oa.ok("--lang", "zh", "daily", "--format", "html", now=NOW).out
+    assert '<meta charset="utf-8">' in html
+    assert "含&lt;b&gt;标签&lt;/b&gt;与|竖线" in html
+    assert "<b>" not in html
+    assert "<style" not in html and "style=" in html  # inline styles only, for mail
+
+
+def test_daily_tsv_has_the_section_first(oa: Oa) -> None:
+    ids = _office(oa)
+    lines = oa.ok("daily", now=NOW).out.splitlines()
+    assert lines[0].split("\t")[:2] == ["to_assign", str(ids["unassigned_old"])]
+    assert {line.split("\t")[0] for line in lines} == {"to_assign", "due_soon", "overdue",
+                                                       "awaiting_feedback", "closed_today"}  # fmt: skip
