@@ -16,10 +16,11 @@ def _office(oa: Oa) -> dict[str, int]:
         "due_in_2wd": oa.add("两日内到期", "--unit", "市教育局", "--due", "2026-11-27", now=mon),
         "due_later": oa.add("下周到期", "--unit", "市教育局", "--due", "2026-12-04", now=tue),
         "overdue_1": oa.add("逾期一日", "--unit", "市住建局", "--due", "2026-11-24", now=mon),
-        "overdue_3": oa.add("逾期三日", "--unit", "市民政局", "--due", "2026-11-20",
-                            now="2026-11-16T09:00"),
+        "overdue_3": oa.add(
+            "逾期三日", "--unit", "市民政局", "--due", "2026-11-20", now="2026-11-16T09:00"
+        ),
         "closed_today": oa.add("今日办结", "--unit", "市卫健委", now=mon),
-    }  # fmt: skip
+    }
     oa.ok("close", str(ids["closed_today"]), "--basis", "书面报告", now="2026-11-25T08:00")
     oa.ok("feedback", str(ids["overdue_1"]), "首报", now=tue)
     return ids
@@ -35,8 +36,13 @@ def test_daily_json_sections_and_summary(oa: Oa) -> None:
     assert list(report) == ["date", "summary", "sections"]
     assert report["date"] == "2026-11-25"
     sections = report["sections"]
-    assert list(sections) == ["to_assign", "due_soon", "overdue", "awaiting_feedback",
-                              "closed_today"]  # fmt: skip
+    assert list(sections) == [
+        "to_assign",
+        "due_soon",
+        "overdue",
+        "awaiting_feedback",
+        "closed_today",
+    ]
     assert _ids(sections["to_assign"]) == [ids["unassigned_old"], ids["unassigned_new"]]
     assert _ids(sections["due_soon"]) == [ids["due_today"], ids["due_in_2wd"]]
     assert _ids(sections["overdue"]) == [ids["overdue_3"], ids["overdue_1"]]
@@ -97,5 +103,10 @@ def test_daily_tsv_has_the_section_first(oa: Oa) -> None:
     ids = _office(oa)
     lines = oa.ok("daily", now=NOW).out.splitlines()
     assert lines[0].split("\t")[:2] == ["to_assign", str(ids["unassigned_old"])]
-    assert {line.split("\t")[0] for line in lines} == {"to_assign", "due_soon", "overdue",
-                                                       "awaiting_feedback", "closed_today"}  # fmt: skip
+    assert {line.split("\t")[0] for line in lines} == {
+        "to_assign",
+        "due_soon",
+        "overdue",
+        "awaiting_feedback",
+        "closed_today",
+    }

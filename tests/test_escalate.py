@@ -6,8 +6,18 @@ from conftest import Oa
 
 # Working days from Mon 2026-09-21: 21–24, (Fri 25 Mid-autumn, off), 28–30, (Oct 1–7 off),
 # Oct 8, 9, Sat 10 (make-up).
-DAYS = ["2026-09-21", "2026-09-22", "2026-09-23", "2026-09-24", "2026-09-28",
-        "2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09", "2026-10-10"]  # fmt: skip
+DAYS = [
+    "2026-09-21",
+    "2026-09-22",
+    "2026-09-23",
+    "2026-09-24",
+    "2026-09-28",
+    "2026-09-29",
+    "2026-09-30",
+    "2026-10-08",
+    "2026-10-09",
+    "2026-10-10",
+]
 
 
 def _auto(oa: Oa, day: str) -> list[dict]:
@@ -31,13 +41,17 @@ def test_two_weeks_of_cards_and_reminders(oa: Oa) -> None:
         assert _auto(oa, day) == [], f"second run on {day} did something"
     assert seen["2026-09-21"] == []
     assert seen["2026-09-22"] == [(unassigned, "remind", "late_assignment")]
-    assert seen["2026-09-23"] == [(late, "remind", "due_soon"),
-                                  (unassigned, "remind", "late_assignment")]  # fmt: skip
+    assert seen["2026-09-23"] == [
+        (late, "remind", "due_soon"),
+        (unassigned, "remind", "late_assignment"),
+    ]
     assert seen["2026-09-24"][0] == (late, "remind", "due_soon")
     # Monday after the due date (a holiday): one working day overdue → yellow card,
     # and four working days since assignment without a first report
-    assert seen["2026-09-28"][:2] == [(late, "yellow", "overdue_yellow"),
-                                      (late, "remind", "awaiting_feedback")]  # fmt: skip
+    assert seen["2026-09-28"][:2] == [
+        (late, "yellow", "overdue_yellow"),
+        (late, "remind", "awaiting_feedback"),
+    ]
     for day in ("2026-09-29", "2026-09-30", "2026-10-08"):
         assert (late, "red", "overdue_red") not in seen[day]
     # five working days overdue (28, 29, 30, Oct 8, 9) → red card
@@ -45,7 +59,10 @@ def test_two_weeks_of_cards_and_reminders(oa: Oa) -> None:
     assert all(action != "red" for _, action, _ in seen["2026-10-10"])
     # the item that reported on time is reminded only when its follow-up is late
     assert [d for d in DAYS if (reporting, "remind", "awaiting_feedback") in seen[d]] == [
-        "2026-10-08", "2026-10-09", "2026-10-10"]  # fmt: skip
+        "2026-10-08",
+        "2026-10-09",
+        "2026-10-10",
+    ]
 
     item = oa.item(late, now="2026-10-10")
     assert item["card"] == "red"

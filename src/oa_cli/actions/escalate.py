@@ -34,8 +34,12 @@ def escalate_auto(
             card = rules.card_due(item, days)
             if card is not None and (item["id"], card[1]) not in already:
                 level, rule = card
-                data = {"card": level, "previous_card": item["card"], "rule": rule,
-                        "reason": t("overdue {n} working days", n=days)}  # fmt: skip
+                data = {
+                    "card": level,
+                    "previous_card": item["card"],
+                    "rule": rule,
+                    "reason": t("overdue {n} working days", n=days),
+                }
                 seq = journal.append(item["id"], "escalate", data)
                 store.update(ctx.conn, item["id"], {"card": level})
                 _mark(ctx, item["id"], rule, day, seq)
@@ -63,5 +67,11 @@ ACTION_KEYS = ("item_id", "action", "rule", "overdue_days", "title", "unit")
 
 
 def _action(item: dict[str, Any], action: str, rule: str, days: int) -> dict[str, Any]:
-    return {"item_id": item["id"], "action": action, "rule": rule, "overdue_days": days,
-            "title": item["title"], "unit": item["unit"]}  # fmt: skip
+    return {
+        "item_id": item["id"],
+        "action": action,
+        "rule": rule,
+        "overdue_days": days,
+        "title": item["title"],
+        "unit": item["unit"],
+    }

@@ -15,8 +15,14 @@ from oa_cli.ledger import items as store
 from oa_cli.ledger.connection import write
 
 FORMATS = ("yaml", "json", "jsonl", "csv")
-_EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
-               ".ndjson": "jsonl", ".csv": "csv"}  # fmt: skip
+_EXTENSIONS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
 
 
 @dataclass
@@ -29,8 +35,13 @@ class Record:
 def detect_format(name: str, fmt: str | None) -> str:
     if fmt is not None:
         if fmt not in FORMATS:
-            raise InvalidInput(t("unknown import format '{fmt}': choose {choices}", fmt=fmt,
-                                 choices=", ".join(FORMATS)))  # fmt: skip
+            raise InvalidInput(
+                t(
+                    "unknown import format '{fmt}': choose {choices}",
+                    fmt=fmt,
+                    choices=", ".join(FORMATS),
+                )
+            )
         return fmt
     for ext, found in _EXTENSIONS.items():
         if name.lower().endswith(ext):
@@ -47,8 +58,14 @@ def parse(text: str, fmt: str, name: str) -> list[Record]:
         try:
             data = json.loads(text) if text.strip() else []
         except json.JSONDecodeError as exc:
-            raise InvalidInput(t("{name}: line {line}: not valid JSON: {error}", name=name,
-                                 line=exc.lineno, error=exc.msg)) from None  # fmt: skip
+            raise InvalidInput(
+                t(
+                    "{name}: line {line}: not valid JSON: {error}",
+                    name=name,
+                    line=exc.lineno,
+                    error=exc.msg,
+                )
+            ) from None
     else:
         data = _yaml(text, name)
     if isinstance(data, dict) and isinstance(data.get("items"), list):
@@ -66,8 +83,14 @@ def _yaml(text: str, name: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
-        raise InvalidInput(t("{name}: line {line}: malformed YAML: {error}", name=name,
-                             line=line, error=getattr(exc, "problem", exc))) from None  # fmt: skip
+        raise InvalidInput(
+            t(
+                "{name}: line {line}: malformed YAML: {error}",
+                name=name,
+                line=line,
+                error=getattr(exc, "problem", exc),
+            )
+        ) from None
 
 
 def _jsonl(text: str, name: str) -> list[Record]:
@@ -78,8 +101,14 @@ def _jsonl(text: str, name: str) -> list[Record]:
         try:
             records.append(Record(len(records) + 1, lineno, json.loads(line)))
         except json.JSONDecodeError as exc:
-            raise InvalidInput(t("{name}: line {line}: not valid JSON: {error}", name=name,
-                                 line=lineno, error=exc.msg)) from None  # fmt: skip
+            raise InvalidInput(
+                t(
+                    "{name}: line {line}: not valid JSON: {error}",
+                    name=name,
+                    line=lineno,
+                    error=exc.msg,
+                )
+            ) from None
     return records
 
 
@@ -106,13 +135,19 @@ def validate(ctx: Context, records: list[Record]) -> list[dict[str, Any]]:
     directory = units.directory(ctx)
     taken: set[int] = set()
     for rec in records:
-        where = t("record {n}", n=rec.number) + (t(" (line {line})", line=rec.line)
-                                                   if rec.line else "")  # fmt: skip
+        where = t("record {n}", n=rec.number) + (
+            t(" (line {line})", line=rec.line) if rec.line else ""
+        )
         try:
             if not isinstance(rec.data, dict):
                 raise RecordError("-", t("a record must be a mapping of fields"))
-            item = to_item(rec.data, now=ctx.now, calendar=ctx.calendar,
-                           deadlines=ctx.config.deadlines, actor=ctx.actor)  # fmt: skip
+            item = to_item(
+                rec.data,
+                now=ctx.now,
+                calendar=ctx.calendar,
+                deadlines=ctx.config.deadlines,
+                actor=ctx.actor,
+            )
             _resolve_units(ctx, item, directory)
             _check_id(ctx, item, taken)
             items.append(item)

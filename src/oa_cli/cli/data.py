@@ -18,23 +18,32 @@ def _read(source: str) -> str:
     try:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
-        raise InvalidInput(t("cannot read {name}: {error}", name=source,
-                             error=exc.strerror)) from None  # fmt: skip
+        raise InvalidInput(
+            t("cannot read {name}: {error}", name=source, error=exc.strerror)
+        ) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=source,
-                             pos=exc.start)) from None  # fmt: skip
+        raise InvalidInput(
+            t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=source, pos=exc.start)
+        ) from None
 
 
 def import_(
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="File to import, or - for "
-                      "stdin.", show_default=False)],
-    fmt: Annotated[str | None, typer.Option("--format", help="yaml, json, jsonl or csv "
-                   "(default: from the file name).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write "
-                       "nothing.")] = False,
-) -> None:  # fmt: skip
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-", help="File to import, or - for stdin.", show_default=False
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="yaml, json, jsonl or csv (default: from the file name)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+    ] = False,
+) -> None:
     """Import items; every record is validated first, and one bad record writes nothing."""
     from oa_cli.actions import imports
     from oa_cli.cli.reports import progress_bar

@@ -10,17 +10,22 @@ import typer
 from oa_cli.cli.state import STATE
 from oa_cli.i18n import t
 
-ReportFormat = Annotated[str | None, typer.Option("--format", help="table, tsv, csv, json, "
-                         "jsonl, yaml, markdown or html.")]  # fmt: skip
+ReportFormat = Annotated[
+    str | None,
+    typer.Option("--format", help="table, tsv, csv, json, jsonl, yaml, markdown or html."),
+]
 
 
 def daily(
-    date: Annotated[str | None, typer.Option("--date", help="Report day (default: today).")]
-    = None,
-    check: Annotated[bool, typer.Option("--check", help="Exit 3 when items are overdue or "
-                     "still unassigned from before today.")] = False,
+    date: Annotated[str | None, typer.Option("--date", help="Report day (default: today).")] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Exit 3 when items are overdue or still unassigned from before today."
+        ),
+    ] = False,
     fmt: ReportFormat = None,
-) -> None:  # fmt: skip
+) -> None:
     """The daily dispatch table (每日调度表)."""
     from oa_cli.actions.reports import daily as build
     from oa_cli.domain.reports import DAILY_SECTIONS, needs_attention
@@ -95,7 +100,7 @@ def escalate_auto(fmt: str | None) -> None:
                 text(a["title"]),
                 text(a["unit"]),
             )
-        console().print(table)  # fmt: skip
+        console().print(table)
     else:
         from oa_cli.render.plain import write_records
 

@@ -14,27 +14,86 @@ from oa_cli.i18n import t
 
 # Column headers offices use in their spreadsheets → our keys (None: ignored).
 HEADERS: dict[str, str | None] = {
-    "序号": None, "事项": "title", "事项名称": "title", "标题": "title", "批示内容": "body",
-    "内容": "body", "批示领导": "leader", "领导": "leader", "文号": "doc_no", "来源": "source",
-    "承办单位": "unit", "责任单位": "unit", "牵头单位": "unit", "协办单位": "co_units",
-    "配合单位": "co_units", "责任人": "owner", "交办时间": "assigned_at", "收文时间": "received",
-    "登记时间": "received", "接收时间": "received", "办理时限": "due", "完成时限": "due",
-    "时限": "due", "办理情况": None, "状态": "status", "备注": None, "紧急程度": "priority",
-    "缓急": "priority", "标签": "tags", "办结时间": "closed_at", "办结依据": "close_basis",
-}  # fmt: skip
+    "序号": None,
+    "事项": "title",
+    "事项名称": "title",
+    "标题": "title",
+    "批示内容": "body",
+    "内容": "body",
+    "批示领导": "leader",
+    "领导": "leader",
+    "文号": "doc_no",
+    "来源": "source",
+    "承办单位": "unit",
+    "责任单位": "unit",
+    "牵头单位": "unit",
+    "协办单位": "co_units",
+    "配合单位": "co_units",
+    "责任人": "owner",
+    "交办时间": "assigned_at",
+    "收文时间": "received",
+    "登记时间": "received",
+    "接收时间": "received",
+    "办理时限": "due",
+    "完成时限": "due",
+    "时限": "due",
+    "办理情况": None,
+    "状态": "status",
+    "备注": None,
+    "紧急程度": "priority",
+    "缓急": "priority",
+    "标签": "tags",
+    "办结时间": "closed_at",
+    "办结依据": "close_basis",
+}
 LABELS: dict[str, dict[str, str]] = {
-    "status": {"未交办": "registered", "已交办": "assigned", "办理中": "assigned",
-               "已办结": "closed", "已撤销": "cancelled"},
+    "status": {
+        "未交办": "registered",
+        "已交办": "assigned",
+        "办理中": "assigned",
+        "已办结": "closed",
+        "已撤销": "cancelled",
+    },
     "priority": {"特急": "urgent", "加急": "high", "平件": "normal", "一般": "normal"},
-    "source": {"领导批示": "instruction", "会议议定": "meeting", "上级文件": "document",
-               "其他": "other"},
+    "source": {
+        "领导批示": "instruction",
+        "会议议定": "meeting",
+        "上级文件": "document",
+        "其他": "other",
+    },
     "card": {"黄牌": "yellow", "红牌": "red"},
-}  # fmt: skip
-INPUT_KEYS = {"title", "body", "source", "leader", "doc_no", "received", "due", "priority",
-              "tags", "unit", "co_units", "owner"}  # fmt: skip
-STATE_KEYS = {"id", "status", "received_at", "assigned_at", "original_due", "closed_at",
-              "close_basis", "close_ref", "card", "feedback_count", "last_feedback_at",
-              "remind_count", "created_by", "overdue", "overdue_days"}  # fmt: skip
+}
+INPUT_KEYS = {
+    "title",
+    "body",
+    "source",
+    "leader",
+    "doc_no",
+    "received",
+    "due",
+    "priority",
+    "tags",
+    "unit",
+    "co_units",
+    "owner",
+}
+STATE_KEYS = {
+    "id",
+    "status",
+    "received_at",
+    "assigned_at",
+    "original_due",
+    "closed_at",
+    "close_basis",
+    "close_ref",
+    "card",
+    "feedback_count",
+    "last_feedback_at",
+    "remind_count",
+    "created_by",
+    "overdue",
+    "overdue_days",
+}
 _SPLIT = re.compile(r"\s*[,，、;；]\s*")
 
 
@@ -74,8 +133,9 @@ def _choice(key: str, value: Any, choices: tuple[str, ...], default: str | None)
         return default
     text = LABELS.get(key, {}).get(text, text)
     if text not in choices:
-        raise RecordError(key, t("'{value}' is not one of {choices}", value=text,
-                                 choices=", ".join(choices)))  # fmt: skip
+        raise RecordError(
+            key, t("'{value}' is not one of {choices}", value=text, choices=", ".join(choices))
+        )
     return text
 
 
@@ -118,9 +178,13 @@ def _count(key: str, value: Any) -> int:
 
 
 def to_item(
-    record: dict[str, Any], *, now: dt.datetime, calendar: WorkCalendar,
-    deadlines: dict[str, int], actor: str,
-) -> dict[str, Any]:  # fmt: skip
+    record: dict[str, Any],
+    *,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    deadlines: dict[str, int],
+    actor: str,
+) -> dict[str, Any]:
     """One record → stored item columns (with `id` when the record names one)."""
     rec: dict[str, Any] = {}
     for raw_key, value in record.items():
@@ -144,30 +208,38 @@ def to_item(
     else:
         due = _date("due", rec["due"], today, today, calendar)
     unit = _text(rec.get("unit"))
-    status = _choice("status", rec.get("status"), rules.STATUSES,
-                     rules.ASSIGNED if unit else rules.REGISTERED)  # fmt: skip
+    status = _choice(
+        "status", rec.get("status"), rules.STATUSES, rules.ASSIGNED if unit else rules.REGISTERED
+    )
     item: dict[str, Any] = {
         "title": title,
         "body": rec["body"] if isinstance(rec.get("body"), str) and rec["body"].strip() else None,
         "source": _choice("source", rec.get("source"), rules.SOURCES, "instruction"),
-        "leader": _text(rec.get("leader")), "doc_no": _text(rec.get("doc_no")),
-        "priority": priority, "status": status, "unit": unit,
+        "leader": _text(rec.get("leader")),
+        "doc_no": _text(rec.get("doc_no")),
+        "priority": priority,
+        "status": status,
+        "unit": unit,
         "co_units": [c for c in _list(rec.get("co_units")) if c != unit],
-        "owner": _text(rec.get("owner")), "tags": list(dict.fromkeys(_list(rec.get("tags")))),
+        "owner": _text(rec.get("owner")),
+        "tags": list(dict.fromkeys(_list(rec.get("tags")))),
         "received_at": received,
         "assigned_at": _stamp("assigned_at", rec.get("assigned_at"), now, calendar),
         "due": due,
-        "original_due": (_date("original_due", rec["original_due"], today, today, calendar)
-                         if _text(rec.get("original_due")) else due),
+        "original_due": (
+            _date("original_due", rec["original_due"], today, today, calendar)
+            if _text(rec.get("original_due"))
+            else due
+        ),
         "closed_at": _stamp("closed_at", rec.get("closed_at"), now, calendar),
-        "close_basis": _text(rec.get("close_basis")), "close_ref": _text(rec.get("close_ref")),
+        "close_basis": _text(rec.get("close_basis")),
+        "close_ref": _text(rec.get("close_ref")),
         "card": _choice("card", rec.get("card"), rules.CARDS, None),
         "feedback_count": _count("feedback_count", rec.get("feedback_count")),
-        "last_feedback_at": _stamp("last_feedback_at", rec.get("last_feedback_at"), now,
-                                   calendar),
+        "last_feedback_at": _stamp("last_feedback_at", rec.get("last_feedback_at"), now, calendar),
         "remind_count": _count("remind_count", rec.get("remind_count")),
         "created_by": _text(rec.get("created_by")) or actor,
-    }  # fmt: skip
+    }
     if rec.get("id") not in (None, ""):
         item["id"] = _count("id", rec["id"])
         if item["id"] == 0:

@@ -59,11 +59,15 @@ def summary_line(summary: dict[str, int]) -> str:
         t("received today {n}", n=summary["received_today"]),
         t("to assign {n}", n=summary["to_assign"]),
         t("due soon {n}", n=summary["due_soon"]),
-        t("overdue {n} (red {red} · yellow {yellow})", n=summary["overdue"],
-          red=summary["red"], yellow=summary["yellow"]),
+        t(
+            "overdue {n} (red {red} · yellow {yellow})",
+            n=summary["overdue"],
+            red=summary["red"],
+            yellow=summary["yellow"],
+        ),
         t("awaiting feedback {n}", n=summary["awaiting_feedback"]),
         t("closed today {n}", n=summary["closed_today"]),
-    ]  # fmt: skip
+    ]
     return " · ".join(parts)
 
 
@@ -82,13 +86,24 @@ def rich_daily(report: dict[str, Any], workday: bool) -> list[Any]:
         table = new_table(f"{t(SECTION_TITLES[name])} {len(items)}")
         for header, _ in COLUMNS:
             wide = header in ("Title", "Unit")
-            table.add_column(t(header), overflow="fold", no_wrap=not wide,
-                             ratio=3 if header == "Title" else None,
-                             min_width=12 if header == "Title" else None)  # fmt: skip
+            table.add_column(
+                t(header),
+                overflow="fold",
+                no_wrap=not wide,
+                ratio=3 if header == "Title" else None,
+                min_width=12 if header == "Title" else None,
+            )
         for item in items:
-            cells = [Text(str(item["id"])), text(item["title"]), text(item["unit"]),
-                     text(item["leader"]), Text(item["due"]), overdue_text(item["overdue_days"]),
-                     card_text(item["card"]), Text(_last_feedback(item))]  # fmt: skip
+            cells = [
+                Text(str(item["id"])),
+                text(item["title"]),
+                text(item["unit"]),
+                text(item["leader"]),
+                Text(item["due"]),
+                overdue_text(item["overdue_days"]),
+                card_text(item["card"]),
+                Text(_last_feedback(item)),
+            ]
             table.add_row(*cells)
         out.append(Text(""))
         out.append(table)
