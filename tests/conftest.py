@@ -60,6 +60,7 @@ class Oa:
             env=full_env,
             input=input,
             encoding="utf-8",
+            errors="replace",
             timeout=120,
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)

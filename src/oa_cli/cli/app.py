@@ -72,6 +72,9 @@ def main_options(
         str | None,
         typer.Option("--lang", envvar="OA_LANG", help="Language of human output: en or zh."),
     ] = None,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour or styles (as NO_COLOR=1).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -85,6 +88,8 @@ def main_options(
     if lang is not None and lang not in ("en", "zh"):
         raise typer.BadParameter(f"'{lang}' is not one of en, zh", param_hint="--lang")
     set_lang(detect_lang(lang))
+    if no_color:
+        os.environ["NO_COLOR"] = "1"
     STATE.db, STATE.config_path = db, config
     STATE.actor = actor.strip() if actor and actor.strip() else None
     _parse_now(now)

@@ -39,13 +39,14 @@ def console(stderr: bool = False) -> Console:
     if not stream.isatty():
         # Piped or from cron: never squeeze a table to 80 columns.
         width = int(os.environ.get("COLUMNS", "0") or 0) or 200
+    plain = bool(os.environ.get("NO_COLOR"))
     return Console(
         file=stream,
         highlight=False,
         markup=False,
         emoji=False,
         width=width,
-        no_color="NO_COLOR" in os.environ or None,
+        color_system=None if plain else "auto",
     )
 
 

@@ -1,0 +1,220 @@
+"""Output for pipes (exact) and for people (content): formats, filters, hostile text."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+
+import pytest
+from conftest import OA, Oa
+
+ITEM = {
+    "id": 1, "title": "关于做好冬季供暖保障工作的批示", "body": "第一行\n第二行\t缩进",
+    "source": "instruction", "leader": "张书记", "doc_no": "市委办〔2026〕41号",
+    "priority": "high", "status": "assigned", "unit": "市住建局", "co_units": ["市发展改革委"],
+    "owner": "李科长", "tags": ["民生", "供暖"], "received_at": "2026-11-23T09:00:00+08:00",
+    "assigned_at": "2026-11-23T09:00:00+08:00", "due": "2026-11-30",
+    "original_due": "2026-11-30", "closed_at": None, "close_basis": None, "close_ref": None,
+    "card": None, "overdue": False, "overdue_days": 0, "feedback_count": 0,
+    "last_feedback_at": None, "remind_count": 0, "created_by": "clerk",
+}  # fmt: skip
+
+
+def _one(oa: Oa) -> None:
+    oa.ok("add", ITEM["title"], "--body", ITEM["body"], "--leader", "张书记", "--doc-no",
+          "市委办〔2026〕41号", "--priority", "high", "--tag", "民生", "--tag", "供暖",
+          "--unit", "市住建局", "--co", "市发展改革委", "--owner", "李科长")  # fmt: skip
+
+
+def test_json_is_an_array_of_spec_item_objects(oa: Oa) -> None:
+    _one(oa)
+    out = oa.ok("list", "--format", "json").out
+    assert out.startswith('[\n  {\n    "id": 1,')
+    assert "\\u" not in out
+    assert oa.ok("list", "--format", "json").json() == [ITEM]
+
+
+def test_tsv_is_the_piped_default_with_escapes(oa: Oa) -> None:
+    _one(oa)
+    assert oa.ok("list").out == (
+        "1\t关于做好冬季供暖保障工作的批示\t第一行\\n第二行\\t缩进\tinstruction\t张书记\t"
+        "市委办〔2026〕41号\thigh\tassigned\t市住建局\t市发展改革委\t李科长\t民生,供暖\t"
+        "2026-11-23T09:00:00+08:00\t2026-11-23T09:00:00+08:00\t2026-11-30\t2026-11-30\t\t\t\t\t"
+        "false\t0\t0\t\t0\tclerk\n"
+    )
+
+
+def test_jsonl_is_one_object_a_line(oa: Oa) -> None:
+    _one(oa)
+    oa.add("第二件")
+    lines = oa.ok("list", "--format", "jsonl", "--sort", "id").out.splitlines()
+    assert len(lines) == 2
+    import json
+
+    assert json.loads(lines[0]) == ITEM
+
+
+def test_csv_has_a_header_and_quotes(oa: Oa) -> None:
+    _one(oa)
+    out = oa.ok("list", "--format", "csv").out
+    header, row = out.split("\n", 1)
+    assert header.split(",")[:3] == ["id", "title", "body"]
+    assert len(header.split(",")) == len(ITEM)
+    assert row.startswith('1,关于做好冬季供暖保障工作的批示,"第一行\n第二行\t缩进",instruction,')
+
+
+def test_yaml_writes_chinese_as_itself(oa: Oa) -> None:
+    _one(oa)
+    out = oa.ok("list", "--format", "yaml").out
+    assert out.startswith("- id: 1\n  title: 关于做好冬季供暖保障工作的批示\n")
+    assert "  co_units:\n  - 市发展改革委\n" in out
+
+
+def test_empty_lists(oa: Oa) -> None:
+    assert oa.ok("list", "--format", "json").out == "[]\n"
+    assert oa.ok("list").out == ""
+
+
+def _titles(oa: Oa, *args: str) -> list[str]:
+    return [i["title"] for i in oa.ok("list", "--format", "json", *args).json()]
+
+
+def test_list_filters(oa: Oa) -> None:
+    oa.add("甲", "--unit", "市财政局", "--leader", "王市长", "--priority", "urgent", "--tag", "x")
+    oa.add("乙", "--unit", "市住建局", "--due", "2026-11-20")
+    oa.add("丙", "--due", "2026-11-24", "--body", "涉及供暖管网")
+    oa.ok("close", "1", "--basis", "done")
+    assert _titles(oa) == ["乙", "丙"]
+    assert _titles(oa, "--all") == ["乙", "丙", "甲"]
+    assert _titles(oa, "--status", "closed") == ["甲"]
+    assert _titles(oa, "--status", "closed", "--status", "registered") == ["丙", "甲"]
+    assert _titles(oa, "--all", "--unit", "市财政局") == ["甲"]
+    assert _titles(oa, "--all", "--leader", "王市长", "--priority", "urgent", "--tag", "x") == [
+        "甲"
+    ]
+    assert _titles(oa, "--overdue") == ["乙"]
+    assert _titles(oa, "--due-within", "1") == ["乙", "丙"]
+    assert _titles(oa, "--search", "供暖") == ["丙"]
+    assert _titles(oa, "--search", "暖") == ["丙"]
+    assert _titles(oa, "--all", "--search", "财政") == ["甲"]
+    assert _titles(oa, "--sort", "id") == ["乙", "丙"]
+    assert _titles(oa, "--all", "--sort", "id", "--limit", "2") == ["甲", "乙"]
+    oa.fails(1, "list", "--status", "open")
+    oa.fails(2, "list", "--sort", "title")
+
+
+def test_search_treats_wildcards_literally(oa: Oa) -> None:
+    oa.add("完成率100%")
+    oa.add("完成率1000")
+    assert _titles(oa, "--search", "100%") == ["完成率100%"]
+    assert _titles(oa, "--search", "_") == []
+
+
+def test_overdue_most_overdue_first_and_check(oa: Oa) -> None:
+    oa.ok("overdue", "--check")
+    oa.add("近", "--unit", "市住建局", "--due", "2026-11-20")
+    oa.add("远", "--unit", "市财政局", "--due", "2026-11-10")
+    oa.add("未到期")
+    items = oa.ok("overdue", "--format", "json").json()
+    assert [(i["title"], i["overdue_days"]) for i in items] == [("远", 9), ("近", 1)]
+    assert [
+        i["title"] for i in oa.ok("overdue", "--unit", "市住建局", "--format", "json").json()
+    ] == ["近"]
+    oa.fails(3, "overdue", "--check")
+
+
+HOSTILE = ["结束标记 [/]", "审批[bold]加急[/bold]", "[link=http://evil.example]点我[/link]",
+           "\x1b[31m红色\x1b[0m\x07响铃", "tab\there", "换行\n标题"]  # fmt: skip
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_hostile_titles_are_shown_literally_and_safely(oa: Oa, title: str) -> None:
+    item_id = oa.add(title)
+    table = oa.ok("list", "--format", "table").out
+    show = oa.ok("show", str(item_id), "--format", "table").out
+    for out in (table, show):
+        assert "\x1b" not in out and "\x07" not in out
+    visible = title.replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+    if "\n" not in title and "\t" not in title:
+        assert visible in table  # markup is shown literally, control characters as \xNN
+    assert oa.item(item_id)["title"] == title.strip()
+    tsv = oa.ok("list").out
+    assert "\x1b" not in tsv and tsv.count("\n") == 1
+
+
+def test_long_chinese_titles_wrap_instead_of_being_cut(oa: Oa) -> None:
+    title = "关于进一步加强和改进城市基层治理推动社区服务提质增效的实施意见的批示" * 2
+    oa.add(title)
+    out = oa.ok("list", "--format", "table", env={"COLUMNS": "80"}).out
+    assert "…" not in out
+    assert "".join(ch for ch in out if "\u4e00" <= ch <= "\u9fff").count("实施意见") == 2
+
+
+def test_table_from_cron_is_not_squeezed_to_80_columns(oa: Oa) -> None:
+    oa.add("关于进一步加强和改进城市基层治理推动社区服务提质增效的实施意见的批示",
+           "--unit", "市民政局", "--leader", "张书记")  # fmt: skip
+    out = oa.ok("list", "--format", "table").out
+    assert max(len(line) for line in out.splitlines()) > 80
+
+
+def _run_in_pty(oa: Oa, *args: str) -> str:
+    main, secondary = pty.openpty()
+    env = {**oa.env, "OA_NOW": oa.now, "COLUMNS": "120", "TERM": "xterm"}
+    proc = subprocess.Popen([OA, *args], stdin=secondary, stdout=secondary,
+                            stderr=subprocess.DEVNULL, env=env)  # fmt: skip
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_gets_the_table_and_a_pipe_gets_tsv(oa: Oa) -> None:
+    oa.add("供暖保障", "--unit", "市住建局")
+    screen = _run_in_pty(oa, "list")
+    assert "┃" in screen and "供暖保障" in screen
+    assert oa.ok("list").out.startswith("1\t供暖保障\t")
+
+
+def test_no_color_is_honoured_on_a_terminal(oa: Oa) -> None:
+    oa.add("供暖保障", "--unit", "市住建局", "--due", "2026-11-20")
+    assert "\x1b[" in _run_in_pty(oa, "list")
+    oa.env["NO_COLOR"] = "1"
+    assert "\x1b[" not in _run_in_pty(oa, "list")
+    del oa.env["NO_COLOR"]
+    assert "\x1b[" not in _run_in_pty(oa, "--no-color", "list")
+
+
+def test_terminal_shows_at_most_100_rows_and_says_so(oa: Oa) -> None:
+    records = "\n".join(f'{{"title": "事项{i}"}}' for i in range(105))
+    path = oa.tmp / "many.jsonl"
+    path.write_text(records, encoding="utf-8")
+    oa.ok("import", str(path))
+    main, secondary = pty.openpty()
+    env = {**oa.env, "OA_NOW": oa.now, "COLUMNS": "120"}
+    proc = subprocess.run([OA, "list"], stdout=secondary, stderr=subprocess.PIPE, env=env,
+                          text=True, timeout=60)  # fmt: skip
+    os.close(secondary)
+    os.close(main)
+    assert "5" in proc.stderr and "--limit" in proc.stderr
+    assert len(oa.ok("list").out.splitlines()) == 105
+
+
+def test_non_utf8_output_never_fails(oa: Oa) -> None:
+    oa.add("供暖保障 ✓")
+    env = {**oa.env, "OA_NOW": oa.now, "PYTHONIOENCODING": "gbk"}
+    gbk = subprocess.run([OA, "list", "--format", "table"], env=env, capture_output=True)
+    assert gbk.returncode == 0
+    assert "供暖保障 ?" in gbk.stdout.decode("gbk")  # Chinese kept, ✓ replaced
+    env["PYTHONIOENCODING"] = "ascii"
+    ascii_ = subprocess.run([OA, "list"], env=env, capture_output=True)
+    assert ascii_.returncode == 0 and ascii_.stdout.startswith(b"1\t")
