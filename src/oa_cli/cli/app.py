@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -123,15 +122,17 @@ def main() -> None:
         app(prog_name="oa")
     except OaError as exc:
         _fail(exc.lines(), exc.exit_code)
-    except sqlite3.OperationalError as exc:
-        _fail([f"ledger: {exc}"], 1)
-    except sqlite3.DatabaseError as exc:
-        _fail([f"ledger is damaged or not a ledger: {exc}"], 1)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")], 1)
     except KeyboardInterrupt:
         _fail(["interrupted; nothing was written by the unfinished command"], 130)
     except Exception as exc:  # a bug: still one line, unless OA_DEBUG asks for the trace
+        import sqlite3
+
+        if isinstance(exc, sqlite3.OperationalError):
+            _fail([f"ledger: {exc}"], 1)
+        if isinstance(exc, sqlite3.DatabaseError):
+            _fail([f"ledger is damaged or not a ledger: {exc}"], 1)
         if os.environ.get("OA_DEBUG"):
             raise
         _fail([f"internal error: {type(exc).__name__}: {exc} (set OA_DEBUG=1 for details)"], 1)

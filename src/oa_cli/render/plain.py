@@ -12,11 +12,15 @@ _TSV_SPECIAL = re.compile(r"[\\\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _tsv_escape(text: str) -> str:
+    if text.isprintable() and "\\" not in text:  # the common case, without a regex
+        return text
     return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES.get(m[0]) or f"\\x{ord(m[0]):02x}", text)
 
 
 def scalar(value: Any) -> str:
     """A value as one field of tsv/csv: lists joined by commas, null empty, booleans lower."""
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -29,8 +33,20 @@ def scalar(value: Any) -> str:
 
 
 def write_tsv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> None:
-    for record in records:
-        out.write("\t".join(_tsv_escape(scalar(record[k])) for k in keys) + "\n")
+    lines = ("\t".join([_tsv_escape(scalar(record[k])) for k in keys]) for record in records)
+    _write_lines(out, lines)
+
+
+def _write_lines(out: TextIO, lines: Iterable[str], batch: int = 256) -> None:
+    """Stream lines in small batches: flat memory, few write calls."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= batch:
+            out.write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        out.write("\n".join(chunk) + "\n")
 
 
 def write_csv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> None:
@@ -57,8 +73,7 @@ def write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
 
 
 def write_jsonl(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    _write_lines(out, (json.dumps(record, ensure_ascii=False) for record in records))
 
 
 def write_yaml(out: TextIO, value: Any) -> None:

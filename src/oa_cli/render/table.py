@@ -94,20 +94,20 @@ def items_table(items: Iterable[dict[str, Any]], title: str | None = None) -> Ta
     return table
 
 
-_SHOW_FIELDS = (
+_SHOW_FIELDS = (  # the order of a Chinese office's card: 来源, 批示领导, 文号, 承办单位, 时限, 状态, 牌
     ("source", N_("Source")),
     ("leader", N_("Leader")),
     ("doc_no", N_("Document no.")),
     ("unit", N_("Lead unit")),
     ("co_units", N_("Co-units")),
     ("owner", N_("Owner")),
-    ("received_at", N_("Received")),
-    ("assigned_at", N_("Assigned")),
     ("due", N_("Due")),
     ("original_due", N_("Original due")),
     ("status", N_("Status")),
     ("card", N_("Card")),
     ("priority", N_("Priority")),
+    ("received_at", N_("Received")),
+    ("assigned_at", N_("Assigned")),
     ("tags", N_("Tags")),
     ("feedback_count", N_("Feedback")),
     ("remind_count", N_("Reminders")),
