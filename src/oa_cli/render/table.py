@@ -94,7 +94,8 @@ def items_table(items: Iterable[dict[str, Any]], title: str | None = None) -> Ta
     return table
 
 
-_SHOW_FIELDS = (  # the order of a Chinese office's card: 来源, 批示领导, 文号, 承办单位, 时限, 状态, 牌
+# The order of a Chinese office's card: 来源, 批示领导, 文号, 承办单位, 时限, 状态, 牌.
+_SHOW_FIELDS = (
     ("source", N_("Source")),
     ("leader", N_("Leader")),
     ("doc_no", N_("Document no.")),
