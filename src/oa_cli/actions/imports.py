@@ -14,7 +14,7 @@ from oa_cli.i18n import t
 from oa_cli.ledger import items as store
 from oa_cli.ledger.connection import write
 
-FORMATS = ("yaml", "json", "jsonl", "csv")
+FORMATS = ("yaml", "json", "jsonl", "csv", "xlsx")
 _EXTENSIONS = {
     ".yaml": "yaml",
     ".yml": "yaml",
@@ -22,6 +22,7 @@ _EXTENSIONS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".xlsx": "xlsx",
 }
 
 
@@ -49,7 +50,15 @@ def detect_format(name: str, fmt: str | None) -> str:
     raise InvalidInput(t("cannot tell the format of '{name}': use --format", name=name))
 
 
-def parse(text: str, fmt: str, name: str) -> list[Record]:
+def parse(raw: bytes, fmt: str, name: str) -> list[Record]:
+    if fmt == "xlsx":
+        return _xlsx(raw, name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=name, pos=exc.start)
+        ) from None
     if fmt == "jsonl":
         return _jsonl(text, name)
     if fmt == "csv":
@@ -91,6 +100,20 @@ def _yaml(text: str, name: str) -> Any:
                 error=getattr(exc, "problem", exc),
             )
         ) from None
+
+
+def _xlsx(raw: bytes, name: str) -> list[Record]:
+    from oa_cli.render.xlsx import read_rows
+
+    try:
+        rows = read_rows(raw)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InvalidInput(
+            t("{name}: not a readable Excel workbook: {error}", name=name, error=exc)
+        ) from None
+    if rows and not any(k in ("title", "事项", "事项名称", "标题") for k in rows[0]):
+        raise InvalidInput(t("{name}: no title column (title or 事项名称)", name=name))
+    return [Record(i + 1, i + 2, r) for i, r in enumerate(rows)]
 
 
 def _jsonl(text: str, name: str) -> list[Record]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -12,20 +13,14 @@ from oa_cli.cli.state import STATE
 from oa_cli.i18n import t
 
 
-def _read(source: str) -> str:
+def _read(source: str) -> bytes:
     from oa_cli.errors import InvalidInput
 
     try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise InvalidInput(
             t("cannot read {name}: {error}", name=source, error=exc.strerror)
-        ) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=source, pos=exc.start)
         ) from None
 
 
@@ -64,5 +59,71 @@ def import_(
     print(t("imported {n} items", n=len(ids)), file=sys.stderr)
 
 
+EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv", "yaml", "xlsx")
+
+
+def export(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file (xlsx needs one).")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="json, jsonl, csv, tsv, yaml or xlsx.")
+    ] = None,
+) -> None:
+    """Every item, every status, in id order."""
+    from oa_cli.domain.item import KEYS
+    from oa_cli.errors import UsageError
+    from oa_cli.ledger import items as store
+    from oa_cli.render import choose
+
+    if fmt is None and output is not None and output.suffix.lower() == ".xlsx":
+        fmt = "xlsx"
+    fmt = choose(fmt or ("json" if sys.stdout.isatty() else None), EXPORT_FORMATS)
+    ctx = STATE.context()
+    items = (ctx.item_json(i) for i in store.select(ctx.conn, store.Query(statuses=(), sort="id")))
+    if fmt == "xlsx":
+        if output is None:
+            raise UsageError(t("xlsx needs a file: use -o FILE.xlsx"))
+        from oa_cli.render.xlsx import write_workbook
+
+        count = write_workbook(output, items)
+    elif output is None:
+        count = _counted_write(sys.stdout, fmt, items, KEYS)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            count = _counted_write(out, fmt, items, KEYS)
+    if output is not None:
+        print(t("exported {n} items to {path}", n=count, path=output), file=sys.stderr)
+
+
+def _counted_write(out: TextIO, fmt: str, items: Iterator[dict[str, Any]], keys: Any) -> int:
+    from oa_cli.render.plain import write_records
+
+    count = 0
+
+    def counting() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for item in items:
+            count += 1
+            yield item
+
+    write_records(out, fmt, counting(), keys)
+    return count
+
+
+def backup(
+    dest: Annotated[Path, typer.Argument(help="Where to write the copy.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """A consistent copy of the ledger, taken while others may be writing."""
+    from oa_cli.ledger.connection import backup_to
+
+    ctx = STATE.context()
+    backup_to(ctx.conn, dest, force=force)
+    print(t("ledger copied to {path}", path=dest), file=sys.stderr)
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_)
+    app.command("export")(export)
+    app.command("backup")(backup)

@@ -45,6 +45,16 @@ HEADERS: dict[str, str | None] = {
     "标签": "tags",
     "办结时间": "closed_at",
     "办结依据": "close_basis",
+    "编号": "id",
+    "原定时限": "original_due",
+    "办结文号": "close_ref",
+    "牌": "card",
+    "是否逾期": "overdue",
+    "逾期工作日": "overdue_days",
+    "反馈次数": "feedback_count",
+    "最近反馈时间": "last_feedback_at",
+    "催办次数": "remind_count",
+    "登记人": "created_by",
 }
 LABELS: dict[str, dict[str, str]] = {
     "status": {

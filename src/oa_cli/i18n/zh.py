@@ -186,4 +186,12 @@ CATALOG: dict[str, str] = {
     "CSV has no title column (title or 事项名称)": "CSV 缺少标题列（title 或 事项名称）",
     "cannot read {name}: {error}": "无法读取 {name}：{error}",
     "{name}: not UTF-8 text (byte {pos}); save it as UTF-8": "{name}：不是 UTF-8 文本（第 {pos} 字节）；请另存为 UTF-8",
+    "{name}: not a readable Excel workbook: {error}": "{name}：无法读取的 Excel 工作簿：{error}",
+    "{name}: no title column (title or 事项名称)": "{name}：缺少标题列（title 或 事项名称）",
+    "xlsx needs a file: use -o FILE.xlsx": "xlsx 须写入文件：请用 -o 文件名.xlsx",
+    "exported {n} items to {path}": "已导出 {n} 件事项到 {path}",
+    "ledger copied to {path}": "台账已备份到 {path}",
+    "{path} exists; use --force to overwrite it": "{path} 已存在；如需覆盖请加 --force",
+    "{path} is a folder; give a file name": "{path} 是文件夹；请给出文件名",
+    "cannot write {path}: {error}": "无法写入 {path}：{error}",
 }

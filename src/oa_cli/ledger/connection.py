@@ -100,3 +100,24 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+def backup_to(conn: sqlite3.Connection, dest: Path, *, force: bool = False) -> None:
+    """Copy the ledger with SQLite's online backup: one consistent snapshot, writers go on."""
+    if dest.exists() and not force:
+        raise OaError(t("{path} exists; use --force to overwrite it", path=dest))
+    if dest.is_dir():
+        raise OaError(t("{path} is a folder; give a file name", path=dest))
+    tmp = dest.with_name(f".{dest.name}.oa-tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        target = sqlite3.connect(str(tmp))
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OaError(t("cannot write {path}: {error}", path=dest, error=exc.strerror)) from None

@@ -1,0 +1,254 @@
+"""Import and export with nothing lost, spreadsheets as offices keep them, units, backup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import OA, Oa
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _load_examples(oa: Oa) -> None:
+    oa.write_config((EXAMPLES / "config.yaml").read_text(encoding="utf-8"))
+    oa.ok("import", str(EXAMPLES / "items.yaml"))
+    # a little history on top of the imported state
+    oa.ok("feedback", "4", "首报：已部署")
+    oa.ok("escalate", "5", "--reason", "逾期")
+    oa.ok("extend", "6", "--due", "+3wd", "--reason", "需协调")
+
+
+def test_examples_load_every_status_source_and_priority(oa: Oa) -> None:
+    _load_examples(oa)
+    items = oa.ok("export", "--format", "json").json()
+    assert len(items) == 39
+    assert {i["status"] for i in items} == {"registered", "assigned", "closed", "cancelled"}
+    assert {i["source"] for i in items} == {"instruction", "meeting", "document", "other"}
+    assert {i["priority"] for i in items} == {"urgent", "high", "normal"}
+    assert any(i["overdue"] for i in items) and any(i["card"] == "red" for i in items)
+    assert [i["id"] for i in items] == list(range(1, 40))
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "yaml", "csv", "xlsx"])
+def test_export_then_import_into_an_empty_ledger_gives_an_identical_export(
+    oa: Oa, tmp_path: Path, fmt: str
+) -> None:
+    _load_examples(oa)
+    first = oa.ok("export", "--format", "json").out
+    path = tmp_path / f"ledger.{fmt}"
+    oa.ok("export", "--format", fmt, "-o", str(path))
+    oa.db = tmp_path / "second" / "ledger.db"
+    oa.env["OA_DB"] = str(oa.db)
+    oa.ok("import", str(path))
+    assert oa.ok("export", "--format", "json").out == first
+    oa.ok("verify")
+
+
+def test_export_streams_in_id_order_to_stdout(oa: Oa) -> None:
+    oa.add("甲", "--due", "2026-12-31")
+    oa.add("乙", "--due", "2026-11-24")
+    oa.ok("cancel", "1", "--reason", "r")
+    lines = oa.ok("export", "--format", "jsonl").out.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [1, 2]
+
+
+def test_xlsx_export_needs_a_file(oa: Oa) -> None:
+    oa.fails(2, "export", "--format", "xlsx")
+
+
+def test_xlsx_is_a_printable_workbook_with_chinese_headers(oa: Oa, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    oa.add("逾期事项", "--unit", "市住建局", "--due", "2026-11-20")
+    oa.add("未到期事项")
+    path = tmp_path / "台账.xlsx"
+    oa.ok("export", "-o", str(path))
+    sheet = load_workbook(path).active
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["编号", "事项名称", "批示内容"] and "办理时限" in headers
+    assert sheet.freeze_panes == "A2"
+    due = sheet.cell(row=2, column=headers.index("办理时限") + 1).value
+    assert isinstance(due, dt.datetime) and due.date() == dt.date(2026, 11, 20)
+    assert sheet.cell(row=2, column=headers.index("状态") + 1).value == "已交办"
+    assert sheet.cell(row=2, column=1).fill.fgColor.rgb.endswith("FFE0E0")  # overdue marked
+    assert (
+        sheet.cell(row=3, column=1).fill.fgColor.rgb != sheet.cell(row=2, column=1).fill.fgColor.rgb
+    )
+
+
+def test_csv_as_an_office_keeps_it(oa: Oa, tmp_path: Path) -> None:
+    path = tmp_path / "台账.csv"
+    path.write_text(
+        "\ufeff序号,事项名称,批示领导,文号,来源,承办单位,协办单位,责任人,办理时限,状态,备注\n"
+        "1,关于冬季供暖的批示,张书记,市委办〔2026〕41号,领导批示,市住建局,市发展改革委、市财政局,李科长,"
+        "2026/12/01,已交办,\n"
+        "2,关于营商环境的会议议定事项,王市长,,会议议定,,,,2026年12月15日,未交办,尽快交办\n",
+        encoding="utf-8",
+    )
+    oa.ok("import", str(path))
+    first, second = oa.ok("export", "--format", "json").json()
+    assert (first["title"], first["leader"], first["unit"]) == (
+        "关于冬季供暖的批示",
+        "张书记",
+        "市住建局",
+    )
+    assert first["co_units"] == ["市发展改革委", "市财政局"]
+    assert (first["due"], first["status"], first["source"]) == (
+        "2026-12-01",
+        "assigned",
+        "instruction",
+    )
+    assert (second["due"], second["status"], second["source"]) == (
+        "2026-12-15",
+        "registered",
+        "meeting",
+    )
+
+
+def test_xlsx_as_an_office_keeps_it_with_date_cells(oa: Oa, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "事项", "批示领导", "责任单位", "完成时限", "紧急程度"])
+    sheet.append(
+        [1, "关于秸秆禁烧的批示", "张书记", "市生态环境局", dt.datetime(2026, 12, 3), "特急"]
+    )
+    sheet.append([2, "关于春运保障的批示", "王市长", None, "2026年12月20日", None])
+    path = tmp_path / "督办台账.xlsx"
+    book.save(path)
+    oa.ok("import", str(path))
+    first, second = oa.ok("export", "--format", "json").json()
+    assert (first["due"], first["priority"], first["unit"]) == (
+        "2026-12-03",
+        "urgent",
+        "市生态环境局",
+    )
+    assert (second["due"], second["status"]) == ("2026-12-20", "registered")
+
+
+def test_every_bad_record_is_listed_and_nothing_is_written(oa: Oa, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "- {title: 好的记录}\n- {title: '  '}\n- {title: 时限有误, due: 下周}\n"
+        "- {title: 优先级有误, priority: asap}\n- {title: 未知字段, colour: red}\n",
+        encoding="utf-8",
+    )
+    result = oa.fails(1, "import", str(path))
+    lines = result.err.strip().splitlines()
+    assert "4" in lines[0]
+    assert any("record 2" in line and "title" in line for line in lines)
+    assert any("record 3" in line and "due" in line for line in lines)
+    assert any("record 4" in line and "priority" in line for line in lines)
+    assert any("record 5" in line and "colour" in line for line in lines)
+    assert oa.ok("export", "--format", "json").json() == []
+    assert oa.ok("log", "--format", "json").json() == []
+
+
+def test_dry_run_writes_nothing(oa: Oa) -> None:
+    result = oa.ok("import", "-", "--format", "jsonl", "--dry-run", input='{"title": "甲"}\n')
+    assert "1" in result.err
+    assert oa.ok("export", "--format", "json").json() == []
+
+
+def test_relative_dates_in_records_count_from_today(oa: Oa) -> None:
+    oa.ok(
+        "import",
+        "-",
+        "--format",
+        "json",
+        input='[{"title": "甲", "received": "-3d", "due": "+5wd"}]',
+    )
+    item = oa.item(1)
+    assert item["received_at"] == "2026-11-20T09:00:00+08:00"
+    assert item["due"] == "2026-11-30"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "needle"),
+    [
+        ("a.yaml", "- title: a\n  due: [unclosed\n", "line"),
+        ("a.json", '{"title": "not a list"}', "list"),
+        ("a.json", '[{"title": "a"}', "JSON"),
+        ("a.csv", "名称,时限\n甲,2026-12-01\n", "title"),
+        ("a.txt", "title\n", "--format"),
+        ("a.jsonl", '{"title": "a"}\nnot json\n', "line 2"),
+    ],
+)
+def test_malformed_files_are_one_clear_error(oa: Oa, tmp_path: Path, name: str, text: str,
+                                            needle: str) -> None:  # fmt: skip
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = oa.fails(1, "import", str(path))
+    assert needle in result.err
+
+
+def test_invalid_utf8_is_a_clear_error(oa: Oa, tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("title\n供暖\n".encode("gbk"))
+    assert "UTF-8" in oa.fails(1, "import", str(path)).err
+
+
+def test_an_id_already_taken_is_refused(oa: Oa) -> None:
+    oa.add()
+    assert (
+        "id"
+        in oa.fails(1, "import", "-", "--format", "json", input='[{"id": 1, "title": "x"}]').err
+    )
+
+
+def test_unit_directory_from_config_and_unit_add(oa: Oa) -> None:
+    oa.write_config(
+        "units:\n  - {code: fgw, name: 市发展改革委}\n  - {code: czj, name: 市财政局}\n"
+    )
+    oa.ok("unit", "add", "zjj", "市住建局", "--contact", "城建科")
+    units = oa.ok("unit", "list", "--format", "json").json()
+    assert [u["code"] for u in units] == ["fgw", "czj", "zjj"]
+    item_id = str(oa.add())
+    oa.ok("assign", item_id, "czj", "--co", "zjj")
+    item = oa.item(int(item_id))
+    assert (item["unit"], item["co_units"]) == ("市财政局", ["市住建局"])
+    result = oa.fails(1, "assign", item_id, "市发改委")
+    assert "市发展改革委" in result.err
+    oa.fails(1, "add", "事项", "--unit", "市财政厅")
+    oa.fails(1, "unit", "add", "fgw", "重复")
+    assert "市住建" in oa.fails(1, "import", "-", "--format", "json",
+                               input='[{"title": "a", "unit": "市住建"}]').err  # fmt: skip
+
+
+def test_without_a_directory_any_unit_is_accepted(oa: Oa) -> None:
+    oa.add("事项", "--unit", "某某单位")
+    assert oa.ok("unit", "list", "--format", "json").json() == []
+
+
+def test_backup_while_a_writer_runs_gives_a_sound_ledger(oa: Oa, tmp_path: Path) -> None:
+    records = "\n".join(json.dumps({"title": f"事项{i}"}, ensure_ascii=False) for i in range(3000))
+    env = {**oa.env, "OA_NOW": oa.now}
+    writer = subprocess.Popen([OA, "import", "-", "--format", "jsonl"], stdin=subprocess.PIPE,
+                              env=env, stderr=subprocess.PIPE)  # fmt: skip
+    copies = []
+    writer.stdin.write(records.encode())  # type: ignore[union-attr]
+    writer.stdin.close()  # type: ignore[union-attr]
+    for n in range(3):
+        copy = tmp_path / f"copy{n}.db"
+        oa.ok("backup", str(copy))
+        copies.append(copy)
+    assert writer.wait(timeout=120) == 0
+    for copy in copies:
+        result = oa.ok("--db", str(copy), "verify")
+        count = len(oa.ok("--db", str(copy), "export", "--format", "jsonl").out.splitlines())
+        assert count in (0, 3000)  # all of the import or none of it
+        assert "chain intact" in result.out
+
+
+def test_backup_refuses_to_overwrite_without_force(oa: Oa, tmp_path: Path) -> None:
+    oa.add()
+    dest = tmp_path / "copy.db"
+    oa.ok("backup", str(dest))
+    oa.fails(1, "backup", str(dest))
+    oa.ok("backup", str(dest), "--force")
+    assert oa.ok("--db", str(dest), "export", "--format", "json").json()[0]["id"] == 1
