@@ -179,8 +179,9 @@ def test_relative_dates_in_records_count_from_today(oa: Oa) -> None:
         ("a.jsonl", '{"title": "a"}\nnot json\n', "line 2"),
     ],
 )
-def test_malformed_files_are_one_clear_error(oa: Oa, tmp_path: Path, name: str, text: str,
-                                            needle: str) -> None:  # fmt: skip
+def test_malformed_files_are_one_clear_error(
+    oa: Oa, tmp_path: Path, name: str, text: str, needle: str
+) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     result = oa.fails(1, "import", str(path))
@@ -216,8 +217,12 @@ def test_unit_directory_from_config_and_unit_add(oa: Oa) -> None:
     assert "市发展改革委" in result.err
     oa.fails(1, "add", "事项", "--unit", "市财政厅")
     oa.fails(1, "unit", "add", "fgw", "重复")
-    assert "市住建" in oa.fails(1, "import", "-", "--format", "json",
-                               input='[{"title": "a", "unit": "市住建"}]').err  # fmt: skip
+    assert (
+        "市住建"
+        in oa.fails(
+            1, "import", "-", "--format", "json", input='[{"title": "a", "unit": "市住建"}]'
+        ).err
+    )
 
 
 def test_without_a_directory_any_unit_is_accepted(oa: Oa) -> None:
@@ -228,8 +233,12 @@ def test_without_a_directory_any_unit_is_accepted(oa: Oa) -> None:
 def test_backup_while_a_writer_runs_gives_a_sound_ledger(oa: Oa, tmp_path: Path) -> None:
     records = "\n".join(json.dumps({"title": f"事项{i}"}, ensure_ascii=False) for i in range(3000))
     env = {**oa.env, "OA_NOW": oa.now}
-    writer = subprocess.Popen([OA, "import", "-", "--format", "jsonl"], stdin=subprocess.PIPE,
-                              env=env, stderr=subprocess.PIPE)  # fmt: skip
+    writer = subprocess.Popen(
+        [OA, "import", "-", "--format", "jsonl"],
+        stdin=subprocess.PIPE,
+        env=env,
+        stderr=subprocess.PIPE,
+    )
     copies = []
     writer.stdin.write(records.encode())  # type: ignore[union-attr]
     writer.stdin.close()  # type: ignore[union-attr]

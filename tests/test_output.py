@@ -10,21 +10,58 @@ import pytest
 from conftest import OA, Oa
 
 ITEM = {
-    "id": 1, "title": "关于做好冬季供暖保障工作的批示", "body": "第一行\n第二行\t缩进",
-    "source": "instruction", "leader": "张书记", "doc_no": "市委办〔2026〕41号",
-    "priority": "high", "status": "assigned", "unit": "市住建局", "co_units": ["市发展改革委"],
-    "owner": "李科长", "tags": ["民生", "供暖"], "received_at": "2026-11-23T09:00:00+08:00",
-    "assigned_at": "2026-11-23T09:00:00+08:00", "due": "2026-11-30",
-    "original_due": "2026-11-30", "closed_at": None, "close_basis": None, "close_ref": None,
-    "card": None, "overdue": False, "overdue_days": 0, "feedback_count": 0,
-    "last_feedback_at": None, "remind_count": 0, "created_by": "clerk",
-}  # fmt: skip
+    "id": 1,
+    "title": "关于做好冬季供暖保障工作的批示",
+    "body": "第一行\n第二行\t缩进",
+    "source": "instruction",
+    "leader": "张书记",
+    "doc_no": "市委办〔2026〕41号",
+    "priority": "high",
+    "status": "assigned",
+    "unit": "市住建局",
+    "co_units": ["市发展改革委"],
+    "owner": "李科长",
+    "tags": ["民生", "供暖"],
+    "received_at": "2026-11-23T09:00:00+08:00",
+    "assigned_at": "2026-11-23T09:00:00+08:00",
+    "due": "2026-11-30",
+    "original_due": "2026-11-30",
+    "closed_at": None,
+    "close_basis": None,
+    "close_ref": None,
+    "card": None,
+    "overdue": False,
+    "overdue_days": 0,
+    "feedback_count": 0,
+    "last_feedback_at": None,
+    "remind_count": 0,
+    "created_by": "clerk",
+}
 
 
 def _one(oa: Oa) -> None:
-    oa.ok("add", ITEM["title"], "--body", ITEM["body"], "--leader", "张书记", "--doc-no",
-          "市委办〔2026〕41号", "--priority", "high", "--tag", "民生", "--tag", "供暖",
-          "--unit", "市住建局", "--co", "市发展改革委", "--owner", "李科长")  # fmt: skip
+    oa.ok(
+        "add",
+        ITEM["title"],
+        "--body",
+        ITEM["body"],
+        "--leader",
+        "张书记",
+        "--doc-no",
+        "市委办〔2026〕41号",
+        "--priority",
+        "high",
+        "--tag",
+        "民生",
+        "--tag",
+        "供暖",
+        "--unit",
+        "市住建局",
+        "--co",
+        "市发展改革委",
+        "--owner",
+        "李科长",
+    )
 
 
 def test_json_is_an_array_of_spec_item_objects(oa: Oa) -> None:
@@ -124,8 +161,14 @@ def test_overdue_most_overdue_first_and_check(oa: Oa) -> None:
     oa.fails(3, "overdue", "--check")
 
 
-HOSTILE = ["结束标记 [/]", "审批[bold]加急[/bold]", "[link=http://evil.example]点我[/link]",
-           "\x1b[31m红色\x1b[0m\x07响铃", "tab\there", "换行\n标题"]  # fmt: skip
+HOSTILE = [
+    "结束标记 [/]",
+    "审批[bold]加急[/bold]",
+    "[link=http://evil.example]点我[/link]",
+    "\x1b[31m红色\x1b[0m\x07响铃",
+    "tab\there",
+    "换行\n标题",
+]
 
 
 @pytest.mark.parametrize("title", HOSTILE)
@@ -152,8 +195,13 @@ def test_long_chinese_titles_wrap_instead_of_being_cut(oa: Oa) -> None:
 
 
 def test_table_from_cron_is_not_squeezed_to_80_columns(oa: Oa) -> None:
-    oa.add("关于进一步加强和改进城市基层治理推动社区服务提质增效的实施意见的批示",
-           "--unit", "市民政局", "--leader", "张书记")  # fmt: skip
+    oa.add(
+        "关于进一步加强和改进城市基层治理推动社区服务提质增效的实施意见的批示",
+        "--unit",
+        "市民政局",
+        "--leader",
+        "张书记",
+    )
     out = oa.ok("list", "--format", "table").out
     assert max(len(line) for line in out.splitlines()) > 80
 
@@ -161,8 +209,9 @@ def test_table_from_cron_is_not_squeezed_to_80_columns(oa: Oa) -> None:
 def _run_in_pty(oa: Oa, *args: str) -> str:
     main, secondary = pty.openpty()
     env = {**oa.env, "OA_NOW": oa.now, "COLUMNS": "120", "TERM": "xterm"}
-    proc = subprocess.Popen([OA, *args], stdin=secondary, stdout=secondary,
-                            stderr=subprocess.DEVNULL, env=env)  # fmt: skip
+    proc = subprocess.Popen(
+        [OA, *args], stdin=secondary, stdout=secondary, stderr=subprocess.DEVNULL, env=env
+    )
     os.close(secondary)
     chunks = []
     while True:
@@ -201,8 +250,9 @@ def test_terminal_shows_at_most_100_rows_and_says_so(oa: Oa) -> None:
     oa.ok("import", str(path))
     main, secondary = pty.openpty()
     env = {**oa.env, "OA_NOW": oa.now, "COLUMNS": "120"}
-    proc = subprocess.run([OA, "list"], stdout=secondary, stderr=subprocess.PIPE, env=env,
-                          text=True, timeout=60)  # fmt: skip
+    proc = subprocess.run(
+        [OA, "list"], stdout=secondary, stderr=subprocess.PIPE, env=env, text=True, timeout=60
+    )
     os.close(secondary)
     os.close(main)
     assert "5" in proc.stderr and "--limit" in proc.stderr

@@ -7,8 +7,10 @@ from typing import Any
 
 from oa_cli.actions import Context
 from oa_cli.domain import reports
+from oa_cli.domain import stats as domain_stats
 from oa_cli.domain.item import to_json
 from oa_cli.domain.rules import Rules
+from oa_cli.domain.stats import History
 from oa_cli.ledger import items as store
 
 
@@ -27,3 +29,43 @@ def daily(ctx: Context, day: dt.date) -> dict[str, Any]:
         )
     )
     return reports.daily(rules, open_items, closed)
+
+
+def histories(ctx: Context) -> dict[int, History]:
+    """Per item: late extensions and cards issued, from the journal."""
+    found: dict[int, History] = {}
+    rows = ctx.conn.execute(
+        "SELECT item_id, action, at, json_extract(data, '$.card'),"
+        " json_extract(data, '$.previous_due') FROM events"
+        " WHERE action IN ('extend', 'escalate') ORDER BY seq"
+    )
+    for item_id, action, at, card, previous_due in rows:
+        history = found.setdefault(item_id, History())
+        if action == "escalate" and card in history.cards:
+            history.cards[card] += 1
+        elif action == "extend" and previous_due and at[:10] > previous_due:
+            history.extended_late = True
+    return found
+
+
+def stats(
+    ctx: Context, by: str, start: dt.date | None, end: dt.date | None
+) -> list[dict[str, Any]]:
+    where, params = [], []
+    if start is not None:
+        where.append("substr(received_at, 1, 10) >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("substr(received_at, 1, 10) <= ?")
+        params.append(end.isoformat())
+    sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
+    items = (store.from_row(row) for row in ctx.conn.execute(sql, params))
+    return domain_stats.stats(items, histories(ctx), by, ctx.calendar, ctx.today)
+
+
+def weekly(ctx: Context, day: dt.date) -> dict[str, Any]:
+    _, _, sunday = domain_stats.iso_week(day)
+    as_of = min(sunday, ctx.today)
+    rows = store.select(ctx.conn, store.Query(statuses=(), sort="due"))
+    items = (to_json(i, as_of, ctx.calendar) for i in rows)
+    return domain_stats.weekly(items, histories(ctx), day)

@@ -16,6 +16,41 @@ ReportFormat = Annotated[
 ]
 
 
+def _emit(fmt: str, report: dict[str, Any], document: Any, rows: Any) -> None:
+    """One report in any format: a Document for people, the dict or its rows for machines."""
+    from oa_cli.render import report as r
+
+    if fmt == "table":
+        from oa_cli.render.table import console
+
+        out = console()
+        for part in r.rich_parts(document(), expand=out.is_terminal):
+            out.print(part)
+    elif fmt == "markdown":
+        sys.stdout.write(r.markdown(document()))
+    elif fmt == "html":
+        sys.stdout.write(r.html_page(document()))
+    elif fmt in ("tsv", "csv", "jsonl"):
+        from oa_cli.render.plain import write_records
+
+        records, keys = rows()
+        write_records(sys.stdout, fmt, records, keys)
+    else:
+        from oa_cli.render.plain import write_document
+
+        write_document(sys.stdout, fmt, report)
+
+
+def _section_rows(report: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
+    """Row formats of a sectioned report: one item a row, its section first."""
+    from oa_cli.domain.item import KEYS
+
+    rows = (
+        {"section": name, **item} for name, items in report["sections"].items() for item in items
+    )
+    return rows, ("section", *KEYS)
+
+
 def daily(
     date: Annotated[str | None, typer.Option("--date", help="Report day (default: today).")] = None,
     check: Annotated[
@@ -28,43 +63,77 @@ def daily(
 ) -> None:
     """The daily dispatch table (每日调度表)."""
     from oa_cli.actions.reports import daily as build
-    from oa_cli.domain.reports import DAILY_SECTIONS, needs_attention
+    from oa_cli.domain.reports import needs_attention
     from oa_cli.errors import CheckFailed
     from oa_cli.render import REPORT_FORMATS, choose
+    from oa_cli.render.report import daily_document
 
     fmt = choose(fmt, REPORT_FORMATS)
     ctx = STATE.context()
     day = ctx.today if date is None else _date(date)
     report = build(ctx, day)
     workday = ctx.calendar.is_workday(day)
-    if fmt == "table":
-        from oa_cli.render.report import rich_daily
-        from oa_cli.render.table import console
-
-        out = console()
-        for part in rich_daily(report, workday):
-            out.print(part)
-    elif fmt in ("markdown", "html"):
-        from oa_cli.render import report as r
-
-        sys.stdout.write((r.markdown_daily if fmt == "markdown" else r.html_daily)(report, workday))
-    elif fmt in ("tsv", "csv", "jsonl"):
-        _sectioned(fmt, report, DAILY_SECTIONS)
-    else:
-        from oa_cli.render.plain import write_document
-
-        write_document(sys.stdout, fmt, report)
+    _emit(fmt, report, lambda: daily_document(report, workday), lambda: _section_rows(report))
     if check and needs_attention(report, day):
         raise CheckFailed(t("items need attention: overdue or not yet assigned"))
 
 
-def _sectioned(fmt: str, report: dict[str, Any], sections: tuple[str, ...]) -> None:
-    """Row formats of a report: one item a row, with its section first."""
-    from oa_cli.domain.item import KEYS
-    from oa_cli.render.plain import write_records
+def weekly(
+    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W48.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="A day in the week.")] = None,
+    fmt: ReportFormat = None,
+) -> None:
+    """The weekly update (每周更新): registered, closed, overdue, no update, per unit."""
+    import datetime as dt
 
-    rows = ({"section": name, **item} for name in sections for item in report["sections"][name])
-    write_records(sys.stdout, fmt, rows, ("section", *KEYS))
+    from oa_cli.actions.reports import weekly as build
+    from oa_cli.errors import UsageError
+    from oa_cli.render import REPORT_FORMATS, choose
+    from oa_cli.render.report import weekly_document
+
+    fmt = choose(fmt, REPORT_FORMATS)
+    if week is not None and date is not None:
+        raise UsageError(t("give --week or --date, not both"))
+    ctx = STATE.context()
+    day = ctx.today if date is None else _date(date)
+    if week is not None:
+        try:
+            day = dt.datetime.strptime(week + "-1", "%G-W%V-%u").date()
+        except ValueError:
+            raise UsageError(
+                t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week)
+            ) from None
+    report = build(ctx, day)
+    _emit(fmt, report, lambda: weekly_document(report), lambda: _section_rows(report))
+
+
+def stats(
+    start: Annotated[str | None, typer.Option("--from", help="Items received on or after.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Items received on or before.")] = None,
+    by: Annotated[str, typer.Option("--by", help="unit, leader, source or priority.")] = "unit",
+    fmt: ReportFormat = None,
+) -> None:
+    """Assessment figures (考核评价) per unit, leader, source or priority."""
+    from oa_cli.actions.reports import stats as build
+    from oa_cli.domain.stats import GROUPS, STAT_KEYS
+    from oa_cli.errors import UsageError
+    from oa_cli.render import REPORT_FORMATS, choose
+    from oa_cli.render.report import stats_document
+
+    fmt = choose(fmt, REPORT_FORMATS)
+    if by not in GROUPS:
+        raise UsageError(t("--by takes unit, leader, source or priority"))
+    ctx = STATE.context()
+    first = _date(start) if start else None
+    last = _date(end) if end else None
+    rows = build(ctx, by, first, last)
+    report = {
+        "by": by,
+        "from": first and first.isoformat(),
+        "to": last and last.isoformat(),
+        "rows": rows,
+    }
+    _emit(fmt, report, lambda: stats_document(report), lambda: (rows, STAT_KEYS))
 
 
 def _date(text: str) -> Any:
@@ -142,3 +211,5 @@ def _stderr_console() -> Any:
 
 def register(app: typer.Typer) -> None:
     app.command("daily")(daily)
+    app.command("weekly")(weekly)
+    app.command("stats")(stats)

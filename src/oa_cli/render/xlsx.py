@@ -11,24 +11,50 @@ from oa_cli.domain.item import KEYS
 
 # Column headers of the exported 督办台账 (import reads them back: domain.records.HEADERS).
 XLSX_HEADERS = {
-    "id": "编号", "title": "事项名称", "body": "批示内容", "source": "来源", "leader": "批示领导",
-    "doc_no": "文号", "priority": "缓急", "status": "状态", "unit": "承办单位",
-    "co_units": "协办单位", "owner": "责任人", "tags": "标签", "received_at": "收文时间",
-    "assigned_at": "交办时间", "due": "办理时限", "original_due": "原定时限",
-    "closed_at": "办结时间", "close_basis": "办结依据", "close_ref": "办结文号", "card": "牌",
-    "overdue": "是否逾期", "overdue_days": "逾期工作日", "feedback_count": "反馈次数",
-    "last_feedback_at": "最近反馈时间", "remind_count": "催办次数", "created_by": "登记人",
-}  # fmt: skip
+    "id": "编号",
+    "title": "事项名称",
+    "body": "批示内容",
+    "source": "来源",
+    "leader": "批示领导",
+    "doc_no": "文号",
+    "priority": "缓急",
+    "status": "状态",
+    "unit": "承办单位",
+    "co_units": "协办单位",
+    "owner": "责任人",
+    "tags": "标签",
+    "received_at": "收文时间",
+    "assigned_at": "交办时间",
+    "due": "办理时限",
+    "original_due": "原定时限",
+    "closed_at": "办结时间",
+    "close_basis": "办结依据",
+    "close_ref": "办结文号",
+    "card": "牌",
+    "overdue": "是否逾期",
+    "overdue_days": "逾期工作日",
+    "feedback_count": "反馈次数",
+    "last_feedback_at": "最近反馈时间",
+    "remind_count": "催办次数",
+    "created_by": "登记人",
+}
 VALUE_LABELS = {
-    "status": {"registered": "未交办", "assigned": "已交办", "closed": "已办结",
-               "cancelled": "已撤销"},
+    "status": {
+        "registered": "未交办",
+        "assigned": "已交办",
+        "closed": "已办结",
+        "cancelled": "已撤销",
+    },
     "priority": {"urgent": "特急", "high": "加急", "normal": "平件"},
-    "source": {"instruction": "领导批示", "meeting": "会议议定", "document": "上级文件",
-               "other": "其他"},
+    "source": {
+        "instruction": "领导批示",
+        "meeting": "会议议定",
+        "document": "上级文件",
+        "other": "其他",
+    },
     "card": {"yellow": "黄牌", "red": "红牌"},
-}  # fmt: skip
-_WIDTHS = {"title": 40, "body": 40, "close_basis": 30, "unit": 16, "co_units": 20,
-           "doc_no": 22}  # fmt: skip
+}
+_WIDTHS = {"title": 40, "body": 40, "close_basis": 30, "unit": 16, "co_units": 20, "doc_no": 22}
 
 
 def _cell(key: str, value: Any) -> Any:
