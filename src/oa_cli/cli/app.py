@@ -118,6 +118,11 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    for index, arg in enumerate(sys.argv[1:], 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail([f"argument {index} is not valid UTF-8 text"], 2)
     try:
         app(prog_name="oa")
     except OaError as exc:

@@ -63,13 +63,14 @@ def _create_file(path: Path) -> None:
 
 
 def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    if version > 0:
+        # A snapshot before anything changes (taken outside the write lock: the backup
+        # API cannot copy from a connection holding one).
+        _backup_before_upgrade(conn, path, version)
     with write(conn):
         # Re-check inside the write lock: another process may have migrated meanwhile.
-        version = schema.current_version(conn)
-        if version >= schema.SCHEMA_VERSION:
+        if schema.current_version(conn) >= schema.SCHEMA_VERSION:
             return
-        if version > 0:
-            _backup_before_upgrade(conn, path, version)
         # Each migration runs in a savepoint of this one transaction: the upgrade
         # is all or nothing, and a second process waits instead of racing it.
         schema.migrate(conn)

@@ -79,6 +79,13 @@ def m001_initial(db: Any) -> None:
     )
 
 
+@migration
+def m002_report_indexes(db: Any) -> None:
+    """Indexes for the daily `closed_today` section and the journal scans of `stats`."""
+    db.execute("CREATE INDEX items_closed_at ON items(closed_at)")
+    db.execute("CREATE INDEX events_action ON events(action, item_id)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

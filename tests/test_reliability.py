@@ -1,0 +1,261 @@
+"""A ledger is evidence: concurrent writers, kills, upgrades, a full disk, hostile input."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from conftest import OA, Oa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _writer(oa: Oa, worker: int, writes: int) -> list[tuple[int, str]]:
+    """One clerk (or cron) doing `writes` writes; returns the failures."""
+    failures = []
+    env = {**oa.env, "OA_NOW": oa.now, "OA_USER": f"w{worker}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([OA, *args], env=env, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            failures.append((proc.returncode, proc.stderr))
+        return proc
+
+    mine: list[str] = []
+    for n in range(writes):
+        step = n % 5
+        if step in (0, 3) or not mine:
+            out = run("add", f"工作者{worker}事项{n}", "--unit", "市住建局").stdout.strip()
+            if out:
+                mine.append(out)
+        elif step == 1:
+            run("feedback", mine[-1], f"反馈{n}")
+        elif step == 2:
+            run("assign", mine[0], "市财政局")
+        else:
+            run("escalate", "--auto", "--format", "json")
+    return failures
+
+
+def test_concurrent_writers_all_land_and_the_chain_holds(oa: Oa) -> None:
+    workers, writes = 6, 15
+    oa.add("起始事项")  # the ledger exists before the race starts
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda w: _writer(oa, w, writes), range(workers)))
+    failures = [f for result in results for f in result]
+    assert failures == [], failures
+    events = oa.ok("log", "--format", "json").json()
+    adds = [e for e in events if e["action"] == "add"]
+    feedback = [e for e in events if e["action"] == "feedback"]
+    assert len(adds) == 1 + workers * 6  # steps 0 and 3 of 15 writes: 6 adds per worker
+    assert len(feedback) == workers * 3
+    assert "locked" not in json.dumps(events)
+    oa.ok("verify")
+
+
+def _count(db: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db)
+    try:
+        items = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    finally:
+        conn.close()
+    return items, events
+
+
+def _kill_after(args: list[str], env: dict[str, str], delay: float) -> int | None:
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait(timeout=60)
+
+
+def test_import_killed_at_any_point_leaves_all_or_nothing(oa: Oa) -> None:
+    path = oa.tmp / "big.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"title": f"事项{i}", "due": "+5wd"}) for i in range(20000)),
+        encoding="utf-8",
+    )
+    oa.add("已有事项")
+    env = {**oa.env, "OA_NOW": oa.now}
+    survived = 0
+    for delay in (0.2, 0.5, 0.9, 1.4, 2.0):
+        code = _kill_after([OA, "import", str(path)], env, delay)
+        items, events = _count(oa.db)
+        assert (items, events) in ((1, 1), (20001, 20001)), (delay, code)
+        oa.ok("verify")
+        if items == 20001:  # finished before the kill: start again from one item
+            break
+        survived += 1
+    assert survived >= 3  # most kills landed mid-import
+
+
+def test_escalate_killed_midway_applies_all_or_nothing(oa: Oa) -> None:
+    path = oa.tmp / "late.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps({"title": f"逾期{i}", "unit": "市住建局", "due": "2026-11-02"})
+            for i in range(15000)
+        ),
+        encoding="utf-8",
+    )
+    oa.ok("import", str(path))
+    base = _count(oa.db)[1]
+    env = {**oa.env, "OA_NOW": oa.now}
+    for delay in (0.3, 0.7):
+        _kill_after([OA, "escalate", "--auto"], env, delay)
+        events = _count(oa.db)[1]
+        assert events == base or events == base + 30000
+        oa.ok("verify")
+
+
+def _fixture_ledger(tmp: Path) -> Path:
+    db = tmp / "old" / "ledger.db"
+    db.parent.mkdir()
+    conn = sqlite3.connect(db)
+    conn.executescript((FIXTURES / "ledger-schema1.sql").read_text(encoding="utf-8"))
+    conn.close()
+    return db
+
+
+def test_a_schema1_ledger_is_upgraded_in_place_after_a_backup(oa: Oa) -> None:
+    db = _fixture_ledger(oa.tmp)
+    before = _count(db)
+    result = oa.ok("--db", str(db), "verify")
+    assert "39 items, 43 events" in result.out
+    backups = list(db.parent.glob("ledger.db.schema1*.bak"))
+    assert len(backups) == 1
+    assert _count(backups[0]) == before
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 2
+    names = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
+    assert {"m001_initial", "m002_report_indexes"} <= names
+    conn.close()
+    # and it keeps working: a new item, its chain continues
+    oa.ok("--db", str(db), "add", "升级后新事项")
+    oa.ok("--db", str(db), "verify")
+    oa.ok("--db", str(db), "verify")
+    assert len(list(db.parent.glob("*.bak"))) == 1  # backed up once, not on every open
+
+
+def test_a_full_disk_fails_cleanly_and_leaves_the_ledger_as_it_was(oa: Oa) -> None:
+    oa.add("已有事项")
+    before = _count(oa.db)
+    path = oa.tmp / "big.jsonl"
+    path.write_text("\n".join(json.dumps({"title": "很长的事项" * 50}) for _ in range(5000)))
+    limit = os.path.getsize(oa.db) + 64 * 1024
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run(
+        [OA, "import", str(path)],
+        env={**oa.env, "OA_NOW": oa.now},
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert _count(oa.db) == before
+    oa.ok("verify")
+
+
+def test_invalid_utf8_in_argv_is_a_clear_usage_error(oa: Oa) -> None:
+    env = {**oa.env, "OA_NOW": oa.now}
+    proc = subprocess.run([OA.encode(), b"add", b"\xff\xfe bad"], env=env, capture_output=True)
+    assert proc.returncode == 2
+    assert b"Traceback" not in proc.stderr
+    assert b"UTF-8" in proc.stderr
+
+
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=0,
+    max_size=60,
+)
+hostile = st.one_of(
+    texts,
+    st.sampled_from(
+        [
+            "[bold]加急[/bold]",
+            "[/]",
+            "\x1b[2J\x1b[31m",
+            "'; DROP TABLE items; --",
+            "%s %d {0}",
+            "\\x00",
+            "-",
+            "--help",
+            "+5wd",
+            "  \t\n  ",
+        ]
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(title=hostile, due=hostile)
+def test_hostile_add_never_crashes_and_reads_back(tmp_path_factory, title: str, due: str) -> None:
+    oa = Oa(tmp_path_factory.mktemp("h"))
+    result = oa("add", "--due", due, "--", title)
+    assert result.code in (0, 1, 2), result.err
+    assert "Traceback" not in result.err
+    if result.code == 0:
+        item = oa.item(int(result.out))
+        assert item["title"] == title.strip()
+        oa.ok("verify")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    records=st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "title",
+                    "due",
+                    "received",
+                    "unit",
+                    "status",
+                    "priority",
+                    "tags",
+                    "id",
+                    "feedback_count",
+                    "close_basis",
+                    "card",
+                    "事项名称",
+                    "办理时限",
+                ]
+            ),
+            st.one_of(texts, st.integers(-5, 10**6), st.none(), st.lists(texts, max_size=3)),
+            max_size=6,
+        ),
+        max_size=4,
+    )
+)
+def test_hostile_import_records_are_all_or_nothing(tmp_path_factory, records: list) -> None:
+    oa = Oa(tmp_path_factory.mktemp("i"))
+    result = oa("import", "-", "--format", "json", input=json.dumps(records, ensure_ascii=False))
+    assert result.code in (0, 1), result.err
+    assert "Traceback" not in result.err
+    exported = oa.ok("export", "--format", "json").json()
+    assert len(exported) == (len(records) if result.code == 0 else 0)
+    oa.ok("verify")
+
+
+def test_a_one_megabyte_body_reads_back_identical(oa: Oa) -> None:
+    body = ("批示内容" * 87382)[:349525] + "末"
+    assert len(body.encode("utf-8")) > 1_000_000
+    item_id = oa.add("长批示", "--body", "-", input=body)
+    assert oa.item(item_id)["body"] == body
