@@ -1,7 +1,5 @@
 """The `oa` application: global options, command registration, the one error handler."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
@@ -94,17 +92,54 @@ def main_options(
     _parse_now(now)
 
 
-def _register() -> None:
-    from oa_cli.cli import data, read, reports, units, write
+# Command → the module that defines it, in the order `oa --help` lists them.
+COMMAND_MODULES = {
+    **dict.fromkeys(
+        (
+            "add",
+            "create",
+            "assign",
+            "feedback",
+            "remind",
+            "escalate",
+            "extend",
+            "close",
+            "reopen",
+            "cancel",
+            "edit",
+        ),
+        "write",
+    ),
+    **dict.fromkeys(("import", "export", "backup"), "data"),
+    **dict.fromkeys(("list", "show", "overdue", "log", "verify", "workday"), "read"),
+    **dict.fromkeys(("daily", "weekly", "stats"), "reports"),
+    "unit": "units",
+}
+_VALUE_OPTIONS = ("--db", "--config", "--now", "--as", "--lang")
 
-    write.register(app)
-    data.register(app)
-    read.register(app)
-    reports.register(app)
-    units.register(app)
+
+def requested_command(argv: list[str]) -> str | None:
+    """The subcommand named on the command line, skipping the global options before it."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _VALUE_OPTIONS:
+            next(args, None)
+        elif arg.startswith("-"):
+            continue
+        else:
+            return arg if arg in COMMAND_MODULES else None
+    return None
 
 
-_register()
+def register(wanted: str | None) -> None:
+    """Register the one command asked for (Typer then builds only its parameters), or all
+    of them for `oa --help` and for a command name click should call unknown."""
+    import importlib
+
+    names = [wanted] if wanted is not None else list(COMMAND_MODULES)
+    for name in names:
+        module = importlib.import_module(f"oa_cli.cli.{COMMAND_MODULES[name]}")
+        module.register(app, name)
 
 
 def _fail(lines: list[str], code: int) -> None:
@@ -123,6 +158,7 @@ def main() -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             _fail([f"argument {index} is not valid UTF-8 text"], 2)
+    register(requested_command(sys.argv[1:]))
     try:
         app(prog_name="oa")
     except OaError as exc:

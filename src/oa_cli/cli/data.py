@@ -1,9 +1,7 @@
 """Data in and out: import."""
 
-from __future__ import annotations
-
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -123,7 +121,8 @@ def backup(
     print(t("ledger copied to {path}", path=dest), file=sys.stderr)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("import")(import_)
-    app.command("export")(export)
-    app.command("backup")(backup)
+COMMANDS: dict[str, Callable[..., None]] = {"import": import_, "export": export, "backup": backup}
+
+
+def register(app: typer.Typer, name: str) -> None:
+    app.command(name)(COMMANDS[name])

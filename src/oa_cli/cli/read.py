@@ -1,10 +1,8 @@
 """Read commands: query, then hand plain records to the chosen renderer."""
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any
 
 import typer
@@ -250,7 +248,15 @@ def _day(day: dt.date) -> str:
     return f"{day.isoformat()} ({t(day.strftime('%A'))})"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("list")(list_items)
-    for command in (show, overdue, log, verify, workday):
-        app.command(command.__name__)(command)
+COMMANDS: dict[str, Callable[..., None]] = {
+    "list": list_items,
+    "show": show,
+    "overdue": overdue,
+    "log": log,
+    "verify": verify,
+    "workday": workday,
+}
+
+
+def register(app: typer.Typer, name: str) -> None:
+    app.command(name)(COMMANDS[name])

@@ -1,8 +1,7 @@
 """Reports and cron commands: daily dispatch table, automatic escalation."""
 
-from __future__ import annotations
-
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -209,7 +208,8 @@ def _stderr_console() -> Any:
     return console(stderr=True)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("daily")(daily)
-    app.command("weekly")(weekly)
-    app.command("stats")(stats)
+COMMANDS: dict[str, Callable[..., None]] = {"daily": daily, "weekly": weekly, "stats": stats}
+
+
+def register(app: typer.Typer, name: str) -> None:
+    app.command(name)(COMMANDS[name])

@@ -1,7 +1,5 @@
 """`oa unit add|list`: the unit directory."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 
@@ -56,5 +54,5 @@ def unit_list(
     write_records(sys.stdout, fmt, records, ("code", "name", "contact"))
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(unit_app, name="unit")
+def register(app: typer.Typer, name: str) -> None:
+    app.add_typer(unit_app, name=name)

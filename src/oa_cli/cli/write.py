@@ -1,8 +1,7 @@
 """Write commands: each parses, calls one action (one transaction), and reports."""
 
-from __future__ import annotations
-
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -197,8 +196,20 @@ def edit(
     _done(t("item {id} updated", id=item_id))
 
 
-def register(app: typer.Typer) -> None:
-    app.command("add")(add)
-    app.command("create", help="Alias of add.")(add)
-    for command in (assign, feedback, remind, escalate, extend, close, reopen, cancel, edit):
-        app.command(command.__name__)(command)
+COMMANDS: dict[str, Callable[..., None]] = {
+    "add": add,
+    "create": add,
+    "assign": assign,
+    "feedback": feedback,
+    "remind": remind,
+    "escalate": escalate,
+    "extend": extend,
+    "close": close,
+    "reopen": reopen,
+    "cancel": cancel,
+    "edit": edit,
+}
+
+
+def register(app: typer.Typer, name: str) -> None:
+    app.command(name, help="Alias of add." if name == "create" else None)(COMMANDS[name])
