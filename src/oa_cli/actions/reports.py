@@ -24,7 +24,7 @@ def daily(ctx: Context, day: dt.date) -> dict[str, Any]:
     closed = (
         to_json(store.from_row(row), day, ctx.calendar)
         for row in ctx.conn.execute(
-            "SELECT * FROM items WHERE status = 'closed' AND closed_at >= ? AND closed_at < ?",
+            store.SELECT + " WHERE status = 'closed' AND closed_at >= ? AND closed_at < ?",
             (day.isoformat(), (day + dt.timedelta(days=1)).isoformat()),
         )
     )
@@ -58,7 +58,7 @@ def stats(
     if end is not None:
         where.append("substr(received_at, 1, 10) <= ?")
         params.append(end.isoformat())
-    sql = "SELECT * FROM items" + (" WHERE " + " AND ".join(where) if where else "")
+    sql = store.SELECT + (" WHERE " + " AND ".join(where) if where else "")
     items = (store.from_row(row) for row in ctx.conn.execute(sql, params))
     return domain_stats.stats(items, histories(ctx), by, ctx.calendar, ctx.today)
 

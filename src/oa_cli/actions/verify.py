@@ -26,7 +26,7 @@ def compare_replay(conn: sqlite3.Connection) -> list[str]:
         return ["journal: an event's data cannot be read; replay impossible"]
     problems = []
     seen = set()
-    for row in conn.execute("SELECT * FROM items ORDER BY id"):
+    for row in conn.execute(store.SELECT + " ORDER BY id"):
         item = store.from_row(row)
         seen.add(item["id"])
         want = expected.get(item["id"])

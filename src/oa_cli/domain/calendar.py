@@ -27,6 +27,7 @@ class WorkCalendar:
         self._on_unknown_year = on_unknown_year
         self._years: dict[int, tuple[list[bool], list[int]]] = {}
         self._cn: tuple[set[Date], set[Date], set[int]] | None = None
+        self._since: dict[tuple[str, Date], int] = {}
 
     # -- base calendars -------------------------------------------------
     def _cn_tables(self) -> tuple[set[Date], set[Date], set[int]]:
@@ -84,6 +85,14 @@ class WorkCalendar:
         for year in range(start.year, end.year):
             total += self._year(year)[1][-1]
         return total
+
+    def count_since(self, day: str, end: Date) -> int:
+        """`count` from an ISO date string, memoised: thousands of items share few dates."""
+        key = (day, end)
+        found = self._since.get(key)
+        if found is None:
+            found = self._since[key] = self.count(dt.date.fromisoformat(day), end)
+        return found
 
     def add(self, start: Date, n: int) -> Date:
         """The n-th working day after `start` (n < 0: before; n == 0: start itself)."""

@@ -106,16 +106,22 @@ def is_overdue(item: dict[str, Any], today: dt.date) -> bool:
 def overdue_days(item: dict[str, Any], today: dt.date, calendar: WorkCalendar) -> int:
     if not is_overdue(item, today):
         return 0
-    return calendar.count(dt.date.fromisoformat(item["due"]), today)
+    return calendar.count_since(item["due"], today)
+
+
+_HEAD = COLUMNS[: COLUMNS.index("card") + 1]
+_TAIL = COLUMNS[COLUMNS.index("card") + 1 :]
 
 
 def to_json(item: dict[str, Any], today: dt.date, calendar: WorkCalendar) -> dict[str, Any]:
-    """The SPEC item object: stored columns plus `overdue` and `overdue_days`."""
-    days = overdue_days(item, today, calendar)
-    out = {key: item[key] for key in COLUMNS}
-    out["overdue"] = is_overdue(item, today)
-    out["overdue_days"] = days
-    return {key: out[key] for key in KEYS}
+    """The SPEC item object: stored columns plus `overdue` and `overdue_days` (hot path)."""
+    out = {key: item[key] for key in _HEAD}
+    overdue = item["status"] in OPEN and item["due"] < today.isoformat()
+    out["overdue"] = overdue
+    out["overdue_days"] = calendar.count_since(item["due"], today) if overdue else 0
+    for key in _TAIL:
+        out[key] = item[key]
+    return out
 
 
 def next_card(current: str | None, level: str | None, item_id: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from oa_cli.config import Config
@@ -23,15 +24,21 @@ class Rules:
     calendar: WorkCalendar
     today: dt.date
 
-    def due_soon_until(self) -> dt.date:
-        return self.calendar.add(self.today, self.config.escalation["remind_before_due"])
+    @cached_property
+    def _today(self) -> str:
+        return self.today.isoformat()
+
+    @cached_property
+    def _due_soon_until(self) -> str:
+        return self.calendar.add(
+            self.today, self.config.escalation["remind_before_due"]
+        ).isoformat()
 
     def is_due_soon(self, item: dict[str, Any]) -> bool:
         """Assigned, not overdue, due today or within `remind_before_due` working days."""
         if item["status"] != ASSIGNED:
             return False
-        due = dt.date.fromisoformat(item["due"])
-        return self.today <= due <= self.due_soon_until()
+        return self._today <= item["due"] <= self._due_soon_until
 
     def is_awaiting_feedback(self, item: dict[str, Any]) -> bool:
         """No first report within `first_within`, or the last one older than `every`."""
@@ -39,13 +46,13 @@ class Rules:
             return False
         fb = self.config.feedback
         if not item["feedback_count"]:
-            waited = self.calendar.count(_day(item["assigned_at"]), self.today)
+            waited = self.calendar.count_since(item["assigned_at"][:10], self.today)
             return waited > fb["first_within"]
         last = item["last_feedback_at"] or item["assigned_at"]
-        return self.calendar.count(_day(last), self.today) > fb["every"]
+        return self.calendar.count_since(last[:10], self.today) > fb["every"]
 
     def is_late_assignment(self, item: dict[str, Any]) -> bool:
-        return item["status"] == REGISTERED and _day(item["received_at"]) < self.today
+        return item["status"] == REGISTERED and item["received_at"][:10] < self._today
 
     def card_due(self, item: dict[str, Any], overdue_days: int) -> tuple[str, str] | None:
         """The card rule 1 or 2 gives, as (card, rule), or None."""

@@ -1,0 +1,272 @@
+"""`make bench`: oa against Taskwarrior on ledgers of 10k, 100k and 1M items.
+
+Every command is timed as a whole process (median of --runs after one warm-up),
+oa and Taskwarrior interleaved, with each process's peak RSS from wait4(). The
+ledgers are built with `oa import` (that time is reported too) under bench/data/,
+which git ignores. Taskwarrior is optional (Debian package `taskwarrior`); when it
+is missing, only oa's figures are written. Results go to bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+OA = str(Path(sys.executable).with_name("oa"))
+UNITS = [
+    "市发展改革委",
+    "市财政局",
+    "市教育局",
+    "市住建局",
+    "市民政局",
+    "市卫健委",
+    "市公安局",
+    "市应急管理局",
+    "市生态环境局",
+    "市交通运输局",
+    "市农牧局",
+    "市商务局",
+    "市自然资源局",
+    "市人社局",
+    "市市场监管局",
+    "市水务局",
+    "市信访局",
+    "各旗县市区",
+]
+LEADERS = ["张书记", "王市长", "刘副书记", "孙副市长", "赵秘书长"]
+TODAY = dt.date(2026, 11, 23)
+NOW = "2026-11-23T08:30:00"
+
+
+def records(n: int, seed: int = 7) -> list[dict]:
+    """A realistic mix: mostly assigned, some unassigned, closed and cancelled; due dates
+    spread around today so that some are overdue and some due soon."""
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        received = TODAY - dt.timedelta(days=rnd.randint(0, 120))
+        due = received + dt.timedelta(days=rnd.randint(3, 60))
+        kind = rnd.random()
+        rec = {
+            "title": f"关于第{i}号督办事项的批示",
+            "leader": rnd.choice(LEADERS),
+            "received": received.isoformat(),
+            "due": due.isoformat(),
+            "priority": rnd.choice(["urgent", "high", "normal", "normal", "normal"]),
+        }
+        if kind > 0.08:
+            rec["unit"] = rnd.choice(UNITS)
+        if kind > 0.80 and due < TODAY:
+            rec.update(status="closed", close_basis="书面报告", closed_at=due.isoformat())
+        elif kind < 0.02:
+            rec["status"] = "cancelled"
+        out.append(rec)
+    return out
+
+
+def run(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args,
+        env=env,
+        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    if stdin:
+        assert proc.stdin is not None
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1, 3):
+        raise SystemExit(f"{' '.join(args)} failed with {proc.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def build_oa(n: int) -> tuple[dict[str, str], float, int]:
+    db = DATA / f"oa-{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "OA_DB": str(db),
+        "OA_NOW": NOW,
+        "OA_CONFIG": str(DATA / "none.yaml"),
+        "TZ": os.environ.get("TZ", "Asia/Shanghai"),
+        "OA_USER": "bench",
+    }
+    src = DATA / f"items-{n}.jsonl"
+    if not src.exists():
+        with open(src, "w", encoding="utf-8") as f:
+            for rec in records(n):
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    seconds, rss = run([OA, "import", str(src)], env)
+    return env, seconds, rss
+
+
+def build_task(n: int) -> dict[str, str] | None:
+    task = shutil.which("task")
+    if task is None:
+        return None
+    home = DATA / f"task-{n}"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    rc = home / "taskrc"
+    rc.write_text(
+        f"data.location={home}\nconfirmation=no\nverbose=nothing\njson.array=on\n"
+        "recurrence=off\nhooks=off\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(home)}
+    tasks = []
+    for i, rec in enumerate(records(n)):
+        entry = rec["received"].replace("-", "") + "T000000Z"
+        task_rec = {
+            "uuid": f"00000000-0000-4000-8000-{i:012d}",
+            "description": rec["title"],
+            "entry": entry,
+            "due": rec["due"].replace("-", "") + "T000000Z",
+            "status": "pending",
+            "project": rec.get("unit", "未交办"),
+        }
+        if rec.get("status") == "closed":
+            task_rec.update(status="completed", end=task_rec["due"])
+        elif rec.get("status") == "cancelled":
+            task_rec.update(status="deleted", end=entry)
+        tasks.append(task_rec)
+    run([task, "import", "-"], env, json.dumps(tasks, ensure_ascii=False).encode())
+    return env
+
+
+OPERATIONS = [  # name, oa arguments, Taskwarrior arguments (None: no equivalent)
+    ("add", ["add", "关于做好冬季供暖保障工作的批示"], ["add", "关于做好冬季供暖保障工作的批示"]),
+    ("assign", ["assign", "2", "市财政局"], ["2", "modify", "project:市财政局"]),
+    ("list --format tsv", ["list", "--format", "tsv"], ["status:pending", "export"]),
+    ("overdue --format jsonl", ["overdue", "--format", "jsonl"], ["+OVERDUE", "export"]),
+    ("daily --format json", ["daily", "--format", "json"], ["status:pending", "export"]),
+    ("export --format jsonl", ["export", "--format", "jsonl"], ["export"]),
+    ("escalate --auto", ["escalate", "--auto", "--format", "json"], None),
+]
+
+
+def bench_size(n: int, runs: int, with_task: bool) -> list[dict]:
+    print(f"building {n} items…", file=sys.stderr)
+    oa_env, import_s, import_rss = build_oa(n)
+    task_env = build_task(n) if with_task else None
+    rows = [
+        {
+            "size": n,
+            "op": "import (build)",
+            "oa_ms": import_s * 1000,
+            "oa_rss": import_rss,
+            "task_ms": None,
+        }
+    ]
+    for name, oa_args, task_args in OPERATIONS:
+        oa_times, task_times, rss = [], [], 0
+        for i in range(runs + 1):  # the first run is a warm-up
+            seconds, peak = run([OA, *oa_args], oa_env)
+            if i:
+                oa_times.append(seconds)
+                rss = max(rss, peak)
+            if task_env is not None and task_args is not None:
+                seconds, _ = run(["task", *task_args], task_env)
+                if i:
+                    task_times.append(seconds)
+        rows.append(
+            {
+                "size": n,
+                "op": name,
+                "oa_ms": statistics.median(oa_times) * 1000,
+                "oa_rss": rss,
+                "task_ms": statistics.median(task_times) * 1000 if task_times else None,
+            }
+        )
+        print(f"  {name}: {rows[-1]['oa_ms']:.0f} ms", file=sys.stderr)
+    return rows
+
+
+def bare_typer_ms(runs: int) -> float:
+    code = "import typer\napp = typer.Typer()\n@app.command()\ndef hi() -> None: pass\napp()\n"
+    times = [
+        run([sys.executable, "-c", code, "--help"], dict(os.environ))[0] for _ in range(runs + 1)
+    ][1:]
+    return statistics.median(times) * 1000
+
+
+def write_results(rows: list[dict], version_ms: float, bare_ms: float, runs: int) -> str:
+    task = shutil.which("task")
+    task_version = subprocess.run(["task", "--version"], capture_output=True, text=True).stdout
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {dt.date.today().isoformat()} by `make bench` on {platform.node() and 'this machine'}: "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {__import__('sqlite3').sqlite_version}"
+        + (f", Taskwarrior {task_version.strip()}" if task else ", Taskwarrior not installed")
+        + ".",
+        "",
+        f"Median of {runs} whole-process runs after one warm-up; oa and Taskwarrior interleaved. "
+        "Peak RSS is oa's. Ratio = oa / task (below 1.0: oa is faster).",
+        "",
+        f"Start-up: `oa --version` {version_ms:.0f} ms; a bare Typer app of the same version "
+        f"{bare_ms:.0f} ms.",
+        "",
+        "| items | operation | oa ms | oa peak RSS MB | task ms | oa/task |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        task_ms = "" if r["task_ms"] is None else f"{r['task_ms']:.0f}"
+        ratio = "" if r["task_ms"] is None else f"{r['oa_ms'] / r['task_ms']:.2f}"
+        lines.append(
+            f"| {r['size']:,} | {r['op']} | {r['oa_ms']:.0f} | {r['oa_rss'] / 1024:.0f} "
+            f"| {task_ms} | {ratio} |"
+        )
+    lines += [
+        "",
+        "Taskwarrior's matching commands: `task add`, `task N modify project:…`, "
+        "`task status:pending export` (for list and daily), `task +OVERDUE export`, "
+        "`task export`; it has no equivalent of `escalate --auto`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--task-max", type=int, default=100000, help="largest ledger also loaded into Taskwarrior"
+    )
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    DATA.mkdir(exist_ok=True)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows += bench_size(size, args.runs, size <= args.task_max)
+    version_ms = (
+        statistics.median(run([OA, "--version"], dict(os.environ))[0] for _ in range(args.runs))
+        * 1000
+    )
+    text = write_results(rows, version_ms, bare_typer_ms(args.runs), args.runs)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
