@@ -10,10 +10,12 @@ import typer
 from oa_cli import __version__
 from oa_cli.cli.state import STATE
 from oa_cli.errors import OaError
+from oa_cli.i18n import N_, t
 
+APP_HELP = N_("oa: the supervision ledger (督办台账): register, assign, chase and close items.")
 app = typer.Typer(
     name="oa",
-    help="oa: the supervision ledger (督办台账): register, assign, chase and close items.",
+    help=APP_HELP,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -131,6 +133,20 @@ def requested_command(argv: list[str]) -> str | None:
     return None
 
 
+def _early_lang(argv: list[str]) -> None:
+    """Help text is fixed when commands are registered, before the callback runs."""
+    from oa_cli.i18n import detect_lang, set_lang
+
+    lang = os.environ.get("OA_LANG")
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    set_lang(detect_lang(lang if lang in ("en", "zh") else None))
+    app.info.help = t(APP_HELP)
+
+
 def register(wanted: str | None) -> None:
     """Register the one command asked for (Typer then builds only its parameters), or all
     of them for `oa --help` and for a command name click should call unknown."""
@@ -158,6 +174,7 @@ def main() -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             _fail([f"argument {index} is not valid UTF-8 text"], 2)
+    _early_lang(sys.argv[1:])
     register(requested_command(sys.argv[1:]))
     try:
         app(prog_name="oa")

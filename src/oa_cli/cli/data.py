@@ -7,7 +7,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from oa_cli.cli.state import STATE
+from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import t
 
 
@@ -125,4 +125,4 @@ COMMANDS: dict[str, Callable[..., None]] = {"import": import_, "export": export,
 
 
 def register(app: typer.Typer, name: str) -> None:
-    app.command(name)(COMMANDS[name])
+    app.command(name, help=command_help(COMMANDS[name]))(COMMANDS[name])

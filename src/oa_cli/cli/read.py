@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from oa_cli.cli.state import STATE
+from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import t
 
 Format = Annotated[
@@ -259,4 +259,4 @@ COMMANDS: dict[str, Callable[..., None]] = {
 
 
 def register(app: typer.Typer, name: str) -> None:
-    app.command(name)(COMMANDS[name])
+    app.command(name, help=command_help(COMMANDS[name]))(COMMANDS[name])

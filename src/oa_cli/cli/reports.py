@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from oa_cli.cli.state import STATE
+from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import t
 
 ReportFormat = Annotated[
@@ -212,4 +212,4 @@ COMMANDS: dict[str, Callable[..., None]] = {"daily": daily, "weekly": weekly, "s
 
 
 def register(app: typer.Typer, name: str) -> None:
-    app.command(name)(COMMANDS[name])
+    app.command(name, help=command_help(COMMANDS[name]))(COMMANDS[name])

@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from oa_cli.domain.calendar import WorkCalendar
 
 
+def command_help(fn: object) -> str:
+    """A command's docstring in the active language (the catalog has every one)."""
+    from oa_cli.i18n import t
+
+    return t((getattr(fn, "__doc__", None) or "").strip())
+
+
 def real_clock() -> dt.datetime:
     """The only read of the wall clock: `recorded_at`, and `now` when --now is absent."""
     return dt.datetime.now().astimezone()

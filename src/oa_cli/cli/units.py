@@ -5,15 +5,12 @@ from typing import Annotated
 
 import typer
 
-from oa_cli.cli.state import STATE
+from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import t
 
-unit_app = typer.Typer(
-    help="The unit directory (单位).", no_args_is_help=True, rich_markup_mode=None
-)
+unit_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 
-@unit_app.command("add")
 def unit_add(
     code: Annotated[str, typer.Argument(help="Short code, e.g. fgw.", show_default=False)],
     name: Annotated[str, typer.Argument(help="Full name, e.g. 市发展改革委.", show_default=False)],
@@ -26,7 +23,6 @@ def unit_add(
     print(t("unit {code} {name} added", code=unit.code, name=unit.name), file=sys.stderr)
 
 
-@unit_app.command("list")
 def unit_list(
     fmt: Annotated[str | None, typer.Option("--format", help="Output format.")] = None,
 ) -> None:
@@ -55,4 +51,6 @@ def unit_list(
 
 
 def register(app: typer.Typer, name: str) -> None:
-    app.add_typer(unit_app, name=name)
+    unit_app.command("add", help=command_help(unit_add))(unit_add)
+    unit_app.command("list", help=command_help(unit_list))(unit_list)
+    app.add_typer(unit_app, name=name, help=t("The unit directory (单位)."))

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from oa_cli.cli.state import STATE
+from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import t
 
 ItemId = Annotated[int, typer.Argument(help="Item id.", show_default=False)]
@@ -212,4 +212,5 @@ COMMANDS: dict[str, Callable[..., None]] = {
 
 
 def register(app: typer.Typer, name: str) -> None:
-    app.command(name, help="Alias of add." if name == "create" else None)(COMMANDS[name])
+    text = t("Alias of add.") if name == "create" else command_help(COMMANDS[name])
+    app.command(name, help=text)(COMMANDS[name])
