@@ -87,3 +87,10 @@ def test_language_from_the_locale(oa: Oa) -> None:
     assert "未找到" in result.err
     result = oa.fails(1, "show", "9", env={"LANG": "zh_CN.UTF-8", "OA_LANG": "en"})
     assert "not found" in result.err
+
+
+def test_usage_errors_read_in_chinese(oa: Oa) -> None:
+    result = oa.fails(2, "--lang", "zh", "add")
+    assert result.err.splitlines()[0] == "oa：缺少参数：title"
+    assert "没有此选项：--frob" in oa.fails(2, "--lang", "zh", "list", "--frob").err
+    assert "No such option" in oa.fails(2, "--lang", "en", "list", "--frob").err

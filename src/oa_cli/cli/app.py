@@ -44,7 +44,7 @@ def _parse_now(value: str | None) -> None:
         )
     except ValueError:
         raise typer.BadParameter(
-            f"'{value}' is not a date or ISO 8601 date-time", param_hint="--now"
+            t("'{value}' is not a date or ISO 8601 date-time", value=value), param_hint="--now"
         ) from None
     STATE.now = local(moment)
 
@@ -85,7 +85,10 @@ def main_options(
     from oa_cli.i18n import detect_lang, set_lang
 
     if lang is not None and lang not in ("en", "zh"):
-        raise typer.BadParameter(f"'{lang}' is not one of en, zh", param_hint="--lang")
+        raise typer.BadParameter(
+            t("'{value}' is not one of {choices}", value=lang, choices="en, zh"),
+            param_hint="--lang",
+        )
     set_lang(detect_lang(lang))
     if no_color:
         os.environ["NO_COLOR"] = "1"
@@ -173,24 +176,54 @@ def main() -> None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            _fail([f"argument {index} is not valid UTF-8 text"], 2)
+            _fail([t("argument {n} is not valid UTF-8 text", n=index)], 2)
     _early_lang(sys.argv[1:])
     register(requested_command(sys.argv[1:]))
+    from typer import exceptions as typer_errors
+    from typer._click import exceptions as click_errors
+
     try:
-        app(prog_name="oa")
+        code = app(prog_name="oa", standalone_mode=False)
+    except click_errors.UsageError as exc:
+        from oa_cli.cli.usage import report
+
+        sys.exit(report(exc))
+    except click_errors.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except typer_errors.Abort:
+        _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     except OaError as exc:
         _fail(exc.lines(), exc.exit_code)
+    except BrokenPipeError:
+        # `oa list | head`: the reader left; say nothing, like other Unix tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")], 1)
     except KeyboardInterrupt:
-        _fail(["interrupted; nothing was written by the unfinished command"], 130)
+        _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     except Exception as exc:  # a bug: still one line, unless OA_DEBUG asks for the trace
-        import sqlite3
+        _unexpected(exc)
+    sys.exit(code if isinstance(code, int) else 0)
 
-        if isinstance(exc, sqlite3.OperationalError):
-            _fail([f"ledger: {exc}"], 1)
-        if isinstance(exc, sqlite3.DatabaseError):
-            _fail([f"ledger is damaged or not a ledger: {exc}"], 1)
-        if os.environ.get("OA_DEBUG"):
-            raise
-        _fail([f"internal error: {type(exc).__name__}: {exc} (set OA_DEBUG=1 for details)"], 1)
+
+def _unexpected(exc: Exception) -> None:
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):
+        _fail([t("ledger: {error}", error=exc)], 1)
+    if isinstance(exc, sqlite3.DatabaseError):
+        _fail([t("ledger is damaged or not a ledger: {error}", error=exc)], 1)
+    if os.environ.get("OA_DEBUG"):
+        raise exc
+    _fail(
+        [
+            t(
+                "internal error: {kind}: {error} (set OA_DEBUG=1 for details)",
+                kind=type(exc).__name__,
+                error=exc,
+            )
+        ],
+        1,
+    )
