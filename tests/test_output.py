@@ -67,7 +67,8 @@ def _one(oa: Oa) -> None:
 def test_json_is_an_array_of_spec_item_objects(oa: Oa) -> None:
     _one(oa)
     out = oa.ok("list", "--format", "json").out
-    assert out.startswith('[\n  {\n    "id": 1,')
+    assert out.startswith('[\n{"id": 1, "title": "关于做好冬季供暖保障工作的批示", ')
+    assert out.endswith("}\n]\n") and out.count("\n") == 3  # one object a line
     assert "\\u" not in out
     assert oa.ok("list", "--format", "json").json() == [ITEM]
 

@@ -58,22 +58,29 @@ def write_csv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, .
         writer.writerow([scalar(record[k]) for k in keys])
 
 
-def dumps(value: Any, indent: int | None = 2) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+def dumps(value: Any) -> str:
+    """Compact JSON (C encoder: an indent would switch to the slow pure-Python one)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
+    """A JSON array streamed one object a line: valid JSON, and greppable."""
     out.write("[")
-    first = True
-    for record in records:
-        out.write("\n  " if first else ",\n  ")
-        out.write(dumps(record).replace("\n", "\n  "))
-        first = False
-    out.write("\n]\n" if not first else "]\n")
+    lines = (("\n" if i == 0 else ",\n") + dumps(r) for i, r in enumerate(records))
+    empty = True
+    chunk: list[str] = []
+    for line in lines:
+        empty = False
+        chunk.append(line)
+        if len(chunk) >= 256:
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
+    out.write("]\n" if empty else "\n]\n")
 
 
 def write_jsonl(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
-    _write_lines(out, (json.dumps(record, ensure_ascii=False) for record in records))
+    _write_lines(out, (dumps(record) for record in records))
 
 
 def write_yaml(out: TextIO, value: Any) -> None:
@@ -104,6 +111,8 @@ def write_document(out: TextIO, fmt: str, value: dict[str, Any]) -> None:
     if fmt == "yaml":
         write_yaml(out, value)
     elif fmt == "jsonl":
-        out.write(dumps(value, indent=None) + "\n")
+        out.write(dumps(value) + "\n")
+    elif out.isatty():  # like gh: pretty for a person, compact (and fast) for a pipe
+        out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(dumps(value) + "\n")
