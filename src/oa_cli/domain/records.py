@@ -87,23 +87,8 @@ INPUT_KEYS = {
     "co_units",
     "owner",
 }
-STATE_KEYS = {
-    "id",
-    "status",
-    "received_at",
-    "assigned_at",
-    "original_due",
-    "closed_at",
-    "close_basis",
-    "close_ref",
-    "card",
-    "feedback_count",
-    "last_feedback_at",
-    "remind_count",
-    "created_by",
-    "overdue",
-    "overdue_days",
-}
+# Keys `export` writes beyond what `add` takes: the item's state, taken as it is.
+STATE_KEYS = (set(rules.COLUMNS) | {"overdue", "overdue_days"}) - INPUT_KEYS
 _SPLIT = re.compile(r"\s*[,，、;；]\s*")
 
 
