@@ -67,7 +67,7 @@ def _one(oa: Oa) -> None:
 def test_json_is_an_array_of_spec_item_objects(oa: Oa) -> None:
     _one(oa)
     out = oa.ok("list", "--format", "json").out
-    assert out.startswith('[\n{"id": 1, "title": "关于做好冬季供暖保障工作的批示", ')
+    assert out.startswith('[\n{"id":1,"title":"关于做好冬季供暖保障工作的批示",')
     assert out.endswith("}\n]\n") and out.count("\n") == 3  # one object a line
     assert "\\u" not in out
     assert oa.ok("list", "--format", "json").json() == [ITEM]
@@ -269,3 +269,25 @@ def test_non_utf8_output_never_fails(oa: Oa) -> None:
     env["PYTHONIOENCODING"] = "ascii"
     ascii_ = subprocess.run([OA, "list"], env=env, capture_output=True)
     assert ascii_.returncode == 0 and ascii_.stdout.startswith(b"1\t")
+
+
+def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) -> None:
+    import datetime as dt
+    import sqlite3
+
+    from oa_cli.domain.calendar import WorkCalendar
+    from oa_cli.domain.item import to_json
+    from oa_cli.ledger import items as store
+    from oa_cli.render.plain import dumps
+
+    for title in HOSTILE + ['引号"与\\反斜杠\u2028', "\x7f\x01"]:
+        oa.add(title, "--due", "2026-11-02", "--tag", "标签,含逗号", "--body", title)
+    oa.add("未逾期", "--unit", "市住建局", "--co", "市财政局", "--co", "市教育局")
+    oa.ok("close", str(oa.add("已办结", "--unit", "市财政局")), "--basis", "依据\t制表")
+    oa.ok("escalate", "1", "--level", "red")
+    conn = sqlite3.connect(oa.db)
+    calendar = WorkCalendar("cn")
+    query = store.Query(statuses=(), sort="id")
+    for today in (dt.date(2026, 11, 23), dt.date(2026, 10, 8), dt.date(2027, 1, 4)):
+        expected = [dumps(to_json(i, today, calendar)) for i in store.select(conn, query)]
+        assert list(store.select_json(conn, query, today, calendar)) == expected

@@ -1,9 +1,9 @@
 """Data in and out: import."""
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated
 
 import typer
 
@@ -69,7 +69,6 @@ def export(
     ] = None,
 ) -> None:
     """Every item, every status, in id order."""
-    from oa_cli.domain.item import KEYS
     from oa_cli.errors import UsageError
     from oa_cli.ledger import items as store
     from oa_cli.render import choose
@@ -77,36 +76,23 @@ def export(
     if fmt is None and output is not None and output.suffix.lower() == ".xlsx":
         fmt = "xlsx"
     fmt = choose(fmt or ("json" if sys.stdout.isatty() else None), EXPORT_FORMATS)
+    from oa_cli.cli.read import write_items
+
     ctx = STATE.context()
-    items = (ctx.item_json(i) for i in store.select(ctx.conn, store.Query(statuses=(), sort="id")))
+    query = store.Query(statuses=(), sort="id")
     if fmt == "xlsx":
         if output is None:
             raise UsageError(t("xlsx needs a file: use -o FILE.xlsx"))
         from oa_cli.render.xlsx import write_workbook
 
-        count = write_workbook(output, items)
+        count = write_workbook(output, (ctx.item_json(i) for i in store.select(ctx.conn, query)))
     elif output is None:
-        count = _counted_write(sys.stdout, fmt, items, KEYS)
+        count = write_items(sys.stdout, fmt, query)
     else:
         with open(output, "w", encoding="utf-8", newline="") as out:
-            count = _counted_write(out, fmt, items, KEYS)
+            count = write_items(out, fmt, query)
     if output is not None:
         print(t("exported {n} items to {path}", n=count, path=output), file=sys.stderr)
-
-
-def _counted_write(out: TextIO, fmt: str, items: Iterator[dict[str, Any]], keys: Any) -> int:
-    from oa_cli.render.plain import write_records
-
-    count = 0
-
-    def counting() -> Iterator[dict[str, Any]]:
-        nonlocal count
-        for item in items:
-            count += 1
-            yield item
-
-    write_records(out, fmt, counting(), keys)
-    return count
 
 
 def backup(

@@ -2,8 +2,8 @@
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -20,17 +20,44 @@ Format = Annotated[
 TERMINAL_LIMIT = 100
 
 
-def _items_out(fmt: str, items: Iterable[dict[str, Any]], title: str | None = None) -> None:
+def _items_out(fmt: str, query: Any, title: str | None = None) -> int:
+    """Print the items `query` selects in `fmt`; return how many were printed."""
+    if fmt != "table":
+        return write_items(sys.stdout, fmt, query)
+    from oa_cli.ledger import items as store
+    from oa_cli.render.table import console, items_table
+
+    ctx = STATE.context()
+    rows = [ctx.item_json(i) for i in store.select(ctx.conn, query)]
+    console().print(items_table(rows, title))
+    return len(rows)
+
+
+def write_items(out: TextIO, fmt: str, query: Any) -> int:
+    """Stream the items `query` selects in a machine format; return how many."""
     from oa_cli.domain.item import KEYS
+    from oa_cli.ledger import items as store
 
-    if fmt == "table":
-        from oa_cli.render.table import console, items_table
+    ctx = STATE.context()
+    count = 0
 
-        console().print(items_table(items, title))
+    def counted(records: Iterator[Any]) -> Iterator[Any]:
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record
+
+    if fmt in ("json", "jsonl"):  # built by SQLite, byte-identical to the Python path
+        from oa_cli.render.plain import write_json_texts
+
+        texts = store.select_json(ctx.conn, query, ctx.today, ctx.calendar)
+        write_json_texts(out, fmt, counted(texts))
     else:
         from oa_cli.render.plain import write_records
 
-        write_records(sys.stdout, fmt, items, KEYS)
+        items = (ctx.item_json(i) for i in store.select(ctx.conn, query))
+        write_records(out, fmt, counted(items), KEYS)
+    return count
 
 
 def list_items(
@@ -89,14 +116,10 @@ def list_items(
         sort=sort,
         limit=limit,
     )
-    shown = limit
     if fmt == "table" and limit is None:
-        shown = query.limit = TERMINAL_LIMIT
-    rows = [ctx.item_json(i) for i in store.select(ctx.conn, query)] if fmt == "table" else None
-    _items_out(
-        fmt, rows if rows is not None else (ctx.item_json(i) for i in store.select(ctx.conn, query))
-    )
-    if rows is not None and shown is not None and len(rows) == shown:
+        query.limit = TERMINAL_LIMIT
+    shown = _items_out(fmt, query)
+    if fmt == "table" and query.limit is not None and shown == query.limit:
         total = store.count(ctx.conn, query)
         if total > shown:
             print(
@@ -158,15 +181,7 @@ def overdue(
     ctx = STATE.context()
     query = store.Query(unit=_unit_filter(unit), overdue_before=ctx.today.isoformat())
     # Sorted by due date, the oldest first: that is most overdue first, and it streams.
-    found = 0
-
-    def counted(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        nonlocal found
-        for item in items:
-            found += 1
-            yield ctx.item_json(item)
-
-    _items_out(fmt, counted(store.select(ctx.conn, query)), t("Overdue"))
+    found = _items_out(fmt, query, t("Overdue"))
     if check and found:
         raise CheckFailed(t("{n} overdue items", n=found))
 

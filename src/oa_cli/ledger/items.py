@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from oa_cli.domain.item import COLUMNS, LIST_COLUMNS, OPEN
+from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN
 from oa_cli.errors import NotFound
 from oa_cli.i18n import t
 
@@ -123,3 +125,69 @@ def select(conn: sqlite3.Connection, query: Query) -> Iterator[dict[str, Any]]:
 def count(conn: sqlite3.Connection, query: Query) -> int:
     where, params = _where(query)
     return int(conn.execute("SELECT count(*) FROM items" + where, params).fetchone()[0])
+
+
+# -- item objects built by SQLite --------------------------------------------
+# For json/jsonl the whole SPEC object is made by SQLite's json_object(), in C:
+# byte-identical to json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
+# which tests/test_output.py checks. `overdue_days` comes from a cumulative
+# working-day table, so no Python runs per item.
+
+_OPEN_SQL = "status IN ('registered', 'assigned')"
+
+
+def _json_expr(today: str, cum_today: int) -> str:
+    overdue = f"({_OPEN_SQL} AND due < '{today}')"
+    parts = []
+    for key in KEYS:
+        if key in LIST_COLUMNS:
+            expr = f"json({key})"
+        elif key == "overdue":
+            expr = f"json(CASE WHEN {overdue} THEN 'true' ELSE 'false' END)"
+        elif key == "overdue_days":
+            expr = (
+                f"CASE WHEN {overdue} THEN {cum_today} - "
+                "(SELECT cum FROM temp.oa_workdays w WHERE w.day = items.due) ELSE 0 END"
+            )
+        else:
+            expr = key
+        parts.append(f"'{key}', {expr}")
+    return "json_object(" + ", ".join(parts) + ")"
+
+
+def _workday_table(conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.date) -> int:
+    """Fill temp.oa_workdays from the oldest overdue deadline to today; return cum(today)."""
+    oldest = conn.execute(
+        f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < ?", (today.isoformat(),)
+    ).fetchone()[0]
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS oa_workdays (day TEXT PRIMARY KEY, cum INTEGER NOT NULL)"
+        " WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.oa_workdays")
+    if oldest is None:
+        return 0
+    day, cum, rows = dt.date.fromisoformat(oldest), 0, []
+    while day <= today:
+        rows.append((day.isoformat(), cum))
+        day += dt.timedelta(days=1)
+        cum += calendar.is_workday(day)
+    conn.executemany("INSERT INTO temp.oa_workdays VALUES (?, ?)", rows)
+    return rows[-1][1]
+
+
+def select_json(
+    conn: sqlite3.Connection, query: Query, today: dt.date, calendar: WorkCalendar
+) -> Iterator[str]:
+    """The SPEC item objects of `query` as JSON text, one string per item."""
+    cum_today = _workday_table(conn, calendar, today)
+    where, params = _where(query)
+    sql = f"SELECT {_json_expr(today.isoformat(), cum_today)} FROM items{where}"
+    sql += " ORDER BY " + _SORTS[query.sort]
+    if query.limit is not None:
+        sql += " LIMIT ?"
+        params.append(query.limit)
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    for (text,) in cursor.execute(sql, params):
+        yield text

@@ -59,14 +59,22 @@ def write_csv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, .
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON (C encoder: an indent would switch to the slow pure-Python one)."""
-    return json.dumps(value, ensure_ascii=False)
+    """Compact JSON (C encoder: an indent would switch to the slow pure-Python one), the
+    same bytes as SQLite's json_object() makes for the item objects it builds."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
-    """A JSON array streamed one object a line: valid JSON, and greppable."""
+    write_json_texts(out, "json", (dumps(r) for r in records))
+
+
+def write_json_texts(out: TextIO, fmt: str, texts: Iterable[str]) -> None:
+    """JSON texts as jsonl, or as a JSON array streamed one object a line."""
+    if fmt == "jsonl":
+        _write_lines(out, texts)
+        return
     out.write("[")
-    lines = (("\n" if i == 0 else ",\n") + dumps(r) for i, r in enumerate(records))
+    lines = (("\n" if i == 0 else ",\n") + text for i, text in enumerate(texts))
     empty = True
     chunk: list[str] = []
     for line in lines:
