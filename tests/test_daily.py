@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import Oa
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 NOW = "2026-11-25T08:30"  # Wednesday
 
@@ -110,3 +114,32 @@ def test_daily_tsv_has_the_section_first(oa: Oa) -> None:
         "awaiting_feedback",
         "closed_today",
     }
+
+
+def test_the_sqlite_daily_json_matches_the_python_report(oa: Oa) -> None:
+    import datetime as dt
+    import io
+    import json
+
+    from oa_cli.actions import Context
+    from oa_cli.actions.reports import daily, daily_json
+    from oa_cli.config import Config
+    from oa_cli.domain.calendar import WorkCalendar
+    from oa_cli.domain.reports import needs_attention
+    from oa_cli.ledger.connection import open_ledger
+
+    _office(oa)
+    oa.ok("feedback", "5", "续报", now="2026-11-16T09:00")
+    oa.ok("import", str(EXAMPLES / "items.yaml"), now="2026-11-25T08:00")
+    conn = open_ledger(oa.db)
+    for day in ("2026-11-25", "2026-11-28", "2026-12-03", "2026-10-08"):
+        now = dt.datetime.fromisoformat(day + "T09:00:00+08:00")
+        ctx = Context(conn, now, "t", Config(), WorkCalendar("cn"), lambda n=now: n)
+        report = daily(ctx, now.date())
+        out = io.StringIO()
+        attention = daily_json(ctx, now.date(), out)
+        assert (
+            out.getvalue() == json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
+        )
+        assert attention == needs_attention(report, now.date())
+        assert sum(report["summary"][s] for s in report["sections"]) > 0

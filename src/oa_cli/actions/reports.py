@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TextIO
 
 from oa_cli.actions import Context
 from oa_cli.domain import reports
@@ -29,6 +29,17 @@ def daily(ctx: Context, day: dt.date) -> dict[str, Any]:
         )
     )
     return reports.daily(rules, open_items, closed)
+
+
+def daily_json(ctx: Context, day: dt.date, out: TextIO) -> bool:
+    """Write the daily report as JSON, assembled by SQLite (the fast path for pipes);
+    return whether it needs attention (`daily --check`)."""
+    until = ctx.calendar.add(day, ctx.config.escalation["remind_before_due"])
+    feedback = ctx.config.feedback
+    summary = store.daily_json(
+        ctx.conn, out, ctx.calendar, day, until, feedback["first_within"], feedback["every"]
+    )
+    return summary["overdue"] > 0 or store.unassigned_before(ctx.conn, day) > 0
 
 
 def histories(ctx: Context) -> dict[int, History]:

@@ -70,6 +70,12 @@ def daily(
     fmt = choose(fmt, REPORT_FORMATS)
     ctx = STATE.context()
     day = ctx.today if date is None else _date(date)
+    if fmt == "json" and not sys.stdout.isatty():  # the cron/pipe path, built by SQLite
+        from oa_cli.actions.reports import daily_json
+
+        if daily_json(ctx, day, sys.stdout) and check:
+            raise CheckFailed(t("items need attention: overdue or not yet assigned"))
+        return
     report = build(ctx, day)
     workday = ctx.calendar.is_workday(day)
     _emit(fmt, report, lambda: daily_document(report, workday), lambda: _section_rows(report))

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN
@@ -155,16 +155,24 @@ def _json_expr(today: str, cum_today: int) -> str:
     return "json_object(" + ", ".join(parts) + ")"
 
 
-def _workday_table(conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.date) -> int:
-    """Fill temp.oa_workdays from the oldest overdue deadline to today; return cum(today)."""
-    oldest = conn.execute(
-        f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < ?", (today.isoformat(),)
-    ).fetchone()[0]
+def _workday_table(
+    conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.date, feedback: bool = False
+) -> int:
+    """Fill temp.oa_workdays from the oldest date a rule counts from to today; return
+    cum(today). cum(d) is the number of working days in (oldest, d]."""
+    dates = [f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < :today"]
+    if feedback:
+        dates += [
+            "SELECT min(substr(assigned_at, 1, 10)) FROM items WHERE status = 'assigned'",
+            "SELECT min(substr(last_feedback_at, 1, 10)) FROM items WHERE status = 'assigned'",
+        ]
+    found = [conn.execute(sql, {"today": today.isoformat()}).fetchone()[0] for sql in dates]
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS oa_workdays (day TEXT PRIMARY KEY, cum INTEGER NOT NULL)"
         " WITHOUT ROWID"
     )
     conn.execute("DELETE FROM temp.oa_workdays")
+    oldest = min((d for d in found if d is not None and d <= today.isoformat()), default=None)
     if oldest is None:
         return 0
     day, cum, rows = dt.date.fromisoformat(oldest), 0, []
@@ -174,6 +182,10 @@ def _workday_table(conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.d
         cum += calendar.is_workday(day)
     conn.executemany("INSERT INTO temp.oa_workdays VALUES (?, ?)", rows)
     return rows[-1][1]
+
+
+def _cum(expr: str) -> str:
+    return f"(SELECT cum FROM temp.oa_workdays w WHERE w.day = {expr})"
 
 
 def select_json(
@@ -191,3 +203,75 @@ def select_json(
     cursor.row_factory = None
     for (text,) in cursor.execute(sql, params):
         yield text
+
+
+def daily_json(
+    conn: sqlite3.Connection,
+    out: TextIO,
+    calendar: WorkCalendar,
+    today: dt.date,
+    due_soon_until: dt.date,
+    first_within: int,
+    every: int,
+) -> dict[str, int]:
+    """Write `oa daily --format json` to `out`, every section selected and encoded by
+    SQLite and streamed (flat memory); return the summary.
+
+    The same rules as domain.rules / domain.reports: tests compare the two byte for byte."""
+    cum_today = _workday_table(conn, calendar, today, feedback=True)
+    day, until = today.isoformat(), due_soon_until.isoformat()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    assigned = _cum("substr(assigned_at, 1, 10)")
+    last = _cum("substr(coalesce(last_feedback_at, assigned_at), 1, 10)")
+    awaiting = (
+        "status = 'assigned' AND assigned_at IS NOT NULL AND ("
+        f"(feedback_count = 0 AND {cum_today} - {assigned} > {first_within})"
+        f" OR (feedback_count > 0 AND {cum_today} - {last} > {every}))"
+    )
+    sections = {
+        "to_assign": "status = 'registered'",
+        "due_soon": f"status = 'assigned' AND due >= '{day}' AND due <= '{until}'",
+        "overdue": f"{_OPEN_SQL} AND due < '{day}'",
+        "awaiting_feedback": awaiting,
+        "closed_today": f"status = 'closed' AND closed_at >= '{day}' AND closed_at < '{tomorrow}'",
+    }
+    summary: dict[str, int] = {
+        name: conn.execute(f"SELECT count(*) FROM items WHERE {where}").fetchone()[0]
+        for name, where in sections.items()
+    }
+    counts = conn.execute(
+        f"SELECT count(*), coalesce(sum(substr(received_at, 1, 10) = ?), 0) FROM items"
+        f" WHERE {_OPEN_SQL}",
+        (day,),
+    ).fetchone()
+    summary["open"], summary["received_today"] = counts[0], counts[1]
+    cards = dict(
+        conn.execute(
+            f"SELECT card, count(*) FROM items WHERE {sections['overdue']} AND card IS NOT NULL"
+            " GROUP BY card"
+        ).fetchall()
+    )
+    summary["yellow"], summary["red"] = cards.get("yellow", 0), cards.get("red", 0)
+    head = json.dumps({"date": day, "summary": summary}, ensure_ascii=False, separators=(",", ":"))
+    out.write(head[:-1] + ',"sections":{')
+    obj = _json_expr(day, cum_today)
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    for index, (name, where) in enumerate(sections.items()):
+        out.write(("," if index else "") + f'"{name}":[')
+        rows = cursor.execute(f"SELECT {obj} FROM items WHERE {where} ORDER BY due, id")
+        first = True
+        while batch := rows.fetchmany(512):
+            out.write(("" if first else ",") + ",".join(r[0] for r in batch))
+            first = False
+        out.write("]")
+    out.write("}}\n")
+    return summary
+
+
+def unassigned_before(conn: sqlite3.Connection, day: dt.date) -> int:
+    """Items still registered that were received before `day` (for `daily --check`)."""
+    sql = (
+        "SELECT count(*) FROM items WHERE status = 'registered' AND substr(received_at, 1, 10) < ?"
+    )
+    return int(conn.execute(sql, (day.isoformat(),)).fetchone()[0])
