@@ -178,7 +178,9 @@ def main() -> None:
         except UnicodeEncodeError:
             _fail([t("argument {n} is not valid UTF-8 text", n=index)], 2)
     _early_lang(sys.argv[1:])
-    register(requested_command(sys.argv[1:]))
+    command = requested_command(sys.argv[1:])
+    if command is not None or "--version" not in sys.argv[1:]:
+        register(command)  # `oa --version` needs no command at all
     from typer import exceptions as typer_errors
     from typer._click import exceptions as click_errors
 
