@@ -261,3 +261,16 @@ def test_backup_refuses_to_overwrite_without_force(oa: Oa, tmp_path: Path) -> No
     oa.fails(1, "backup", str(dest))
     oa.ok("backup", str(dest), "--force")
     assert oa.ok("--db", str(dest), "export", "--format", "json").json()[0]["id"] == 1
+
+
+def test_export_format_follows_the_file_name(oa: Oa, tmp_path: Path) -> None:
+    oa.add("甲")
+    for name, check in (
+        ("a.jsonl", lambda t: json.loads(t.splitlines()[0])["id"] == 1),
+        ("a.json", lambda t: json.loads(t)[0]["id"] == 1),
+        ("a.csv", lambda t: t.startswith("id,title,")),
+        ("a.yml", lambda t: t.startswith("- id: 1")),
+        ("a.txt", lambda t: json.loads(t)[0]["id"] == 1),
+    ):
+        oa.ok("export", "-o", str(tmp_path / name))
+        assert check((tmp_path / name).read_text(encoding="utf-8")), name

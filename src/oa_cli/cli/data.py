@@ -73,9 +73,12 @@ def export(
     from oa_cli.ledger import items as store
     from oa_cli.render import choose
 
-    if fmt is None and output is not None and output.suffix.lower() == ".xlsx":
-        fmt = "xlsx"
-    fmt = choose(fmt or ("json" if sys.stdout.isatty() else None), EXPORT_FORMATS)
+    if fmt is None and output is not None:  # -o ledger.xlsx, -o all.jsonl …
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = {"yml": "yaml"}.get(suffix, suffix) if suffix in (*EXPORT_FORMATS, "yml") else None
+    if fmt is None:  # to a file of no known kind, or to stdout: json for a person, tsv piped
+        fmt = "json" if output is not None or sys.stdout.isatty() else None
+    fmt = choose(fmt, EXPORT_FORMATS)
     from oa_cli.cli.read import write_items
 
     ctx = STATE.context()
