@@ -113,3 +113,15 @@ def test_auto_output_is_tsv_in_a_pipe(oa: Oa) -> None:
 def test_auto_refuses_an_item_id(oa: Oa) -> None:
     oa.fails(2, "escalate", "1", "--auto")
     oa.fails(2, "escalate")
+
+
+def test_zero_thresholds_card_overdue_items_only(oa: Oa) -> None:
+    oa.write_config("escalation: {yellow_after: 0, red_after: 3}\n")
+    friday = oa.add("周五到期", "--unit", "市住建局", "--due", "2026-11-27", now="2026-11-23")
+    later = oa.add("下周到期", "--unit", "市住建局", "--due", "2026-12-04", now="2026-11-23")
+    cards = {(a["item_id"], a["action"]) for a in _auto(oa, "2026-11-28")}  # Saturday
+    assert (friday, "yellow") in cards  # overdue by 0 working days, yellow_after 0
+    assert not any(item == later and action in ("yellow", "red") for item, action in cards)
+    oa.write_config("escalation: {yellow_after: 0, red_after: 0}\n")
+    cards = {(a["item_id"], a["action"]) for a in _auto(oa, "2026-11-29")}
+    assert (friday, "red") in cards and (later, "red") not in cards

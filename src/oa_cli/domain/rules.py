@@ -9,7 +9,7 @@ from typing import Any
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import ASSIGNED, REGISTERED
+from oa_cli.domain.item import ASSIGNED, OPEN, REGISTERED
 
 
 def _day(stamp: str) -> dt.date:
@@ -55,9 +55,11 @@ class Rules:
         return item["status"] == REGISTERED and item["received_at"][:10] < self._today
 
     def card_due(self, item: dict[str, Any], overdue_days: int) -> tuple[str, str] | None:
-        """The card rule 1 or 2 gives, as (card, rule), or None."""
+        """The card rule 1 or 2 gives, as (card, rule), or None. Both rules apply to overdue
+        items only (with `yellow_after: 0`, an item overdue since a Friday is carded on
+        Saturday, at 0 working days)."""
         esc = self.config.escalation
-        if overdue_days <= 0:
+        if not (item["status"] in OPEN and item["due"] < self._today):
             return None
         if overdue_days >= esc["red_after"]:
             return None if item["card"] == "red" else ("red", "overdue_red")
