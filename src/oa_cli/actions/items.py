@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from oa_cli.actions import Context, units
@@ -29,8 +29,6 @@ class NewItem:
     unit: str | None = None
     co_units: Sequence[str] = ()
     owner: str | None = None
-    note: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _clean(value: str | None) -> str | None:
@@ -97,7 +95,7 @@ def add(ctx: Context, new: NewItem) -> dict[str, Any]:
         journal = ctx.journal()
         journal.append(item["id"], "add", {k: v for k, v in item.items() if k != "id"})
         if assignment is not None:
-            _apply(ctx, item, "assign", assignment, {"note": _clean(new.note)}, journal)
+            _apply(ctx, item, "assign", assignment, {}, journal)
     return item
 
 
