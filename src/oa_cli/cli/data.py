@@ -31,7 +31,7 @@ def import_(
     ],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="yaml, json, jsonl or csv (default: from the file name)."),
+        typer.Option("--format", help="yaml, json, jsonl, csv or xlsx (default: from the name)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
