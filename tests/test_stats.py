@@ -76,6 +76,7 @@ def test_stats_table_ranks_by_on_time_rate(oa: Oa) -> None:
     _office(oa)
     out = oa.ok("--lang", "zh", "stats", "--format", "table", now="2026-11-16").out
     assert "按期办结率" in out and "█" in out
+    assert "办结时间" not in out  # the count column is 办结, not the date label
     assert out.index("市财政局") < out.index("市住建局")
 
 

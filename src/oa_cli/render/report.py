@@ -241,7 +241,7 @@ def stats_document(report: dict[str, Any]) -> Document:
     headers = [
         t("Group"),
         t("Total"),
-        t("Closed"),
+        t("Done"),
         t("On time"),
         t("On-time rate"),
         t("Overdue"),
