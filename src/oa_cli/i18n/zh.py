@@ -272,4 +272,5 @@ CATALOG: dict[str, str] = {
     "internal error: {kind}: {error} (set OA_DEBUG=1 for details)": "内部错误：{kind}：{error}（设置 OA_DEBUG=1 可查看详情）",
     "argument {n} is not valid UTF-8 text": "第 {n} 个参数不是有效的 UTF-8 文本",
     "'{value}' is not a date or ISO 8601 date-time": "“{value}”不是日期或 ISO 8601 时间",
+    "all items": "全部事项",
 }

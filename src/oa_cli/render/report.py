@@ -229,7 +229,11 @@ def rate_bar(rate: float | None, width: int = 10) -> str:
 
 
 def stats_document(report: dict[str, Any]) -> Document:
-    span = f"{report['from'] or '…'} – {report['to'] or '…'}"
+    span = (
+        f"{report['from'] or '…'} – {report['to'] or '…'}"
+        if report["from"] or report["to"]
+        else t("all items")
+    )
     heading = f"{t('Assessment figures')}  {t('by ' + report['by'])}  ({span})"
     rows_data = sorted(
         report["rows"],
