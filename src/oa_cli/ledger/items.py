@@ -28,7 +28,7 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
 
 def _to_db(key: str, value: Any) -> Any:
     if key in LIST_COLUMNS:
-        return json.dumps(list(value or []), ensure_ascii=False)
+        return json.dumps(list(value), ensure_ascii=False) if value else "[]"
     return value
 
 

@@ -20,17 +20,13 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
-    payload = [
-        event["seq"],
-        event["item_id"],
-        event["at"],
-        event["recorded_at"],
-        event["actor"],
-        event["action"],
-        event["data"],
-    ]
-    return hashlib.sha256((prev_hash + dumps(payload)).encode("utf-8")).hexdigest()
+def event_hash(prev_hash: str, event: dict[str, Any], data_text: str | None = None) -> str:
+    """SHA-256 of the previous hash and the event as canonical JSON,
+    `[seq, item_id, at, recorded_at, actor, action, data]` (`data_text`: data already
+    dumped, the same bytes as dumps(event["data"]))."""
+    head = [event[k] for k in ("seq", "item_id", "at", "recorded_at", "actor", "action")]
+    text = dumps(head)[:-1] + "," + (data_text if data_text is not None else dumps(event["data"]))
+    return hashlib.sha256((prev_hash + text + "]").encode("utf-8")).hexdigest()
 
 
 class Journal:
@@ -63,7 +59,8 @@ class Journal:
             "action": action,
             "data": data,
         }
-        digest = event_hash(prev, event)
+        data_text = dumps(data)
+        digest = event_hash(prev, event, data_text)
         self.conn.execute(
             "INSERT INTO events (seq, item_id, at, recorded_at, actor, action, data, prev_hash,"
             " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -74,7 +71,7 @@ class Journal:
                 self.recorded_at,
                 self.actor,
                 action,
-                dumps(data),
+                data_text,
                 prev,
                 digest,
             ),
