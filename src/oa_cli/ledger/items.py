@@ -110,15 +110,20 @@ def _where(query: Query) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
-def select(conn: sqlite3.Connection, query: Query) -> Iterator[dict[str, Any]]:
+def _rows(conn: sqlite3.Connection, columns: str, query: Query) -> Iterator[tuple[Any, ...]]:
+    """`SELECT columns FROM items` filtered, sorted and limited as `query` says."""
     where, params = _where(query)
-    sql = SELECT + where + " ORDER BY " + _SORTS[query.sort]
+    sql = f"SELECT {columns} FROM items{where} ORDER BY {_SORTS[query.sort]}"
     if query.limit is not None:
         sql += " LIMIT ?"
         params.append(query.limit)
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: the hot path of every listing
-    for row in cursor.execute(sql, params):
+    return cursor.execute(sql, params)
+
+
+def select(conn: sqlite3.Connection, query: Query) -> Iterator[dict[str, Any]]:
+    for row in _rows(conn, ", ".join(COLUMNS), query):
         yield from_row(row)
 
 
@@ -193,15 +198,7 @@ def select_json(
 ) -> Iterator[str]:
     """The SPEC item objects of `query` as JSON text, one string per item."""
     cum_today = _workday_table(conn, calendar, today)
-    where, params = _where(query)
-    sql = f"SELECT {_json_expr(today.isoformat(), cum_today)} FROM items{where}"
-    sql += " ORDER BY " + _SORTS[query.sort]
-    if query.limit is not None:
-        sql += " LIMIT ?"
-        params.append(query.limit)
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    for (text,) in cursor.execute(sql, params):
+    for (text,) in _rows(conn, _json_expr(today.isoformat(), cum_today), query):
         yield text
 
 
