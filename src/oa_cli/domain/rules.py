@@ -9,11 +9,7 @@ from typing import Any
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import ASSIGNED, OPEN, REGISTERED
-
-
-def _day(stamp: str) -> dt.date:
-    return dt.datetime.fromisoformat(stamp).date()
+from oa_cli.domain.item import ASSIGNED, REGISTERED, is_overdue
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,7 @@ class Rules:
         items only (with `yellow_after: 0`, an item overdue since a Friday is carded on
         Saturday, at 0 working days)."""
         esc = self.config.escalation
-        if not (item["status"] in OPEN and item["due"] < self._today):
+        if not is_overdue(item, self.today):
             return None
         if overdue_days >= esc["red_after"]:
             return None if item["card"] == "red" else ("red", "overdue_red")
