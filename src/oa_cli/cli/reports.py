@@ -186,10 +186,12 @@ def _progress(ctx: Any) -> Any:
     """A Rich progress bar on stderr when it is a terminal and the ledger is large."""
     import contextlib
 
+    if not sys.stderr.isatty():  # cron and pipes: no bar, and no count to pay for
+        return contextlib.nullcontext(None)
     total = ctx.conn.execute(
         "SELECT count(*) FROM items WHERE status IN ('registered', 'assigned')"
     ).fetchone()[0]
-    if not sys.stderr.isatty() or total < 5000:
+    if total < 5000:
         return contextlib.nullcontext(None)
     return progress_bar(t("escalating"), total)
 
