@@ -130,16 +130,16 @@ def test_the_sqlite_daily_json_matches_the_python_report(oa: Oa) -> None:
 
     _office(oa)
     oa.ok("feedback", "5", "续报", now="2026-11-16T09:00")
+    oa.ok("close", "7", "--basis", "逾期后办结", now="2026-11-28T10:00")  # closed_today, due before
     oa.ok("import", str(EXAMPLES / "items.yaml"), now="2026-11-25T08:00")
     conn = open_ledger(oa.db)
-    for day in ("2026-11-25", "2026-11-28", "2026-12-03", "2026-10-08"):
+    for day in ("2026-11-25", "2026-11-28", "2026-12-03", "2026-12-09", "2026-10-08", "2027-01-04"):
         now = dt.datetime.fromisoformat(day + "T09:00:00+08:00")
         ctx = Context(conn, now, "t", Config(), WorkCalendar("cn"), lambda n=now: n)
         report = daily(ctx, now.date())
-        out = io.StringIO()
+        out = io.BytesIO()
         attention = daily_json(ctx, now.date(), out)
-        assert (
-            out.getvalue() == json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
-        )
+        expected = json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
+        assert out.getvalue().decode() == expected
         assert attention == needs_attention(report, now.date())
         assert sum(report["summary"][s] for s in report["sections"]) > 0

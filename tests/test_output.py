@@ -289,5 +289,5 @@ def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) ->
     calendar = WorkCalendar("cn")
     query = store.Query(statuses=(), sort="id")
     for today in (dt.date(2026, 11, 23), dt.date(2026, 10, 8), dt.date(2027, 1, 4)):
-        expected = [dumps(to_json(i, today, calendar)) for i in store.select(conn, query)]
+        expected = [dumps(to_json(i, today, calendar)).encode() for i in store.select(conn, query)]
         assert list(store.select_json(conn, query, today, calendar)) == expected

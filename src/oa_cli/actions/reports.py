@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from oa_cli.actions import Context
 from oa_cli.domain import reports
@@ -31,9 +31,9 @@ def daily(ctx: Context, day: dt.date) -> dict[str, Any]:
     return reports.daily(rules, open_items, closed)
 
 
-def daily_json(ctx: Context, day: dt.date, out: TextIO) -> bool:
-    """Write the daily report as JSON, assembled by SQLite (the fast path for pipes);
-    return whether it needs attention (`daily --check`)."""
+def daily_json(ctx: Context, day: dt.date, out: BinaryIO) -> bool:
+    """Write the daily report as UTF-8 JSON from the stored item objects (the fast path
+    for pipes); return whether it needs attention (`daily --check`)."""
     until = ctx.calendar.add(day, ctx.config.escalation["remind_before_due"])
     feedback = ctx.config.feedback
     summary = store.daily_json(

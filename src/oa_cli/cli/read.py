@@ -48,10 +48,10 @@ def write_items(out: TextIO, fmt: str, query: Any) -> int:
             yield record
 
     if fmt in ("json", "jsonl"):  # built by SQLite, byte-identical to the Python path
-        from oa_cli.render.plain import write_json_texts
+        from oa_cli.render.plain import write_json_bytes
 
         texts = store.select_json(ctx.conn, query, ctx.today, ctx.calendar)
-        write_json_texts(out, fmt, counted(texts))
+        write_json_bytes(out, fmt, counted(texts))
     else:
         from oa_cli.render.plain import write_records
 

@@ -65,15 +65,16 @@ def daily(
     from oa_cli.domain.reports import needs_attention
     from oa_cli.errors import CheckFailed
     from oa_cli.render import REPORT_FORMATS, choose
+    from oa_cli.render.plain import binary
     from oa_cli.render.report import daily_document
 
     fmt = choose(fmt, REPORT_FORMATS)
     ctx = STATE.context()
     day = ctx.today if date is None else _date(date)
-    if fmt == "json" and not sys.stdout.isatty():  # the cron/pipe path, built by SQLite
+    if fmt == "json" and (raw := binary(sys.stdout)) is not None:  # cron and pipes
         from oa_cli.actions.reports import daily_json
 
-        if daily_json(ctx, day, sys.stdout) and check:
+        if daily_json(ctx, day, raw) and check:
             raise CheckFailed(t("items need attention: overdue or not yet assigned"))
         return
     report = build(ctx, day)

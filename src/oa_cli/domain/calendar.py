@@ -94,6 +94,14 @@ class WorkCalendar:
             found = self._since[key] = self.count(dt.date.fromisoformat(day), end)
         return found
 
+    def earliest_within(self, end: Date, n: int) -> Date:
+        """The earliest day d with at most n working days in (d, end]: a day x is more
+        than n working days before `end` exactly when x < d."""
+        day, one = end, dt.timedelta(days=1)
+        while self.count(day - one, end) <= n:
+            day -= one
+        return day
+
     def add(self, start: Date, n: int) -> Date:
         """The n-th working day after `start` (n < 0: before; n == 0: start itself)."""
         day = start

@@ -7,10 +7,10 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN
+from oa_cli.domain.item import COLUMNS, LIST_COLUMNS, OPEN
 from oa_cli.errors import NotFound
 from oa_cli.i18n import t
 
@@ -70,6 +70,7 @@ class Query:
     limit: int | None = None
 
 
+_OPEN_SQL = "status IN ('registered', 'assigned')"  # as in the partial index items_open_due
 _SORTS = {
     "due": "due, id",
     "id": "id",
@@ -80,7 +81,9 @@ _SORTS = {
 def _where(query: Query) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    if query.statuses:
+    if query.statuses == OPEN:  # a literal, so the partial index items_open_due applies
+        where.append(_OPEN_SQL)
+    elif query.statuses:
         where.append("status IN ({})".format(", ".join("?" * len(query.statuses))))
         params.extend(query.statuses)
     for column, value in (
@@ -110,10 +113,20 @@ def _where(query: Query) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
-def _rows(conn: sqlite3.Connection, columns: str, query: Query) -> Iterator[tuple[Any, ...]]:
+def _hint(query: Query) -> str:
+    """Open items in due order, filtered at most by date (overdue, the default list), are
+    read front to back from the items_open index; SQLite would pick the status index and
+    sort."""
+    others = (query.unit, query.leader, query.priority, query.tag, query.search)
+    if query.statuses == OPEN and query.sort == "due" and all(v is None for v in others):
+        return " INDEXED BY items_open"
+    return ""
+
+
+def _rows(conn: sqlite3.Connection, columns: str, query: Query) -> sqlite3.Cursor:
     """`SELECT columns FROM items` filtered, sorted and limited as `query` says."""
     where, params = _where(query)
-    sql = f"SELECT {columns} FROM items{where} ORDER BY {_SORTS[query.sort]}"
+    sql = f"SELECT {columns} FROM items{_hint(query)}{where} ORDER BY {_SORTS[query.sort]}"
     if query.limit is not None:
         sql += " LIMIT ?"
         params.append(query.limit)
@@ -133,136 +146,171 @@ def count(conn: sqlite3.Connection, query: Query) -> int:
 
 
 # -- item objects built by SQLite --------------------------------------------
-# For json/jsonl the whole SPEC object is made by SQLite's json_object(), in C:
-# byte-identical to json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
-# which tests/test_output.py checks. `overdue_days` comes from a cumulative
-# working-day table, so no Python runs per item.
+# For json/jsonl each item's SPEC object is the stored column `doc` (schema m003),
+# made by SQLite's json_object(): byte-identical to
+# json.dumps(obj, ensure_ascii=False, separators=(",", ":")), which
+# tests/test_output.py checks. It is read as UTF-8 bytes, never decoded. Only
+# `overdue`/`overdue_days` depend on the day: they are stored as false/0 and patched
+# for overdue rows with the working days since their due date. (Inside a JSON string
+# every '"' is escaped, so the stored `"overdue":false,` can only be the key itself.)
 
-_OPEN_SQL = "status IN ('registered', 'assigned')"
-
-
-def _json_expr(today: str, cum_today: int) -> str:
-    overdue = f"({_OPEN_SQL} AND due < '{today}')"
-    parts = []
-    for key in KEYS:
-        if key in LIST_COLUMNS:
-            expr = f"json({key})"
-        elif key == "overdue":
-            expr = f"json(CASE WHEN {overdue} THEN 'true' ELSE 'false' END)"
-        elif key == "overdue_days":
-            expr = (
-                f"CASE WHEN {overdue} THEN {cum_today} - "
-                "(SELECT cum FROM temp.oa_workdays w WHERE w.day = items.due) ELSE 0 END"
-            )
-        else:
-            expr = key
-        parts.append(f"'{key}', {expr}")
-    return "json_object(" + ", ".join(parts) + ")"
+_NOT_OVERDUE = b'"overdue":false,"overdue_days":0,'
+_BATCH = 512
 
 
-def _workday_table(
-    conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.date, feedback: bool = False
-) -> int:
-    """Fill temp.oa_workdays from the oldest date a rule counts from to today; return
-    cum(today). cum(d) is the number of working days in (oldest, d]."""
-    dates = [f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < :today"]
-    if feedback:
-        dates += [
-            "SELECT min(substr(assigned_at, 1, 10)) FROM items WHERE status = 'assigned'",
-            "SELECT min(substr(last_feedback_at, 1, 10)) FROM items WHERE status = 'assigned'",
-        ]
-    found = [conn.execute(sql, {"today": today.isoformat()}).fetchone()[0] for sql in dates]
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS oa_workdays (day TEXT PRIMARY KEY, cum INTEGER NOT NULL)"
-        " WITHOUT ROWID"
-    )
-    conn.execute("DELETE FROM temp.oa_workdays")
-    oldest = min((d for d in found if d is not None and d <= today.isoformat()), default=None)
+def _overdue_patches(
+    conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.date
+) -> dict[bytes, bytes]:
+    """Per due date of an open overdue item, what replaces its stored not-overdue pair."""
+    oldest = conn.execute(
+        f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < ?", (today.isoformat(),)
+    ).fetchone()[0]
+    patches: dict[bytes, bytes] = {}
     if oldest is None:
-        return 0
-    day, cum, rows = dt.date.fromisoformat(oldest), 0, []
-    while day <= today:
-        rows.append((day.isoformat(), cum))
+        return patches
+    day, days = dt.date.fromisoformat(oldest), calendar.count(dt.date.fromisoformat(oldest), today)
+    while day < today:  # days = working days d with day < d <= today
+        patches[day.isoformat().encode()] = b'"overdue":true,"overdue_days":%d,' % days
         day += dt.timedelta(days=1)
-        cum += calendar.is_workday(day)
-    conn.executemany("INSERT INTO temp.oa_workdays VALUES (?, ?)", rows)
-    return rows[-1][1]
+        days -= calendar.is_workday(day)
+    return patches
 
 
-def _cum(expr: str) -> str:
-    return f"(SELECT cum FROM temp.oa_workdays w WHERE w.day = {expr})"
+def _doc_columns(today: str) -> str:
+    """The stored object as bytes, and for an overdue row its due date (else NULL)."""
+    return (
+        f"CAST(doc AS BLOB), CASE WHEN {_OPEN_SQL} AND due < '{today}' THEN CAST(due AS BLOB) END"
+    )
+
+
+def _patched(rows: sqlite3.Cursor, patches: dict[bytes, bytes]) -> Iterator[list[bytes]]:
+    """Batches of item objects from `_doc_columns` rows, `overdue` patched in."""
+    while batch := rows.fetchmany(_BATCH):
+        yield [
+            doc if due is None else doc.replace(_NOT_OVERDUE, patches[due], 1) for doc, due in batch
+        ]
 
 
 def select_json(
     conn: sqlite3.Connection, query: Query, today: dt.date, calendar: WorkCalendar
-) -> Iterator[str]:
-    """The SPEC item objects of `query` as JSON text, one string per item."""
-    cum_today = _workday_table(conn, calendar, today)
-    for (text,) in _rows(conn, _json_expr(today.isoformat(), cum_today), query):
-        yield text
+) -> Iterator[bytes]:
+    """The SPEC item objects of `query` as UTF-8 JSON, one bytes object per item."""
+    patches = _overdue_patches(conn, calendar, today)
+    for batch in _patched(_rows(conn, _doc_columns(today.isoformat()), query), patches):
+        yield from batch
+
+
+def daily_sections(
+    calendar: WorkCalendar, today: dt.date, due_soon_until: dt.date, first_within: int, every: int
+) -> dict[str, str]:
+    """The WHERE clause of each daily section: the rules of domain.rules, in SQL. The open
+    sections are read through the items_open index (a literal `_OPEN_SQL` lets them)."""
+    day, until = today.isoformat(), due_soon_until.isoformat()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    # "more than N working days since x" is x < a date (timestamps compare by their date)
+    first_by = calendar.earliest_within(today, first_within).isoformat()
+    every_by = calendar.earliest_within(today, every).isoformat()
+    return {
+        "to_assign": f"{_OPEN_SQL} AND status = 'registered'",
+        "due_soon": f"{_OPEN_SQL} AND status = 'assigned' AND due >= '{day}' AND due <= '{until}'",
+        "overdue": f"{_OPEN_SQL} AND due < '{day}'",
+        "awaiting_feedback": (
+            f"{_OPEN_SQL} AND status = 'assigned' AND assigned_at IS NOT NULL AND ("
+            f"(feedback_count = 0 AND assigned_at < '{first_by}') OR (feedback_count > 0"
+            f" AND coalesce(last_feedback_at, assigned_at) < '{every_by}'))"
+        ),
+        # `+status`: the closed_at index finds today's few, not the status index all closed
+        "closed_today": f"+status = 'closed' AND closed_at >= '{day}' AND closed_at < '{tomorrow}'",
+    }
+
+
+# Which index reads each daily section fastest; SQLite, without statistics, would take
+# the status index for all of them. None: SQLite's choice.
+_SECTION_INDEX = {
+    "to_assign": "items_status_due",
+    "due_soon": "items_status_due",
+    "overdue": "items_open",
+    "awaiting_feedback": "items_open",
+    "closed_today": None,
+}
+_COUNT_INDEX = {
+    **_SECTION_INDEX,
+    "overdue": "items_status_due",
+    "awaiting_feedback": "items_awaiting",
+}
+
+
+def _from(index: str | None) -> str:
+    return "items" if index is None else f"items INDEXED BY {index}"
+
+
+def _daily_summary(
+    conn: sqlite3.Connection, sections: dict[str, str], today: dt.date
+) -> dict[str, int]:
+    """Every count of the daily summary, each from the index that answers it alone."""
+    day, tomorrow = today.isoformat(), (today + dt.timedelta(days=1)).isoformat()
+
+    def count(where: str, index: str | None = None) -> int:
+        return int(conn.execute(f"SELECT count(*) FROM {_from(index)} WHERE {where}").fetchone()[0])
+
+    summary = {name: count(where, _COUNT_INDEX[name]) for name, where in sections.items()}
+    summary["open"] = count(_OPEN_SQL, "items_status_due")
+    summary["received_today"] = count(
+        f"received_at >= '{day}' AND received_at < '{tomorrow}' AND {_OPEN_SQL}", "items_received"
+    )
+    cards = conn.execute(
+        f"SELECT card, count(*) FROM {_from('items_status_due')}"
+        f" WHERE {sections['overdue']} AND card IS NOT NULL GROUP BY card"
+    )
+    found = dict(cards.fetchall())
+    summary["yellow"], summary["red"] = found.get("yellow", 0), found.get("red", 0)
+    return summary
+
+
+def _section(
+    conn: sqlite3.Connection, name: str, where: str, patches: dict[bytes, bytes]
+) -> Iterator[bytes]:
+    """One daily section's item objects, comma-joined, a due date at a time: SQLite joins
+    the objects (in id order, as the index holds them), Python only patches `overdue`,
+    which every open item due before today is (closed_today's items are not)."""
+    if name == "closed_today":
+        patches = {}
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
+        f"SELECT CAST(due AS BLOB), CAST(group_concat(doc, ',') AS BLOB)"
+        f" FROM {_from(_SECTION_INDEX[name])} WHERE {where} GROUP BY due ORDER BY due"
+    )
+    for due, docs in rows:
+        patch = patches.get(due)  # only overdue rows' due dates have one
+        yield docs if patch is None else docs.replace(_NOT_OVERDUE, patch)
 
 
 def daily_json(
     conn: sqlite3.Connection,
-    out: TextIO,
+    out: BinaryIO,
     calendar: WorkCalendar,
     today: dt.date,
     due_soon_until: dt.date,
     first_within: int,
     every: int,
 ) -> dict[str, int]:
-    """Write `oa daily --format json` to `out`, every section selected and encoded by
-    SQLite and streamed (flat memory); return the summary.
+    """Write `oa daily --format json` to `out` as UTF-8, every section streamed from the
+    stored item objects; return the summary.
 
     The same rules as domain.rules / domain.reports: tests compare the two byte for byte."""
-    cum_today = _workday_table(conn, calendar, today, feedback=True)
-    day, until = today.isoformat(), due_soon_until.isoformat()
-    tomorrow = (today + dt.timedelta(days=1)).isoformat()
-    assigned = _cum("substr(assigned_at, 1, 10)")
-    last = _cum("substr(coalesce(last_feedback_at, assigned_at), 1, 10)")
-    awaiting = (
-        "status = 'assigned' AND assigned_at IS NOT NULL AND ("
-        f"(feedback_count = 0 AND {cum_today} - {assigned} > {first_within})"
-        f" OR (feedback_count > 0 AND {cum_today} - {last} > {every}))"
-    )
-    sections = {
-        "to_assign": "status = 'registered'",
-        "due_soon": f"status = 'assigned' AND due >= '{day}' AND due <= '{until}'",
-        "overdue": f"{_OPEN_SQL} AND due < '{day}'",
-        "awaiting_feedback": awaiting,
-        "closed_today": f"status = 'closed' AND closed_at >= '{day}' AND closed_at < '{tomorrow}'",
-    }
-    summary: dict[str, int] = {
-        name: conn.execute(f"SELECT count(*) FROM items WHERE {where}").fetchone()[0]
-        for name, where in sections.items()
-    }
-    counts = conn.execute(
-        f"SELECT count(*), coalesce(sum(substr(received_at, 1, 10) = ?), 0) FROM items"
-        f" WHERE {_OPEN_SQL}",
-        (day,),
-    ).fetchone()
-    summary["open"], summary["received_today"] = counts[0], counts[1]
-    cards = dict(
-        conn.execute(
-            f"SELECT card, count(*) FROM items WHERE {sections['overdue']} AND card IS NOT NULL"
-            " GROUP BY card"
-        ).fetchall()
-    )
-    summary["yellow"], summary["red"] = cards.get("yellow", 0), cards.get("red", 0)
+    day = today.isoformat()
+    sections = daily_sections(calendar, today, due_soon_until, first_within, every)
+    summary = _daily_summary(conn, sections, today)
     head = json.dumps({"date": day, "summary": summary}, ensure_ascii=False, separators=(",", ":"))
-    out.write(head[:-1] + ',"sections":{')
-    obj = _json_expr(day, cum_today)
-    cursor = conn.cursor()
-    cursor.row_factory = None
+    out.write(head[:-1].encode() + b',"sections":{')
+    patches = _overdue_patches(conn, calendar, today)
     for index, (name, where) in enumerate(sections.items()):
-        out.write(("," if index else "") + f'"{name}":[')
-        rows = cursor.execute(f"SELECT {obj} FROM items WHERE {where} ORDER BY due, id")
-        first = True
-        while batch := rows.fetchmany(512):
-            out.write(("" if first else ",") + ",".join(r[0] for r in batch))
-            first = False
-        out.write("]")
-    out.write("}}\n")
+        out.write(f'{"," if index else ""}"{name}":['.encode())
+        for number, docs in enumerate(_section(conn, name, where, patches)):
+            out.write(b"," + docs if number else docs)
+        out.write(b"]")
+    out.write(b"}}\n")
     return summary
 
 

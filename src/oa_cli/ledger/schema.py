@@ -86,6 +86,80 @@ def m002_report_indexes(db: Any) -> None:
     db.execute("CREATE INDEX events_action ON events(action, item_id)")
 
 
+# The item object of SPEC as SQLite's json_object() writes it: byte-identical to
+# json.dumps(obj, ensure_ascii=False, separators=(",", ":")). `overdue` depends on the
+# day it is read, so it is stored as false/0 and spliced in by ledger.items.
+_ITEM_COLUMNS = (
+    ("id", "INTEGER PRIMARY KEY AUTOINCREMENT", "id"),
+    ("title", "TEXT NOT NULL", "title"),
+    ("body", "TEXT", "body"),
+    ("source", "TEXT NOT NULL", "source"),
+    ("leader", "TEXT", "leader"),
+    ("doc_no", "TEXT", "doc_no"),
+    ("priority", "TEXT NOT NULL", "priority"),
+    ("status", "TEXT NOT NULL", "status"),
+    ("unit", "TEXT", "unit"),
+    ("co_units", "TEXT NOT NULL DEFAULT '[]'", "json(co_units)"),
+    ("owner", "TEXT", "owner"),
+    ("tags", "TEXT NOT NULL DEFAULT '[]'", "json(tags)"),
+    ("received_at", "TEXT NOT NULL", "received_at"),
+    ("assigned_at", "TEXT", "assigned_at"),
+    ("due", "TEXT NOT NULL", "due"),
+    ("original_due", "TEXT NOT NULL", "original_due"),
+    ("closed_at", "TEXT", "closed_at"),
+    ("close_basis", "TEXT", "close_basis"),
+    ("close_ref", "TEXT", "close_ref"),
+    ("card", "TEXT", "card"),
+    ("overdue", None, "json('false')"),
+    ("overdue_days", None, "0"),
+    ("feedback_count", "INTEGER NOT NULL DEFAULT 0", "feedback_count"),
+    ("last_feedback_at", "TEXT", "last_feedback_at"),
+    ("remind_count", "INTEGER NOT NULL DEFAULT 0", "remind_count"),
+    ("created_by", "TEXT NOT NULL", "created_by"),
+)
+
+
+# The item indexes of schema 3, as m003 makes them; a later
+# schema that changes them adds a migration (import drops and remakes them
+# around a bulk load). Open items are read in due order from items_open, which holds
+# what the daily rules read and the stored object, so overdue, list and daily never
+# touch the rows; it is partial, so its size follows the open items, not the ledger.
+ITEM_INDEXES = {
+    "items_status_due": "items(status, due, id, card)",
+    "items_unit": "items(unit, status)",
+    "items_closed_at": "items(closed_at)",
+    "items_received": "items(received_at)",
+    "items_open": "items(due, id, status, card, feedback_count, assigned_at, last_feedback_at,"
+    " received_at, doc) WHERE status IN ('registered', 'assigned')",
+    "items_awaiting": "items(feedback_count, assigned_at, last_feedback_at)"
+    " WHERE status = 'assigned'",
+}
+
+
+@migration
+def m003_item_documents(db: Any) -> None:
+    """Keep each item's JSON object in a stored generated column `doc`, so listings and
+    reports stream it instead of building 26 keys per row. SQLite cannot add a stored
+    column in place, so the table is rebuilt with the same rows and id sequence."""
+    columns = [(name, ddl) for name, ddl, _ in _ITEM_COLUMNS if ddl is not None]
+    doc = ", ".join(f"'{name}', {expr}" for name, _, expr in _ITEM_COLUMNS)
+    names = ", ".join(name for name, _ in columns)
+    db.execute(
+        "CREATE TABLE items_new ("
+        + ", ".join(f"{name} {ddl}" for name, ddl in columns)
+        + f", doc TEXT GENERATED ALWAYS AS (json_object({doc})) STORED)"
+    )
+    db.execute(f"INSERT INTO items_new ({names}) SELECT {names} FROM items ORDER BY id")
+    last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'items'").fetchone()
+    db.execute("DROP TABLE items")
+    db.execute("ALTER TABLE items_new RENAME TO items")
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'items'")
+    if last is not None:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('items', ?)", last)
+    for name, ddl in ITEM_INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON {ddl}")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

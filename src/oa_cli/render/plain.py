@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _TSV_SPECIAL = re.compile(r"[\\\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -73,26 +73,46 @@ def dumps(value: Any) -> str:
 
 
 def write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
-    write_json_texts(out, "json", (dumps(r) for r in records))
+    write_json_bytes(out, "json", (dumps(r).encode() for r in records))
 
 
-def write_json_texts(out: TextIO, fmt: str, texts: Iterable[str]) -> None:
-    """JSON texts as jsonl, or as a JSON array streamed one object a line."""
+def binary(out: TextIO) -> BinaryIO | None:
+    """The byte stream under `out` when machine output may skip the text layer: a pipe or
+    file (JSON is UTF-8 there, whatever the locale). None on a terminal, whose encoding
+    the text layer honours."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None or out.isatty():
+        return None
+    out.flush()
+    return buffer
+
+
+def write_json_bytes(out: TextIO, fmt: str, texts: Iterable[bytes]) -> None:
+    """UTF-8 JSON texts as jsonl, or as a JSON array streamed one object a line."""
+    raw = binary(out)
+    write = raw.write if raw is not None else (lambda b: out.write(b.decode()))
+    chunk: list[bytes] = []
     if fmt == "jsonl":
-        _write_lines(out, texts)
+        for text in texts:
+            chunk.append(text)
+            if len(chunk) >= 512:
+                write(b"\n".join(chunk) + b"\n")
+                chunk.clear()
+        if chunk:
+            write(b"\n".join(chunk) + b"\n")
         return
-    out.write("[")
-    lines = (("\n" if i == 0 else ",\n") + text for i, text in enumerate(texts))
+    write(b"[")
     empty = True
-    chunk: list[str] = []
-    for line in lines:
-        empty = False
-        chunk.append(line)
-        if len(chunk) >= 256:
-            out.write("".join(chunk))
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) >= 512:
+            write((b"\n" if empty else b",\n") + b",\n".join(chunk))
             chunk.clear()
-    out.write("".join(chunk))
-    out.write("]\n" if empty else "\n]\n")
+            empty = False
+    if chunk:
+        write((b"\n" if empty else b",\n") + b",\n".join(chunk))
+        empty = False
+    write(b"]\n" if empty else b"\n]\n")
 
 
 def write_jsonl(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
