@@ -49,6 +49,15 @@ def test_verify_passes_on_an_honest_ledger(oa: Oa, assigned) -> None:
     assert "2 items" in result.out and "6 events" in result.out
 
 
+def test_verify_passes_with_an_actor_that_needs_json_escaping(oa: Oa) -> None:
+    actor = '王"科长\\'
+    oa.ok("--as", actor, "add", "事项")
+    records = "\n".join(json.dumps({"title": f"事项{i}"}, ensure_ascii=False) for i in range(3))
+    oa.ok("--as", actor, "import", "-", "--format", "jsonl", input=records)
+    assert "4 items, 4 events" in oa.ok("verify").out
+    assert {e["actor"] for e in json.loads(oa.ok("log", "--format", "json").out)} == {actor}
+
+
 def _tamper(oa: Oa, sql: str, *params: object) -> None:
     conn = sqlite3.connect(oa.db)
     conn.execute(sql, params)

@@ -6,12 +6,14 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso
-from oa_cli.ledger.journal import Journal
+
+if TYPE_CHECKING:  # read commands never load the journal (or hashlib)
+    from oa_cli.ledger.journal import Journal
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Context:
         return self.now.date()
 
     def journal(self) -> Journal:
+        from oa_cli.ledger.journal import Journal
+
         return Journal(
             self.conn, at=iso(self.now), recorded_at=iso(self.real_clock()), actor=self.actor
         )

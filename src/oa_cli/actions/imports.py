@@ -14,6 +14,7 @@ from oa_cli.i18n import t
 from oa_cli.ledger import items as store
 from oa_cli.ledger.connection import write
 
+_BATCH = 1000
 FORMATS = ("yaml", "json", "jsonl", "csv", "xlsx")
 _EXTENSIONS = {
     ".yaml": "yaml",
@@ -203,17 +204,22 @@ def _check_id(ctx: Context, item: dict[str, Any], taken: set[int]) -> None:
 def import_items(
     ctx: Context, items: list[dict[str, Any]], progress: Callable[[int], None] | None = None
 ) -> list[int]:
-    """Write every item and its `import` event in one transaction."""
-    ids = []
+    """Write every item and its `import` event in one transaction, in batches."""
     # Records naming their id go first, so a new id never takes one a later record names.
     ordered = [i for i in items if i.get("id")] + [i for i in items if not i.get("id")]
-    with write(ctx.conn):
+    with write(ctx.conn), store.bulk_load(ctx.conn, len(ordered)):
         journal = ctx.journal()
-        for item in ordered:
-            item_id = store.insert(ctx.conn, item)
-            item["id"] = item_id
-            journal.append(item_id, "import", {k: v for k, v in item.items() if k != "id"})
-            ids.append(item_id)
+        named = [i["id"] for i in ordered if i.get("id")]
+        fresh = max(store.next_id(ctx.conn), max(named, default=0) + 1)
+        for start in range(0, len(ordered), _BATCH):
+            batch = ordered[start : start + _BATCH]
+            for item in batch:
+                if not item.get("id"):
+                    item["id"], fresh = fresh, fresh + 1
+            store.insert_many(ctx.conn, batch)
+            journal.append_many(
+                [(i["id"], "import", {k: v for k, v in i.items() if k != "id"}) for i in batch]
+            )
             if progress is not None:
-                progress(1)
-    return ids
+                progress(len(batch))
+    return [item["id"] for item in ordered]

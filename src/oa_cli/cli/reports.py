@@ -61,12 +61,9 @@ def daily(
     fmt: ReportFormat = None,
 ) -> None:
     """The daily dispatch table (每日调度表)."""
-    from oa_cli.actions.reports import daily as build
-    from oa_cli.domain.reports import needs_attention
     from oa_cli.errors import CheckFailed
     from oa_cli.render import REPORT_FORMATS, choose
     from oa_cli.render.plain import binary
-    from oa_cli.render.report import daily_document
 
     fmt = choose(fmt, REPORT_FORMATS)
     ctx = STATE.context()
@@ -77,6 +74,10 @@ def daily(
         if daily_json(ctx, day, raw) and check:
             raise CheckFailed(t("items need attention: overdue or not yet assigned"))
         return
+    from oa_cli.actions.reports import daily as build
+    from oa_cli.domain.reports import needs_attention
+    from oa_cli.render.report import daily_document
+
     report = build(ctx, day)
     workday = ctx.calendar.is_workday(day)
     _emit(fmt, report, lambda: daily_document(report, workday), lambda: _section_rows(report))

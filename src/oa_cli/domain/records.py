@@ -89,6 +89,7 @@ INPUT_KEYS = {
 }
 # Keys `export` writes beyond what `add` takes: the item's state, taken as it is.
 STATE_KEYS = (set(rules.COLUMNS) | {"overdue", "overdue_days"}) - INPUT_KEYS
+KNOWN_KEYS = frozenset(INPUT_KEYS | STATE_KEYS)
 _SPLIT = re.compile(r"\s*[,，、;；]\s*")
 
 
@@ -186,7 +187,7 @@ def to_item(
         key = normalise_key(raw_key)
         if key is None:
             continue
-        if key not in INPUT_KEYS | STATE_KEYS:
+        if key not in KNOWN_KEYS:
             raise RecordError(str(raw_key), t("unknown field"))
         rec[key] = value
     today = now.date()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -13,6 +14,7 @@ from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.item import COLUMNS, LIST_COLUMNS, OPEN
 from oa_cli.errors import NotFound
 from oa_cli.i18n import t
+from oa_cli.ledger.schema import ITEM_INDEXES
 
 SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM items"
 
@@ -46,12 +48,58 @@ def insert(conn: sqlite3.Connection, item: dict[str, Any]) -> int:
     return int(cur.lastrowid or 0)
 
 
+def insert_many(conn: sqlite3.Connection, items: list[dict[str, Any]]) -> None:
+    """Insert items that each carry every column, `id` included (see `next_id`)."""
+    sql = "INSERT INTO items ({}) VALUES ({})".format(
+        ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
+    )
+    dump = json.dumps
+    conn.executemany(
+        sql,
+        [
+            [
+                (dump(item[k], ensure_ascii=False) if item[k] else "[]")
+                if k in LIST_COLUMNS
+                else item[k]
+                for k in COLUMNS
+            ]
+            for item in items
+        ],
+    )
+
+
+def next_id(conn: sqlite3.Connection) -> int:
+    """The id AUTOINCREMENT would give the next item: never one used before."""
+    row = conn.execute(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0),"
+        " coalesce((SELECT max(id) FROM items), 0))"
+    ).fetchone()
+    return int(row[0]) + 1
+
+
 def update(conn: sqlite3.Connection, item_id: int, changes: dict[str, Any]) -> None:
     keys = [k for k in changes if k in COLUMNS and k != "id"]
     if not keys:
         return
     sql = "UPDATE items SET {} WHERE id = ?".format(", ".join(f"{k} = ?" for k in keys))
     conn.execute(sql, [*(_to_db(k, changes[k]) for k in keys), item_id])
+
+
+@contextlib.contextmanager
+def bulk_load(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
+    """Inside a write transaction, around inserting `rows` items: when that at least
+    doubles the ledger, drop the item indexes and build them once at the end (sorted
+    builds beat a million random inserts), with a page cache large enough for the load."""
+    existing = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    rebuild = rows >= 10_000 and rows >= existing
+    conn.execute(f"PRAGMA cache_size = -{256 * 1024}")  # KiB: 256 MiB
+    if rebuild:
+        for name in ITEM_INDEXES:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+    yield
+    if rebuild:
+        for name, ddl in ITEM_INDEXES.items():
+            conn.execute(f"CREATE INDEX {name} ON {ddl}")
 
 
 @dataclass
