@@ -105,6 +105,23 @@ def test_verify_finds_an_item_row_edited_behind_the_journal(oa: Oa, assigned) ->
     assert "item 1" in result.err and "status" in result.err
 
 
+def test_verify_finds_a_stored_json_object_that_disagrees_with_its_row(oa: Oa, assigned) -> None:
+    _busy_ledger(oa, assigned)
+    conn = sqlite3.connect(oa.db)
+    conn.execute("PRAGMA writable_schema = ON")  # as a hex editor would: behind SQLite
+    conn.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, 'json(''false'')', 'json(''true'')')"
+        " WHERE name = 'items'"
+    )
+    conn.commit()
+    conn.close()
+    oa.add("篡改之后新增")
+    result = oa("verify")
+    assert result.code == 1
+    assert "item 3: stored JSON object differ" in result.err
+    assert "item 1:" not in result.err
+
+
 def test_show_includes_the_timeline(oa: Oa, assigned) -> None:
     item_id = assigned()
     oa.ok("feedback", str(item_id), "首报内容")

@@ -26,14 +26,16 @@ def compare_replay(conn: sqlite3.Connection) -> list[str]:
         return ["journal: an event's data cannot be read; replay impossible"]
     problems = []
     seen = set()
-    for row in conn.execute(store.SELECT + " ORDER BY id"):
-        item = store.from_row(row)
+    for row in conn.execute(f"SELECT {', '.join(COLUMNS)}, doc FROM items ORDER BY id"):
+        item = store.from_row(row[:-1])
         seen.add(item["id"])
         want = expected.get(item["id"])
         if want is None:
             problems.append(f"item {item['id']}: not in the journal")
             continue
         diff = [k for k in COLUMNS if item[k] != want[k]]
+        if row[-1] != store.stored_doc(item):
+            diff.append("JSON object")
         if diff:
             problems.append(
                 f"item {item['id']}: stored {', '.join(diff)} differ from the journal's replay"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import COLUMNS, LIST_COLUMNS, OPEN
+from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN
 from oa_cli.errors import NotFound
 from oa_cli.i18n import t
 from oa_cli.ledger.schema import ITEM_INDEXES
@@ -204,6 +204,13 @@ def count(conn: sqlite3.Connection, query: Query) -> int:
 
 _NOT_OVERDUE = b'"overdue":false,"overdue_days":0,'
 _BATCH = 512
+
+
+def stored_doc(item: dict[str, Any]) -> str:
+    """The `doc` column SQLite keeps for `item` (for `verify`)."""
+    obj = {key: item.get(key) for key in KEYS}
+    obj["overdue"], obj["overdue_days"] = False, 0
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 def _overdue_patches(
