@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import pty
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import OA, Oa
@@ -271,6 +273,18 @@ def test_non_utf8_output_never_fails(oa: Oa) -> None:
     assert ascii_.returncode == 0 and ascii_.stdout.startswith(b"1\t")
 
 
+def _mixed_ledger(oa: Oa) -> Path:
+    for title in HOSTILE + ['引号"与\\反斜杠\u2028', "\x7f\x01"]:
+        oa.add(title, "--due", "2026-11-02", "--tag", "标签,含逗号", "--body", title)
+    oa.add("未逾期", "--unit", "市住建局", "--co", "市财政局", "--co", "市教育局")
+    oa.ok("close", str(oa.add("已办结", "--unit", "市财政局")), "--basis", "依据\t制表")
+    oa.ok("escalate", "1", "--level", "red")
+    return oa.db
+
+
+REPORT_DAYS = ("2026-11-23", "2026-10-08", "2027-01-04")
+
+
 def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) -> None:
     import datetime as dt
     import sqlite3
@@ -280,14 +294,34 @@ def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) ->
     from oa_cli.ledger import items as store
     from oa_cli.render.plain import dumps
 
-    for title in HOSTILE + ['引号"与\\反斜杠\u2028', "\x7f\x01"]:
-        oa.add(title, "--due", "2026-11-02", "--tag", "标签,含逗号", "--body", title)
-    oa.add("未逾期", "--unit", "市住建局", "--co", "市财政局", "--co", "市教育局")
-    oa.ok("close", str(oa.add("已办结", "--unit", "市财政局")), "--basis", "依据\t制表")
-    oa.ok("escalate", "1", "--level", "red")
-    conn = sqlite3.connect(oa.db)
+    conn = sqlite3.connect(_mixed_ledger(oa))
     calendar = WorkCalendar("cn")
     query = store.Query(statuses=(), sort="id")
-    for today in (dt.date(2026, 11, 23), dt.date(2026, 10, 8), dt.date(2027, 1, 4)):
+    for today in map(dt.date.fromisoformat, REPORT_DAYS):
         expected = [dumps(to_json(i, today, calendar)).encode() for i in store.select(conn, query)]
         assert list(store.select_json(conn, query, today, calendar)) == expected
+
+
+def test_tsv_and_csv_from_row_values_match_the_item_objects(oa: Oa) -> None:
+    import datetime as dt
+    import io
+    import sqlite3
+
+    from oa_cli.domain.calendar import WorkCalendar
+    from oa_cli.domain.item import KEYS, to_json
+    from oa_cli.ledger import items as store
+    from oa_cli.render.plain import write_records, write_rows
+
+    conn = sqlite3.connect(_mixed_ledger(oa))
+    calendar = WorkCalendar("cn")
+    for query in (store.Query(statuses=(), sort="id"), store.Query()):
+        for today, fmt in itertools.product(
+            map(dt.date.fromisoformat, REPORT_DAYS), ("tsv", "csv")
+        ):
+            items = [to_json(i, today, calendar) for i in store.select(conn, query)]
+            expected, got = io.StringIO(), io.StringIO()
+            write_records(expected, fmt, items, KEYS)
+            write_rows(got, fmt, store.select_values(conn, query, today, calendar), KEYS)
+            assert got.getvalue() == expected.getvalue()
+            if fmt == "tsv":  # one line an item, whatever the text holds
+                assert got.getvalue().count("\n") == len(items) > 0

@@ -52,6 +52,11 @@ def write_items(out: TextIO, fmt: str, query: Any) -> int:
 
         texts = store.select_json(ctx.conn, query, ctx.today, ctx.calendar)
         write_json_bytes(out, fmt, counted(texts))
+    elif fmt in ("tsv", "csv"):  # values straight from the rows, no dict per item
+        from oa_cli.render.plain import write_rows
+
+        rows = store.select_values(ctx.conn, query, ctx.today, ctx.calendar)
+        write_rows(out, fmt, counted(rows), KEYS)
     else:
         from oa_cli.render.plain import write_records
 

@@ -213,22 +213,57 @@ def stored_doc(item: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def _overdue_days(
+    conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.date
+) -> dict[str, int]:
+    """overdue_days per due date of an open overdue item: working days d, due < d <= today."""
+    oldest = conn.execute(
+        f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < ?", (today.isoformat(),)
+    ).fetchone()[0]
+    found: dict[str, int] = {}
+    if oldest is None:
+        return found
+    day = dt.date.fromisoformat(oldest)
+    days = calendar.count(day, today)
+    while day < today:
+        found[day.isoformat()] = days
+        day += dt.timedelta(days=1)
+        days -= calendar.is_workday(day)
+    return found
+
+
 def _overdue_patches(
     conn: sqlite3.Connection, calendar: WorkCalendar, today: dt.date
 ) -> dict[bytes, bytes]:
     """Per due date of an open overdue item, what replaces its stored not-overdue pair."""
-    oldest = conn.execute(
-        f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < ?", (today.isoformat(),)
-    ).fetchone()[0]
-    patches: dict[bytes, bytes] = {}
-    if oldest is None:
-        return patches
-    day, days = dt.date.fromisoformat(oldest), calendar.count(dt.date.fromisoformat(oldest), today)
-    while day < today:  # days = working days d with day < d <= today
-        patches[day.isoformat().encode()] = b'"overdue":true,"overdue_days":%d,' % days
-        day += dt.timedelta(days=1)
-        days -= calendar.is_workday(day)
-    return patches
+    return {
+        day.encode(): b'"overdue":true,"overdue_days":%d,' % days
+        for day, days in _overdue_days(conn, calendar, today).items()
+    }
+
+
+def select_values(
+    conn: sqlite3.Connection, query: Query, today: dt.date, calendar: WorkCalendar
+) -> Iterator[list[Any]]:
+    """The items of `query` as lists of values in KEYS order, as domain.item.to_json gives
+    them (for tsv and csv), without building a dict per item."""
+    days = _overdue_days(conn, calendar, today)
+    overdue = f"{_OPEN_SQL} AND due < '{today.isoformat()}'"
+    columns = ", ".join(
+        overdue if key == "overdue" else "0" if key == "overdue_days" else key for key in KEYS
+    )
+    lists = [KEYS.index(key) for key in LIST_COLUMNS]
+    flag, due = KEYS.index("overdue"), KEYS.index("due")
+    loads = json.loads
+    for row in _rows(conn, columns, query):
+        values = list(row)
+        for index in lists:
+            values[index] = loads(values[index]) if values[index] != "[]" else []
+        if values[flag]:
+            values[flag], values[flag + 1] = True, days[values[due]]
+        else:
+            values[flag] = False
+        yield values
 
 
 def _doc_columns(today: str) -> str:

@@ -32,17 +32,18 @@ def scalar(value: Any) -> str:
     return str(value)
 
 
-def tsv_line(record: dict[str, Any], keys: tuple[str, ...]) -> str:
-    """One record as a tsv line (hot path: one check per line, not one per field)."""
-    fields = [value if value.__class__ is str else scalar(value) for value in map(record.get, keys)]
+def tsv_line(values: Iterable[Any]) -> str:
+    """One record's values as a tsv line (hot path: one check per line, not per field)."""
+    fields = [value if value.__class__ is str else scalar(value) for value in values]
     whole = "".join(fields)
     if whole.isprintable() and "\\" not in whole:
         return "\t".join(fields)
     return "\t".join([_tsv_escape(f) for f in fields])
 
 
-def write_tsv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> None:
-    _write_lines(out, (tsv_line(record, keys) for record in records))
+def write_tsv(out: TextIO, rows: Iterable[Iterable[Any]]) -> None:
+    """Rows of values (in the keys' order) as tsv: no header."""
+    _write_lines(out, (tsv_line(row) for row in rows))
 
 
 def _write_lines(out: TextIO, lines: Iterable[str], batch: int = 256) -> None:
@@ -57,13 +58,21 @@ def _write_lines(out: TextIO, lines: Iterable[str], batch: int = 256) -> None:
         out.write("\n".join(chunk) + "\n")
 
 
-def write_csv(out: TextIO, records: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> None:
+def write_csv(out: TextIO, rows: Iterable[Iterable[Any]], keys: tuple[str, ...]) -> None:
     import csv
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)
-    for record in records:
-        writer.writerow([scalar(record[k]) for k in keys])
+    for row in rows:
+        writer.writerow([scalar(v) for v in row])
+
+
+def write_rows(out: TextIO, fmt: str, rows: Iterable[Iterable[Any]], keys: tuple[str, ...]) -> None:
+    """tsv or csv of rows that are already values in the keys' order."""
+    if fmt == "tsv":
+        write_tsv(out, rows)
+    else:
+        write_csv(out, rows, keys)
 
 
 def dumps(value: Any) -> str:
@@ -128,10 +137,8 @@ def write_yaml(out: TextIO, value: Any) -> None:
 def write_records(
     out: TextIO, fmt: str, records: Iterable[dict[str, Any]], keys: tuple[str, ...]
 ) -> None:
-    if fmt == "tsv":
-        write_tsv(out, records, keys)
-    elif fmt == "csv":
-        write_csv(out, records, keys)
+    if fmt in ("tsv", "csv"):
+        write_rows(out, fmt, ([record.get(k) for k in keys] for record in records), keys)
     elif fmt == "json":
         write_json_array(out, records)
     elif fmt == "jsonl":
