@@ -81,6 +81,19 @@ class State:
                 file=sys.stderr,
             )
 
+    def say_upgrade(self, old: int, new: int, backup: Path) -> None:
+        from oa_cli.i18n import t
+
+        print(
+            t(
+                "oa: upgrading the ledger from schema {old} to {new}; a copy of it is in {backup}",
+                old=old,
+                new=new,
+                backup=backup,
+            ),
+            file=sys.stderr,
+        )
+
     def calendar(self) -> WorkCalendar:
         from oa_cli.domain.calendar import WorkCalendar
 
@@ -93,7 +106,7 @@ class State:
             from oa_cli.ledger.connection import open_ledger
 
             calendar = self.calendar()
-            conn = open_ledger(self.db or default_db())
+            conn = open_ledger(self.db or default_db(), self.say_upgrade)
             self._context = Context(
                 conn, self.clock(), self.actor or default_actor(), self.config, calendar, real_clock
             )

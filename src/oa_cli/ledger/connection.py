@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from oa_cli.errors import OaError
@@ -15,8 +15,11 @@ from oa_cli.ledger import schema
 BUSY_TIMEOUT_MS = 60_000
 
 
-def open_ledger(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the ledger at `path`, migrated to the current schema."""
+def open_ledger(
+    path: Path, on_upgrade: Callable[[int, int, Path], None] | None = None
+) -> sqlite3.Connection:
+    """Open (creating if needed) the ledger at `path`, migrated to the current schema.
+    `on_upgrade(old, new, backup)` is told before an existing ledger is upgraded."""
     _create_file(path)
     try:
         conn = sqlite3.connect(
@@ -42,7 +45,7 @@ def open_ledger(path: Path) -> sqlite3.Connection:
             )
         )
     if version < schema.SCHEMA_VERSION:
-        _upgrade(conn, path, version)
+        _upgrade(conn, path, version, on_upgrade)
     return conn
 
 
@@ -62,11 +65,18 @@ def _create_file(path: Path) -> None:
         ) from None
 
 
-def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+def _upgrade(
+    conn: sqlite3.Connection,
+    path: Path,
+    version: int,
+    on_upgrade: Callable[[int, int, Path], None] | None,
+) -> None:
     if version > 0:
         # A snapshot before anything changes (taken outside the write lock: the backup
         # API cannot copy from a connection holding one).
-        _backup_before_upgrade(conn, path, version)
+        backup = _backup_before_upgrade(conn, path, version)
+        if on_upgrade is not None:
+            on_upgrade(version, schema.SCHEMA_VERSION, backup)
     with write(conn):
         # Re-check inside the write lock: another process may have migrated meanwhile.
         if schema.current_version(conn) >= schema.SCHEMA_VERSION:
@@ -76,7 +86,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
         schema.migrate(conn)
 
 
-def _backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+def _backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     dest = path.with_name(f"{path.name}.schema{version}.bak")
     n = 1
     while dest.exists():
@@ -88,6 +98,7 @@ def _backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -
         conn.backup(target)
     finally:
         target.close()
+    return dest
 
 
 @contextlib.contextmanager
