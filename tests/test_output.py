@@ -299,7 +299,8 @@ def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) ->
     query = store.Query(statuses=(), sort="id")
     for today in map(dt.date.fromisoformat, REPORT_DAYS):
         expected = [dumps(to_json(i, today, calendar)).encode() for i in store.select(conn, query)]
-        assert list(store.select_json(conn, query, today, calendar)) == expected
+        batches = store.select_json(conn, query, today, calendar)
+        assert [text for batch in batches for text in batch] == expected
 
 
 def test_tsv_and_csv_from_row_values_match_the_item_objects(oa: Oa) -> None:

@@ -50,8 +50,8 @@ def write_items(out: TextIO, fmt: str, query: Any) -> int:
     if fmt in ("json", "jsonl"):  # built by SQLite, byte-identical to the Python path
         from oa_cli.render.plain import write_json_bytes
 
-        texts = store.select_json(ctx.conn, query, ctx.today, ctx.calendar)
-        write_json_bytes(out, fmt, counted(texts))
+        batches = store.select_json(ctx.conn, query, ctx.today, ctx.calendar)
+        return write_json_bytes(out, fmt, batches)
     elif fmt in ("tsv", "csv"):  # values straight from the rows, no dict per item
         from oa_cli.render.plain import write_rows
 

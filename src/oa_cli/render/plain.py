@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, TextIO
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -82,7 +82,18 @@ def dumps(value: Any) -> str:
 
 
 def write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
-    write_json_bytes(out, "json", (dumps(r).encode() for r in records))
+    write_json_bytes(out, "json", _batches(dumps(r).encode() for r in records))
+
+
+def _batches(texts: Iterable[bytes], size: int = 512) -> Iterator[list[bytes]]:
+    chunk: list[bytes] = []
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def binary(out: TextIO) -> BinaryIO | None:
@@ -96,32 +107,23 @@ def binary(out: TextIO) -> BinaryIO | None:
     return buffer
 
 
-def write_json_bytes(out: TextIO, fmt: str, texts: Iterable[bytes]) -> None:
-    """UTF-8 JSON texts as jsonl, or as a JSON array streamed one object a line."""
+def write_json_bytes(out: TextIO, fmt: str, batches: Iterable[list[bytes]]) -> int:
+    """Batches of UTF-8 JSON objects as jsonl, or as a JSON array streamed one object a
+    line; return how many objects."""
     raw = binary(out)
     write = raw.write if raw is not None else (lambda b: out.write(b.decode()))
-    chunk: list[bytes] = []
+    count = 0
     if fmt == "jsonl":
-        for text in texts:
-            chunk.append(text)
-            if len(chunk) >= 512:
-                write(b"\n".join(chunk) + b"\n")
-                chunk.clear()
-        if chunk:
-            write(b"\n".join(chunk) + b"\n")
-        return
+        for batch in batches:
+            count += len(batch)
+            write(b"\n".join(batch) + b"\n")
+        return count
     write(b"[")
-    empty = True
-    for text in texts:
-        chunk.append(text)
-        if len(chunk) >= 512:
-            write((b"\n" if empty else b",\n") + b",\n".join(chunk))
-            chunk.clear()
-            empty = False
-    if chunk:
-        write((b"\n" if empty else b",\n") + b",\n".join(chunk))
-        empty = False
-    write(b"]\n" if empty else b"\n]\n")
+    for batch in batches:
+        write((b",\n" if count else b"\n") + b",\n".join(batch))
+        count += len(batch)
+    write(b"\n]\n" if count else b"]\n")
+    return count
 
 
 def write_jsonl(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
