@@ -171,6 +171,7 @@ OPERATIONS = [  # name, oa arguments, Taskwarrior arguments (None: no equivalent
 ]
 
 
+QUICK_OPS = ("add", "assign")
 LIGHT_OPS = ("add", "assign", "overdue --format jsonl", "export --format jsonl")
 
 
@@ -191,7 +192,10 @@ def bench_size(n: int, runs: int, with_task: bool, light: bool = False) -> list[
         if light and name not in LIGHT_OPS:
             continue
         oa_times, task_times, rss = [], [], 0
-        for i in range(runs + 1):  # the first run is a warm-up
+        # Writes of one item take ~0.1 s, where this VM's noise is ±20%: three times
+        # the runs for them, so that the median says something.
+        count = runs * 3 if name in QUICK_OPS else runs
+        for i in range(count + 1):  # the first run is a warm-up
             seconds, peak = run([OA, *oa_args], oa_env)
             if i:
                 oa_times.append(seconds)
@@ -213,10 +217,15 @@ def bench_size(n: int, runs: int, with_task: bool, light: bool = False) -> list[
     return rows
 
 
-def bare_typer_ms(runs: int) -> float:
+def startup_ms(runs: int) -> tuple[float, float]:
+    """`oa --version` and a bare Typer app of the same version, interleaved."""
     code = "import typer\napp = typer.Typer()\n@app.command()\ndef hi() -> None: pass\napp()\n"
-    times = [run([sys.executable, "-c", code], dict(os.environ))[0] for _ in range(runs + 1)][1:]
-    return statistics.median(times) * 1000
+    env = dict(os.environ)
+    version, bare = [], []
+    for _ in range(runs * 3 + 1):
+        version.append(run([OA, "--version"], env)[0])
+        bare.append(run([sys.executable, "-c", code], env)[0])
+    return statistics.median(version[1:]) * 1000, statistics.median(bare[1:]) * 1000
 
 
 def write_results(rows: list[dict], version_ms: float, bare_ms: float, runs: int) -> str:
@@ -231,7 +240,8 @@ def write_results(rows: list[dict], version_ms: float, bare_ms: float, runs: int
         + (f", Taskwarrior {task_version.strip()}" if task else ", Taskwarrior not installed")
         + ".",
         "",
-        f"Median of {runs} whole-process runs after one warm-up; oa and Taskwarrior interleaved. "
+        f"Median of {runs} whole-process runs after one warm-up ({runs * 3} for add, assign and"
+        " start-up); oa and Taskwarrior interleaved. "
         "Peak RSS is oa's. Ratio = oa / task (below 1.0: oa is faster).",
         "",
         f"Start-up: `oa --version` {version_ms:.0f} ms; a bare Typer app of the same version "
@@ -276,11 +286,8 @@ def main() -> None:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         rows += bench_size(size, args.runs, size <= args.task_max, size > args.light_above)
-    version_ms = (
-        statistics.median(run([OA, "--version"], dict(os.environ))[0] for _ in range(args.runs))
-        * 1000
-    )
-    text = write_results(rows, version_ms, bare_typer_ms(args.runs), args.runs)
+    version_ms, bare_ms = startup_ms(args.runs)
+    text = write_results(rows, version_ms, bare_ms, args.runs)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
 
