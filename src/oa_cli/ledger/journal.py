@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from oa_cli.domain.item import COLUMNS, LIST_COLUMNS
+
+try:  # CPython's built-in SHA-256: the same digests, without loading OpenSSL at start-up
+    from _sha2 import sha256  # 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256  # 3.11
+    except ImportError:  # pragma: no cover - other Pythons
+        from hashlib import sha256
 
 GENESIS = "0" * 64
 # Actions whose event data is the whole new item (replay creates the item from it).
@@ -26,7 +33,7 @@ def event_hash(prev_hash: str, event: dict[str, Any], data_text: str | None = No
     dumped, the same bytes as dumps(event["data"]))."""
     head = [event[k] for k in ("seq", "item_id", "at", "recorded_at", "actor", "action")]
     text = dumps(head)[:-1] + "," + (data_text if data_text is not None else dumps(event["data"]))
-    return hashlib.sha256((prev_hash + text + "]").encode("utf-8")).hexdigest()
+    return sha256((prev_hash + text + "]").encode("utf-8")).hexdigest()
 
 
 class Journal:
@@ -57,7 +64,6 @@ class Journal:
         # The canonical text of event_hash, with the parts every event here shares
         # encoded once: a bulk import hashes a million of them.
         shared = dumps([self.at, self.recorded_at, self.actor])[1:-1]
-        sha256 = hashlib.sha256
         for item_id, action, data in events:
             seq += 1
             data_text = dumps(data)
