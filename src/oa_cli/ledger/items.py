@@ -346,17 +346,20 @@ def _daily_summary(
     def count(where: str, index: str | None = None) -> int:
         return int(conn.execute(f"SELECT count(*) FROM {_from(index)} WHERE {where}").fetchone()[0])
 
-    summary = {name: count(where, _COUNT_INDEX[name]) for name, where in sections.items()}
+    # overdue and its cards in one pass over the overdue part of the status index
+    overdue, yellow, red = conn.execute(
+        "SELECT count(*), coalesce(sum(card = 'yellow'), 0), coalesce(sum(card = 'red'), 0)"
+        f" FROM {_from(_COUNT_INDEX['overdue'])} WHERE {sections['overdue']}"
+    ).fetchone()
+    summary = {
+        name: overdue if name == "overdue" else count(where, _COUNT_INDEX[name])
+        for name, where in sections.items()
+    }
     summary["open"] = count(_OPEN_SQL, "items_status_due")
     summary["received_today"] = count(
         f"received_at >= '{day}' AND received_at < '{tomorrow}' AND {_OPEN_SQL}", "items_received"
     )
-    cards = conn.execute(
-        f"SELECT card, count(*) FROM {_from('items_status_due')}"
-        f" WHERE {sections['overdue']} AND card IS NOT NULL GROUP BY card"
-    )
-    found = dict(cards.fetchall())
-    summary["yellow"], summary["red"] = found.get("yellow", 0), found.get("red", 0)
+    summary["yellow"], summary["red"] = yellow, red
     return summary
 
 
@@ -401,7 +404,9 @@ def daily_json(
     for index, (name, where) in enumerate(sections.items()):
         out.write(f'{"," if index else ""}"{name}":['.encode())
         for number, docs in enumerate(_section(conn, name, where, patches)):
-            out.write(b"," + docs if number else docs)
+            if number:
+                out.write(b",")
+            out.write(docs)
         out.write(b"]")
     out.write(b"}}\n")
     return summary
