@@ -221,14 +221,10 @@ def _overdue_days(
         f"SELECT min(due) FROM items WHERE {_OPEN_SQL} AND due < ?", (today.isoformat(),)
     ).fetchone()[0]
     found: dict[str, int] = {}
-    if oldest is None:
-        return found
-    day = dt.date.fromisoformat(oldest)
-    days = calendar.count(day, today)
+    day = dt.date.fromisoformat(oldest) if oldest is not None else today
     while day < today:
-        found[day.isoformat()] = days
+        found[day.isoformat()] = calendar.count(day, today)
         day += dt.timedelta(days=1)
-        days -= calendar.is_workday(day)
     return found
 
 
