@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from conftest import OA, Oa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -168,6 +169,18 @@ def test_the_upgrade_keeps_every_row_and_never_reuses_an_id(oa: Oa) -> None:
         del shown["timeline"]
         assert shown == item
     assert oa.ok("--db", str(db), "add", "升级后新事项").out.strip() == "46"
+
+
+def test_an_sqlite_too_old_for_the_schema_is_refused_with_one_clear_line(
+    oa: Oa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oa_cli.errors import OaError
+    from oa_cli.ledger import connection
+
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version_info", (3, 26, 0))
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version", "3.26.0")
+    with pytest.raises(OaError, match="needs SQLite 3.31.0 or newer; this Python has 3.26.0"):
+        connection.open_ledger(oa.tmp / "new" / "ledger.db")
 
 
 def test_a_full_disk_fails_cleanly_and_leaves_the_ledger_as_it_was(oa: Oa) -> None:

@@ -156,6 +156,7 @@ CATALOG: dict[str, str] = {
     "unknown format '{fmt}': choose {choices}": "未知格式“{fmt}”：可选 {choices}",
     "{n} overdue items": "{n} 件逾期事项",
     "cannot create ledger {path}: {error}": "无法创建台账 {path}：{error}",
+    "oa needs SQLite {need} or newer; this Python has {have}": "oa 需要 SQLite {need} 或更新版本；当前 Python 使用的是 {have}",
     "{path}: not a usable ledger: {error}": "{path}：不是可用的台账：{error}",
     "{path}: made by a newer oa (schema {version}); upgrade oa": "{path}：由更新版本的 oa 创建（结构版本 {version}），请升级 oa",
     "oa: upgrading the ledger from schema {old} to {new}; a copy of it is in {backup}": "oa：正在将台账结构从第 {old} 版升级到第 {new} 版；升级前的副本在 {backup}",

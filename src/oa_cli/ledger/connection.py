@@ -13,6 +13,7 @@ from oa_cli.i18n import t
 from oa_cli.ledger import schema
 
 BUSY_TIMEOUT_MS = 60_000
+MIN_SQLITE = (3, 31, 0)
 
 
 def open_ledger(
@@ -20,6 +21,14 @@ def open_ledger(
 ) -> sqlite3.Connection:
     """Open (creating if needed) the ledger at `path`, migrated to the current schema.
     `on_upgrade(old, new, backup)` is told before an existing ledger is upgraded."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:  # stored generated columns (schema 3)
+        raise OaError(
+            t(
+                "oa needs SQLite {need} or newer; this Python has {have}",
+                need=".".join(map(str, MIN_SQLITE)),
+                have=sqlite3.sqlite_version,
+            )
+        )
     _create_file(path)
     try:
         conn = sqlite3.connect(
