@@ -12,7 +12,7 @@ from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso
 
-if TYPE_CHECKING:  # read commands never load the journal (or hashlib)
+if TYPE_CHECKING:  # read commands never load the journal
     from oa_cli.ledger.journal import Journal
 
 

@@ -27,13 +27,17 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def event_hash(prev_hash: str, event: dict[str, Any], data_text: str | None = None) -> str:
-    """SHA-256 of the previous hash and the event as canonical JSON,
-    `[seq, item_id, at, recorded_at, actor, action, data]` (`data_text`: data already
-    dumped, the same bytes as dumps(event["data"]))."""
+def _digest(prev_hash: str, head: str, data_text: str) -> str:
+    """The one canonical layout: the previous hash, then the event as the JSON array
+    `[seq, item_id, at, recorded_at, actor, action, data]` (`head`: that array up to
+    `action`, without the closing bracket)."""
+    return sha256(f"{prev_hash}{head},{data_text}]".encode()).hexdigest()
+
+
+def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
+    """SHA-256 of the previous hash and the event as canonical JSON."""
     head = [event[k] for k in ("seq", "item_id", "at", "recorded_at", "actor", "action")]
-    text = dumps(head)[:-1] + "," + (data_text if data_text is not None else dumps(event["data"]))
-    return sha256((prev_hash + text + "]").encode("utf-8")).hexdigest()
+    return _digest(prev_hash, dumps(head)[:-1], dumps(event["data"]))
 
 
 class Journal:
@@ -61,15 +65,14 @@ class Journal:
         """Append (item_id, action, data) events in order, chained; return the last seq."""
         seq, prev = self._last()
         rows = []
-        # The canonical text of event_hash, with the parts every event here shares
-        # encoded once: a bulk import hashes a million of them.
+        # event_hash's head, with the parts every event here shares encoded once: a
+        # bulk import hashes a million of them.
         shared = dumps([self.at, self.recorded_at, self.actor])[1:-1]
         for item_id, action, data in events:
             seq += 1
             data_text = dumps(data)
-            head = f"[{seq},{'null' if item_id is None else int(item_id)},{shared},"
-            text = f"{prev}{head}{dumps(action)},{data_text}]"
-            digest = sha256(text.encode("utf-8")).hexdigest()
+            item = "null" if item_id is None else int(item_id)
+            digest = _digest(prev, f"[{seq},{item},{shared},{dumps(action)}", data_text)
             rows.append(
                 (
                     seq,
