@@ -23,9 +23,12 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
     """A row of `SELECT` (columns in COLUMNS order) as an item dict."""
     item = dict(zip(COLUMNS, row, strict=True))
     for key in LIST_COLUMNS:
-        value = item[key]
-        item[key] = json.loads(value) if value and value != "[]" else []
+        item[key] = _from_db_list(item[key])
     return item
+
+
+def _from_db_list(text: str | None) -> list[str]:
+    return json.loads(text) if text and text != "[]" else []
 
 
 def _to_db(key: str, value: Any) -> Any:
@@ -53,19 +56,7 @@ def insert_many(conn: sqlite3.Connection, items: list[dict[str, Any]]) -> None:
     sql = "INSERT INTO items ({}) VALUES ({})".format(
         ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
     )
-    dump = json.dumps
-    conn.executemany(
-        sql,
-        [
-            [
-                (dump(item[k], ensure_ascii=False) if item[k] else "[]")
-                if k in LIST_COLUMNS
-                else item[k]
-                for k in COLUMNS
-            ]
-            for item in items
-        ],
-    )
+    conn.executemany(sql, [[_to_db(k, item[k]) for k in COLUMNS] for item in items])
 
 
 def next_id(conn: sqlite3.Connection) -> int:
@@ -118,7 +109,7 @@ class Query:
     limit: int | None = None
 
 
-_OPEN_SQL = "status IN ('registered', 'assigned')"  # as in the partial index items_open_due
+_OPEN_SQL = "status IN ('registered', 'assigned')"  # as in the partial index items_open
 _SORTS = {
     "due": "due, id",
     "id": "id",
@@ -129,7 +120,7 @@ _SORTS = {
 def _where(query: Query) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    if query.statuses == OPEN:  # a literal, so the partial index items_open_due applies
+    if query.statuses == OPEN:  # a literal, so the partial index items_open applies
         where.append(_OPEN_SQL)
     elif query.statuses:
         where.append("status IN ({})".format(", ".join("?" * len(query.statuses))))
@@ -146,7 +137,7 @@ def _where(query: Query) -> tuple[str, list[Any]]:
         where.append("EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?)")
         params.append(query.tag)
     if query.overdue_before is not None:
-        where.append("status IN ('registered', 'assigned') AND due < ?")
+        where.append(f"{_OPEN_SQL} AND due < ?")
         params.append(query.overdue_before)
     if query.due_until is not None:
         where.append("due <= ?")
@@ -250,11 +241,10 @@ def select_values(
     )
     lists = [KEYS.index(key) for key in LIST_COLUMNS]
     flag, due = KEYS.index("overdue"), KEYS.index("due")
-    loads = json.loads
     for row in _rows(conn, columns, query):
         values = list(row)
         for index in lists:
-            values[index] = loads(values[index]) if values[index] != "[]" else []
+            values[index] = _from_db_list(values[index])
         if values[flag]:
             values[flag], values[flag + 1] = True, days[values[due]]
         else:
@@ -289,7 +279,7 @@ def daily_sections(
     calendar: WorkCalendar, today: dt.date, due_soon_until: dt.date, first_within: int, every: int
 ) -> dict[str, str]:
     """The WHERE clause of each daily section: the rules of domain.rules, in SQL. The open
-    sections are read through the items_open index (a literal `_OPEN_SQL` lets them)."""
+    sections start with the literal `_OPEN_SQL`, so the partial indexes may serve them."""
     day, until = today.isoformat(), due_soon_until.isoformat()
     tomorrow = (today + dt.timedelta(days=1)).isoformat()
     # "more than N working days since x" is x < a date (timestamps compare by their date)
