@@ -276,3 +276,13 @@ CATALOG: dict[str, str] = {
     "'{value}' is not a date or ISO 8601 date-time": "“{value}”不是日期或 ISO 8601 时间",
     "all items": "全部事项",
 }
+
+# Catalog parts kept beside this one, each owned by one area of the code.
+from oa_cli.i18n.zh_cli import CATALOG as _CLI  # noqa: E402
+from oa_cli.i18n.zh_dates import CATALOG as _DATES  # noqa: E402
+from oa_cli.i18n.zh_docs import CATALOG as _DOCS  # noqa: E402
+from oa_cli.i18n.zh_files import CATALOG as _FILES  # noqa: E402
+from oa_cli.i18n.zh_workflow import CATALOG as _WORKFLOW  # noqa: E402
+
+for _part in (_CLI, _DATES, _DOCS, _FILES, _WORKFLOW):
+    CATALOG.update(_part)

@@ -1,0 +1,188 @@
+"""The one table of item fields: every key of the SPEC item object, in its JSON order.
+
+Everything that names an item key derives from `FIELDS`: the JSON key order
+(`KEYS`), the stored columns (`COLUMNS`), tsv/csv and xlsx headers, the
+Chinese labels used in messages, the column headers `import` accepts, and
+the Chinese forms accepted for enum values. (Migrations carry their own frozen
+DDL: a schema is history, not today's table.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["int", "text", "enum", "list", "stamp", "date", "bool", "count"]
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    kind: Kind
+    label: str  # the office's Chinese name: messages under --lang zh, headers, import
+    stored: bool = True  # False: computed on reading (depends on the report date)
+    nullable: bool = True
+    headers: tuple[str, ...] = ()  # more column headers that import maps to this key
+    choices: tuple[str, ...] = ()  # enum values
+    input: bool = False  # given by the user on `add` / in a new record
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str  # shown under --lang zh
+    aliases: tuple[str, ...] = field(default=())  # more Chinese forms accepted on input
+
+
+# Enum values with the Chinese label shown and the other forms accepted (SPEC:
+# "Chinese in, not only out"). The label is accepted too.
+VALUES: dict[str, tuple[Choice, ...]] = {
+    "source": (
+        Choice("instruction", "领导批示", ("批示",)),
+        Choice("meeting", "会议议定事项", ("会议议定", "会议纪要", "会议")),
+        Choice("document", "上级文件", ("文件",)),
+        Choice("other", "其他", ()),
+    ),
+    "priority": (
+        Choice("urgent", "特急", ("特提",)),
+        Choice("high", "加急", ("急件", "急")),
+        Choice("normal", "平件", ("一般", "平急")),
+    ),
+    "status": (
+        Choice("registered", "待交办", ("未交办",)),
+        Choice("assigned", "在办", ("办理中", "已交办")),
+        Choice("closed", "已办结", ("办结",)),
+        Choice("cancelled", "已撤销", ("撤销",)),
+    ),
+    "card": (
+        Choice("yellow", "黄牌", ()),
+        Choice("red", "红牌", ()),
+    ),
+    # not item fields, but options that take the same kind of words
+    "by": (
+        Choice("unit", "承办单位", ("单位",)),
+        Choice("leader", "批示领导", ("领导",)),
+        Choice("source", "来源", ()),
+        Choice("priority", "缓急", ("紧急程度",)),
+    ),
+}
+
+
+def _choices(name: str) -> tuple[str, ...]:
+    return tuple(c.value for c in VALUES[name])
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "int", "编号", nullable=False),
+    Field(
+        "title",
+        "text",
+        "事项",
+        nullable=False,
+        headers=("事项名称", "督办事项", "事项标题", "标题", "title"),
+        input=True,
+    ),
+    Field("body", "text", "批示内容", headers=("领导批示内容", "批示", "内容"), input=True),
+    Field(
+        "source",
+        "enum",
+        "来源",
+        nullable=False,
+        headers=("事项来源",),
+        choices=_choices("source"),
+        input=True,
+    ),
+    Field("leader", "text", "批示领导", headers=("领导", "交办领导"), input=True),
+    Field("doc_no", "text", "文号", headers=("来文文号", "文件编号"), input=True),
+    Field(
+        "priority",
+        "enum",
+        "缓急",
+        nullable=False,
+        headers=("紧急程度", "缓急程度"),
+        choices=_choices("priority"),
+        input=True,
+    ),
+    Field(
+        "status", "enum", "状态", nullable=False, headers=("办理状态",), choices=_choices("status")
+    ),
+    Field("unit", "text", "承办单位", headers=("责任单位", "牵头单位", "主办单位"), input=True),
+    Field("co_units", "list", "协办单位", nullable=False, headers=("配合单位",), input=True),
+    Field("owner", "text", "责任人", headers=("联系人",), input=True),
+    Field("tags", "list", "标签", nullable=False, input=True),
+    Field(
+        "received_at",
+        "stamp",
+        "收文时间",
+        nullable=False,
+        headers=("收文日期", "登记时间", "登记日期", "接收时间", "received"),
+        input=True,
+    ),
+    Field("assigned_at", "stamp", "交办时间", headers=("交办日期",)),
+    Field(
+        "due",
+        "date",
+        "时限",
+        nullable=False,
+        headers=("办理时限", "完成时限", "截止日期", "办结时限"),
+        input=True,
+    ),
+    Field("original_due", "date", "原定时限", nullable=False),
+    Field("closed_at", "stamp", "办结时间", headers=("办结日期",)),
+    Field("close_basis", "text", "办结依据"),
+    Field("close_ref", "text", "办结文号"),
+    Field("card", "enum", "牌", headers=("亮牌",), choices=_choices("card")),
+    Field("overdue", "bool", "是否逾期", stored=False, nullable=False),
+    Field("overdue_days", "count", "逾期工作日", stored=False, nullable=False),
+    Field("feedback_count", "count", "反馈次数", nullable=False),
+    Field("last_feedback_at", "stamp", "最近反馈时间"),
+    Field("remind_count", "count", "催办次数", nullable=False),
+    Field("created_by", "text", "登记人", nullable=False),
+    Field("remark", "text", "备注", input=True),
+    Field("acked_at", "stamp", "签收时间"),
+    Field("report_due", "date", "报送时限"),
+    Field("report_overdue_days", "count", "报送逾期工作日", stored=False, nullable=False),
+    Field("repeat", "text", "周期", input=True),
+    Field("previous_id", "int", "上期编号"),
+)
+
+BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
+COLUMNS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.stored)
+COMPUTED: tuple[str, ...] = tuple(f.key for f in FIELDS if not f.stored)
+LIST_COLUMNS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.kind == "list")
+LABELS: dict[str, str] = {f.key: f.label for f in FIELDS}
+
+# Columns of an office spreadsheet that carry something other than a field:
+# the latest progress becomes the item's first counted report; a running number
+# and contact details are not kept.
+PROGRESS_HEADERS = ("办理情况", "最新进展", "进展情况", "落实情况", "progress")
+IGNORED_HEADERS = ("序号",)
+
+
+def header_map() -> dict[str, str | None]:
+    """Every accepted column header → its key (None: recognised and not kept)."""
+    found: dict[str, str | None] = {h: None for h in IGNORED_HEADERS}
+    for f in FIELDS:
+        for header in (f.key, f.label, *f.headers):
+            found.setdefault(header, f.key)
+    for header in PROGRESS_HEADERS:
+        found.setdefault(header, "progress")
+    return found
+
+
+def value_map(name: str) -> dict[str, str]:
+    """Every accepted form of an enum value (value, label, aliases) → the value."""
+    found: dict[str, str] = {}
+    for choice in VALUES[name]:
+        for form in (choice.value, choice.label, *choice.aliases):
+            found.setdefault(form, choice.value)
+    return found
+
+
+def value_label(name: str, value: str) -> str:
+    """The Chinese label of an enum value (the value itself when unknown)."""
+    for choice in VALUES[name]:
+        if choice.value == value:
+            return choice.label
+    return value

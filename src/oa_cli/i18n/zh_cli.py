@@ -1,0 +1,3 @@
+"""Chinese catalog part: the command line: help, usage errors, completion."""
+
+CATALOG: dict[str, str] = {}

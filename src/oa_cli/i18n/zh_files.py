@@ -1,0 +1,3 @@
+"""Chinese catalog part: the ledger file and its safety checks."""
+
+CATALOG: dict[str, str] = {}
