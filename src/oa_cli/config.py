@@ -16,6 +16,7 @@ class Unit:
     code: str
     name: str
     contact: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,15 +27,51 @@ class Config:
     deadlines: dict[str, int] = field(
         default_factory=lambda: {"urgent": 3, "high": 5, "normal": 10}
     )
-    feedback: dict[str, int] = field(default_factory=lambda: {"first_within": 3, "every": 5})
-    escalation: dict[str, int] = field(
-        default_factory=lambda: {"remind_before_due": 2, "yellow_after": 1, "red_after": 5}
+    feedback: dict[str, int] = field(
+        default_factory=lambda: {
+            "ack_within": 1,
+            "first_within": 3,
+            "every": 5,
+            "resubmit_within": 2,
+        }
     )
+    escalation: dict[str, int] = field(
+        default_factory=lambda: {
+            "remind_before_due": 2,
+            "yellow_after": 1,
+            "red_after": 5,
+            "report_yellow_after": 3,
+        }
+    )
+    assessment: dict[str, int] = field(
+        default_factory=lambda: {
+            "overdue": 5,
+            "yellow": 2,
+            "red": 5,
+            "missed_report": 1,
+            "returned": 1,
+        }
+    )
+    display: dict[str, int] = field(default_factory=lambda: {"max_rows": 100})
+    office: dict[str, str] = field(
+        default_factory=lambda: {"name": "中共某市委办公室督查室", "short": "市委督查室"}
+    )
+    lang: str | None = None
+    evidence: dict[str, int] = field(default_factory=lambda: {"max_mb": 50})
     units: tuple[Unit, ...] = ()
 
 
-_INT_MAPS = ("deadlines", "feedback", "escalation")
-_KEYS = ("calendar", "holidays", "workdays", *_INT_MAPS, "units")
+_INT_MAPS = ("deadlines", "feedback", "escalation", "assessment", "display", "evidence")
+_KEYS = ("calendar", "holidays", "workdays", "lang", "office", *_INT_MAPS, "units")
+# Upper bounds of the numbers, so a typo cannot make a command loop for minutes.
+_LIMITS = {
+    "deadlines": 250,
+    "feedback": 250,
+    "escalation": 250,
+    "assessment": 100,
+    "display": 100_000,
+    "evidence": 4096,
+}
 
 
 def load(path: Path) -> Config:
@@ -47,7 +84,7 @@ def load(path: Path) -> Config:
     import yaml
 
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -61,6 +98,21 @@ def load(path: Path) -> Config:
             )
         ) from None
     return parse(data, path)
+
+
+def load_yaml(text: str) -> Any:
+    """YAML with the safe loader, dates left as text: a date such as 2026-02-30 is then
+    reported with its key or record by whoever reads it, not as a loader crash."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
 
 
 def parse(data: Any, path: Path | str) -> Config:
@@ -89,6 +141,12 @@ def parse(data: Any, path: Path | str) -> Config:
     for key in _INT_MAPS:
         if key in data:
             values[key] = _int_map(data[key], key, getattr(defaults, key), bad)
+    if "lang" in data:
+        if data["lang"] not in ("en", "zh"):
+            raise bad("lang", "en or zh")
+        values["lang"] = data["lang"]
+    if "office" in data:
+        values["office"] = _office(data["office"], defaults.office, bad)
     if "units" in data:
         values["units"] = _units(data["units"], bad)
     return Config(**values)
@@ -105,9 +163,12 @@ def _dates(value: Any, key: str, bad: Any) -> tuple[dt.date, ...]:
             out.append(item)
             continue
         try:
-            out.append(dt.date.fromisoformat(str(item)))
+            day = dt.date.fromisoformat(str(item))
         except ValueError:
             raise bad(f"{key}[{i}]", "a date YYYY-MM-DD") from None
+        if not dt.date(1990, 1, 1) <= day <= dt.date(2100, 12, 31):
+            raise bad(f"{key}[{i}]", "a date from 1990-01-01 to 2100-12-31")
+        out.append(day)
     return tuple(out)
 
 
@@ -118,9 +179,23 @@ def _int_map(value: Any, key: str, default: dict[str, int], bad: Any) -> dict[st
     for sub, number in value.items():
         if sub not in default:
             raise bad(f"{key}.{sub}", "one of " + ", ".join(default) + " (unknown key)")
-        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            raise bad(f"{key}.{sub}", "a whole number of working days, 0 or more")
+        limit = _LIMITS[key]
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= limit:
+            raise bad(f"{key}.{sub}", f"a whole number from 0 to {limit}")
         merged[sub] = number
+    return merged
+
+
+def _office(value: Any, default: dict[str, str], bad: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise bad("office", "a mapping {name, short}")
+    merged = dict(default)
+    for sub, text in value.items():
+        if sub not in default:
+            raise bad(f"office.{sub}", "name or short (unknown key)")
+        if not isinstance(text, str) or not text.strip():
+            raise bad(f"office.{sub}", "a non-empty text")
+        merged[sub] = text.strip()
     return merged
 
 
@@ -135,13 +210,25 @@ def _units(value: Any, bad: Any) -> tuple[Unit, ...]:
         if not isinstance(entry, dict):
             raise bad(where, "a mapping {code, name, contact}")
         for sub in entry:
-            if sub not in ("code", "name", "contact"):
-                raise bad(f"{where}.{sub}", "code, name or contact (unknown key)")
+            if sub not in ("code", "name", "contact", "aliases"):
+                raise bad(f"{where}.{sub}", "code, name, contact or aliases (unknown key)")
         for sub in ("code", "name"):
             if not isinstance(entry.get(sub), str) or not entry[sub].strip():
                 raise bad(f"{where}.{sub}", "a non-empty text")
         contact = entry.get("contact")
         if contact is not None and not isinstance(contact, str):
             raise bad(f"{where}.contact", "a text")
-        out.append(Unit(entry["code"].strip(), entry["name"].strip(), contact))
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in aliases
+        ):
+            raise bad(f"{where}.aliases", "a list of names")
+        out.append(
+            Unit(
+                entry["code"].strip(),
+                entry["name"].strip(),
+                contact,
+                tuple(a.strip() for a in aliases),
+            )
+        )
     return tuple(out)

@@ -3,42 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso
 
-if TYPE_CHECKING:  # read commands never load the journal
-    from oa_cli.ledger.journal import Journal
+if TYPE_CHECKING:
+    from oa_cli.ledger.store import Ledger
 
 
 @dataclass
 class Context:
     """Everything an action needs from the invocation: ledger, clock, actor, settings."""
 
-    conn: sqlite3.Connection
+    ledger: Ledger
     now: dt.datetime
     actor: str
     config: Config
     calendar: WorkCalendar
     real_clock: Callable[[], dt.datetime]
+    say: Callable[[str], None] = field(default=lambda message: None)  # a warning, on stderr
 
     @property
     def today(self) -> dt.date:
         return self.now.date()
 
-    def journal(self) -> Journal:
-        from oa_cli.ledger.journal import Journal
+    def close(self) -> None:
+        self.ledger.close()
 
-        return Journal(
-            self.conn, at=iso(self.now), recorded_at=iso(self.real_clock()), actor=self.actor
+    def journal(self) -> Any:
+        return self.ledger.journal(
+            at=iso(self.now), recorded_at=iso(self.real_clock()), actor=self.actor
         )
 
-    def item_json(self, item: dict[str, Any]) -> dict[str, Any]:
+    def item_json(self, item: dict[str, Any], day: dt.date | None = None) -> dict[str, Any]:
         from oa_cli.domain.item import to_json
 
-        return to_json(item, self.today, self.calendar)
+        return to_json(item, day or self.today, self.calendar)
+
+    def warn(self, message: str) -> None:
+        self.say(message)

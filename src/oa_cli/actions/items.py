@@ -1,34 +1,22 @@
-"""Write verbs on items: load, apply the rules, update the row, journal the change."""
+"""Write verbs on items: load, apply the rules, update the row, journal the change.
+
+An event's data carries the columns the change set (replay applies them) and,
+beside them, language-neutral facts about it (a reason, a rule, a file)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from oa_cli.actions import Context, units
+from oa_cli.actions import Context, evidence, units
 from oa_cli.domain import item as rules
-from oa_cli.domain.dates import iso, parse_datetime, parse_due
-from oa_cli.errors import InvalidInput
+from oa_cli.domain import workflow
+from oa_cli.domain.dates import iso, parse_due
+from oa_cli.domain.item import Item
+from oa_cli.domain.records import NewItem, RecordError, to_item
+from oa_cli.errors import InvalidInput, RefusedTransition
 from oa_cli.i18n import t
-from oa_cli.ledger import items as store
-from oa_cli.ledger.connection import write
-
-
-@dataclass
-class NewItem:
-    title: str
-    body: str | None = None
-    source: str = "instruction"
-    leader: str | None = None
-    doc_no: str | None = None
-    received: str | None = None
-    due: str | None = None
-    priority: str = "normal"
-    tags: Sequence[str] = ()
-    unit: str | None = None
-    co_units: Sequence[str] = ()
-    owner: str | None = None
 
 
 def _clean(value: str | None) -> str | None:
@@ -42,70 +30,83 @@ def _tags(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
-def build(ctx: Context, new: NewItem) -> dict[str, Any]:
-    """Validate a new item and compute its stored fields (no writing)."""
-    title = rules.require_text(new.title, t("title"))
-    rules.require_choice(new.source, rules.SOURCES, t("source"))
-    rules.require_choice(new.priority, rules.PRIORITIES, t("priority"))
-    received = ctx.now
-    if new.received is not None:
-        received = parse_datetime(new.received, now=ctx.now, calendar=ctx.calendar)
-    base = received.date()
-    if new.due is None:
-        due = ctx.calendar.add(base, ctx.config.deadlines[new.priority])
-    else:
-        due = parse_due(new.due, base=base, today=ctx.today, calendar=ctx.calendar)
-    return {
-        "title": title,
-        "body": new.body if new.body and new.body.strip() else None,
-        "source": new.source,
-        "leader": _clean(new.leader),
-        "doc_no": _clean(new.doc_no),
-        "priority": new.priority,
-        "status": rules.REGISTERED,
-        "unit": None,
-        "co_units": [],
-        "owner": None,
-        "tags": _tags(new.tags),
-        "received_at": iso(received),
-        "assigned_at": None,
-        "due": due.isoformat(),
-        "original_due": due.isoformat(),
-        "closed_at": None,
-        "close_basis": None,
-        "close_ref": None,
-        "card": None,
-        "feedback_count": 0,
-        "last_feedback_at": None,
-        "remind_count": 0,
-        "created_by": ctx.actor,
-    }
-
-
-def add(ctx: Context, new: NewItem) -> dict[str, Any]:
-    if new.unit is None and (new.co_units or new.owner):
-        raise InvalidInput(t("--co and --owner need --unit"))
-    item = build(ctx, new)
-    with write(ctx.conn):
-        directory = units.directory(ctx)
-        assignment = None
-        if new.unit is not None:
-            assignment = _assignment(ctx, item, new.unit, new.co_units, new.owner, directory)
-        item["id"] = store.insert(ctx.conn, item)
-        journal = ctx.journal()
-        journal.append(item["id"], "add", {k: v for k, v in item.items() if k != "id"})
-        if assignment is not None:
-            _apply(ctx, item, "assign", assignment, {}, journal)
+def _apply(
+    ctx: Context, item: Item, action: str, changes: dict[str, Any], extra: dict[str, Any]
+) -> Item:
+    ctx.ledger.update(item["id"], changes)
+    data = {k: v for k, v in extra.items() if v is not None}
+    data.update({k: v for k, v in changes.items() if k != "title_key"})
+    ctx.journal().append(item["id"], action, data)
+    item.update(changes)
     return item
+
+
+def _load(ctx: Context, item_id: int, action: str) -> Item:
+    item = ctx.ledger.get(item_id)
+    rules.require_status(item, action)
+    return item
+
+
+def new_item(ctx: Context, record: dict[str, Any]) -> NewItem:
+    """`add`'s options as a record, validated like an imported one."""
+    try:
+        return to_item(
+            record,
+            now=ctx.now,
+            calendar=ctx.calendar,
+            config=ctx.config,
+            actor=ctx.actor,
+            due_from_received=True,
+        )
+    except RecordError as exc:
+        problems = exc.problems
+        raise InvalidInput(*[f"{p.field_name()}: {p.message}" for p in problems]) from None
+
+
+def add(
+    ctx: Context,
+    record: dict[str, Any],
+    unit: str | None = None,
+    co_units: Sequence[str] = (),
+    owner: str | None = None,
+) -> Item:
+    """Register an item; with a unit, also assign it (one transaction)."""
+    if unit is None and (co_units or owner):
+        raise InvalidInput(t("--co and --owner need --unit"))
+    item = new_item(ctx, {**record, "status": "registered"}).item
+    if item["due"] < item["received_at"][:10]:
+        ctx.warn(t("the deadline {due} is before the received date", due=item["due"]))
+    with ctx.ledger.transaction():
+        _warn_duplicates(ctx, item)
+        directory = units.directory(ctx)
+        ctx.ledger.insert(item)
+        data = {k: v for k, v in item.items() if k not in ("id", "title_key")}
+        ctx.journal().append(item["id"], "add", data)
+        if unit is not None:
+            changes = _assignment(ctx, item, unit, co_units, owner, directory)
+            _apply(ctx, item, "assign", changes, {})
+    return item
+
+
+def _warn_duplicates(ctx: Context, item: Item) -> None:
+    since = (ctx.today - dt.timedelta(days=workflow.DUPLICATE_WINDOW_DAYS)).isoformat()
+    same = ctx.ledger.same_title(item["title_key"], since)
+    if same:
+        ctx.warn(
+            t(
+                "possible duplicate (疑似重复) of item {ids} with the same title",
+                ids=", ".join(str(i) for i in same),
+            )
+        )
 
 
 def _assignment(
     ctx: Context,
-    item: dict[str, Any],
+    item: Item,
     unit: str,
     co_units: Sequence[str],
     owner: str | None,
-    directory: list[units.Unit],
+    directory: list[Any],
 ) -> dict[str, Any]:
     lead = units.resolve(ctx, unit, directory)
     co = list(dict.fromkeys(units.resolve(ctx, c, directory) for c in co_units))
@@ -114,32 +115,13 @@ def _assignment(
         "unit": lead,
         "co_units": [c for c in co if c != lead],
         "owner": _clean(owner),
+        "acked_at": None,
     }
     if item["assigned_at"] is None:
         changes["assigned_at"] = iso(ctx.now)
+    if not item["feedback_count"]:  # a new unit has its own time for the first report
+        changes["report_due"] = workflow.first_report_due(ctx.config, ctx.calendar, ctx.today)
     return changes
-
-
-def _apply(
-    ctx: Context,
-    item: dict[str, Any],
-    action: str,
-    changes: dict[str, Any],
-    extra: dict[str, Any],
-    journal: Any = None,
-) -> dict[str, Any]:
-    store.update(ctx.conn, item["id"], changes)
-    data = {k: v for k, v in extra.items() if v is not None}
-    data.update(changes)
-    (journal or ctx.journal()).append(item["id"], action, data)
-    item.update(changes)
-    return item
-
-
-def _load(ctx: Context, item_id: int, action: str) -> dict[str, Any]:
-    item = store.get(ctx.conn, item_id)
-    rules.require_status(item, action)
-    return item
 
 
 def assign(
@@ -149,86 +131,211 @@ def assign(
     co_units: Sequence[str] = (),
     owner: str | None = None,
     note: str | None = None,
-) -> dict[str, Any]:
-    with write(ctx.conn):
+) -> Item:
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "assign")
         previous = item["unit"]
         changes = _assignment(ctx, item, unit, co_units, owner, units.directory(ctx))
         extra = {"note": _clean(note), "previous_unit": previous}
-        action = "transfer" if previous is not None else "assign"
-        return _apply(ctx, item, action, changes, extra)
+        return _apply(ctx, item, "assign", changes, extra)
 
 
-def feedback(ctx: Context, item_id: int, text: str, progress: int | None) -> dict[str, Any]:
+def ack(ctx: Context, item_id: int, by: str | None = None) -> Item:
+    """The unit confirms it received the current assignment (签收), once."""
+    with ctx.ledger.transaction():
+        item = _load(ctx, item_id, "ack")
+        if item["acked_at"] is not None:
+            raise RefusedTransition(
+                t("item {id} was already acknowledged at {at}", id=item_id, at=item["acked_at"])
+            )
+        return _apply(ctx, item, "ack", {"acked_at": iso(ctx.now)}, {"by": _clean(by)})
+
+
+def feedback(
+    ctx: Context,
+    item_id: int,
+    text: str,
+    progress: int | None = None,
+    ref: str | None = None,
+    by: str | None = None,
+    files: Sequence[str] = (),
+) -> Item:
     body = rules.require_text(text, t("feedback text"))
     if progress is not None and not 0 <= progress <= 100:
         raise InvalidInput(t("progress must be between 0 and 100, not {value}", value=progress))
-    with write(ctx.conn):
+    stored = evidence.read_files(ctx, files)
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "feedback")
-        changes = {"feedback_count": item["feedback_count"] + 1, "last_feedback_at": iso(ctx.now)}
-        kind = "first" if item["feedback_count"] == 0 else "follow_up"
-        extra = {"text": body, "progress": progress, "kind": kind}
+        changes = {
+            "feedback_count": item["feedback_count"] + 1,
+            "last_feedback_at": iso(ctx.now),
+            "report_due": workflow.next_report_due(ctx.config, ctx.calendar, ctx.today),
+        }
+        extra = {
+            "text": body,
+            "progress": progress,
+            "kind": "first" if item["feedback_count"] == 0 else "follow_up",
+            "ref": _clean(ref),
+            "by": _clean(by),
+            "answered": item["report_due"],
+            "files": evidence.store(ctx, stored) or None,
+        }
         return _apply(ctx, item, "feedback", changes, extra)
 
 
-def remind(ctx: Context, item_id: int, note: str | None, auto: str | None = None) -> dict[str, Any]:
-    with write(ctx.conn):
+def return_report(ctx: Context, item_id: int, reason: str) -> Item:
+    """The office returns the latest counted report as insufficient (退回)."""
+    why = rules.require_text(reason, t("reason"))
+    with ctx.ledger.transaction():
+        item = _load(ctx, item_id, "return")
+        counted = _counted_reports(ctx, item_id)
+        if not counted:
+            raise RefusedTransition(t("item {id} has no counted report to return", id=item_id))
+        returned = counted.pop()
+        changes = {
+            "feedback_count": len(counted),
+            "last_feedback_at": counted[-1]["at"] if counted else None,
+            "report_due": workflow.resubmit_due(
+                ctx.config, ctx.calendar, returned["data"].get("answered"), ctx.today
+            ),
+        }
+        extra = {"reason": why, "returned_seq": returned["seq"]}
+        return _apply(ctx, item, "return", changes, extra)
+
+
+def _counted_reports(ctx: Context, item_id: int) -> list[dict[str, Any]]:
+    """The item's reports that still count, oldest first (a return takes the last)."""
+    counted: list[dict[str, Any]] = []
+    for event in ctx.ledger.events(item_id, actions=("feedback", "return", "import", "add")):
+        if event["action"] == "feedback":
+            counted.append(event)
+        elif event["action"] == "return" and counted:
+            counted.pop()
+    return counted
+
+
+def remind(ctx: Context, item_id: int, note: str | None, notice: str | None = None) -> Item:
+    """An urging of the unit (催办), by hand or by an issued notice."""
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "remind")
-        changes = {"remind_count": item["remind_count"] + 1}
-        return _apply(ctx, item, "remind", changes, {"note": _clean(note), "rule": auto})
+        ctx.journal().append(item_id, "remind", _remind_data(note, notice))
+        ctx.ledger.update(item_id, {"remind_count": item["remind_count"] + 1})
+        item["remind_count"] += 1
+        return item
 
 
-def escalate(ctx: Context, item_id: int, level: str | None, reason: str | None) -> dict[str, Any]:
-    with write(ctx.conn):
+def _remind_data(note: str | None, notice: str | None) -> dict[str, Any]:
+    return {k: v for k, v in {"note": _clean(note), "notice": notice}.items() if v is not None}
+
+
+def escalate(ctx: Context, item_id: int, level: str | None, reason: str | None) -> Item:
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "escalate")
         card = rules.next_card(item["card"], level, item_id)
         extra = {"reason": _clean(reason), "previous_card": item["card"]}
         return _apply(ctx, item, "escalate", {"card": card}, extra)
 
 
-def extend(ctx: Context, item_id: int, due: str, reason: str) -> dict[str, Any]:
+def extend(ctx: Context, item_id: int, due: str, reason: str, correct: bool = False) -> Item:
+    """Move the deadline later (延期), or correct a wrongly entered one (更正)."""
     why = rules.require_text(reason, t("reason"))
     new_due = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
-    with write(ctx.conn):
-        item = _load(ctx, item_id, "extend")
-        changes: dict[str, Any] = {"due": new_due.isoformat()}
+    action = "correct" if correct else "extend"
+    with ctx.ledger.transaction():
+        item = _load(ctx, item_id, action)
+        day = new_due.isoformat()
+        if not correct and day <= item["due"]:
+            raise InvalidInput(
+                t(
+                    "the new deadline {new} is not later than {due}; use --correct to fix a"
+                    " wrongly entered deadline",
+                    new=day,
+                    due=item["due"],
+                )
+            )
+        if not correct and new_due < ctx.today:
+            raise InvalidInput(t("the new deadline {new} is before today", new=day))
+        changes: dict[str, Any] = {"due": day}
+        if correct:
+            changes["original_due"] = day
         if item["card"] is not None and new_due >= ctx.today:
             changes["card"] = None
         extra = {"reason": why, "previous_due": item["due"]}
-        return _apply(ctx, item, "extend", changes, extra)
+        return _apply(ctx, item, action, changes, extra)
 
 
-def close(ctx: Context, item_id: int, basis: str | None, ref: str | None) -> dict[str, Any]:
+def close(
+    ctx: Context, item_id: int, basis: str | None, ref: str | None, files: Sequence[str] = ()
+) -> tuple[Item, Item | None]:
+    """Close with a basis; a recurring item registers its next one in the same
+    transaction. Returns the item and the next one (or None)."""
     text = rules.require_text(basis, t("closing basis (--basis)"))
-    with write(ctx.conn):
+    stored = evidence.read_files(ctx, files)
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "close")
         changes = {
             "status": rules.CLOSED,
             "closed_at": iso(ctx.now),
             "close_basis": text,
             "close_ref": _clean(ref),
+            "report_due": None,
         }
-        return _apply(ctx, item, "close", changes, {})
+        _apply(ctx, item, "close", changes, {"files": evidence.store(ctx, stored) or None})
+        following = _next_in_series(ctx, item) if item["repeat"] else None
+    return item, following
 
 
-def reopen(ctx: Context, item_id: int, reason: str) -> dict[str, Any]:
+def _next_in_series(ctx: Context, item: Item) -> Item:
+    due = workflow.next_occurrence(item["repeat"], dt.date.fromisoformat(item["due"]))
+    record = {
+        "title": item["title"],
+        "body": item["body"],
+        "source": item["source"],
+        "leader": item["leader"],
+        "doc_no": item["doc_no"],
+        "priority": item["priority"],
+        "tags": item["tags"],
+        "due": due.isoformat(),
+        "repeat": item["repeat"],
+        "remark": item["remark"],
+        "status": "registered",
+    }
+    following = new_item(ctx, record).item
+    following["previous_id"] = item["id"]
+    ctx.ledger.insert(following)
+    data = {k: v for k, v in following.items() if k not in ("id", "title_key")}
+    ctx.journal().append(following["id"], "add", data)
+    changes = _assignment(ctx, following, item["unit"], item["co_units"], item["owner"], [])
+    return _apply(ctx, following, "assign", changes, {"previous_id": item["id"]})
+
+
+def reopen(ctx: Context, item_id: int, reason: str, due: str) -> Item:
     why = rules.require_text(reason, t("reason"))
-    with write(ctx.conn):
+    new_due = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+    if new_due < ctx.today:
+        raise InvalidInput(t("the new deadline {new} is before today", new=new_due.isoformat()))
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "reopen")
         changes = {
             "status": rules.ASSIGNED,
             "closed_at": None,
             "close_basis": None,
             "close_ref": None,
+            "due": new_due.isoformat(),
+            "report_due": workflow.next_report_due(ctx.config, ctx.calendar, ctx.today),
         }
-        return _apply(ctx, item, "reopen", changes, {"reason": why})
+        if item["card"] is not None:
+            changes["card"] = None
+        extra = {"reason": why, "previous_due": item["due"]}
+        return _apply(ctx, item, "reopen", changes, extra)
 
 
-def cancel(ctx: Context, item_id: int, reason: str) -> dict[str, Any]:
+def cancel(ctx: Context, item_id: int, reason: str) -> Item:
     why = rules.require_text(reason, t("reason"))
-    with write(ctx.conn):
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "cancel")
-        return _apply(ctx, item, "cancel", {"status": rules.CANCELLED}, {"reason": why})
+        changes = {"status": rules.CANCELLED, "report_due": None}
+        return _apply(ctx, item, "cancel", changes, {"reason": why})
 
 
 def edit(
@@ -237,28 +344,27 @@ def edit(
     fields: dict[str, str | None],
     tags: Sequence[str] = (),
     untags: Sequence[str] = (),
-) -> dict[str, Any]:
+) -> Item:
     given = {k: v for k, v in fields.items() if v is not None}
     if not given and not tags and not untags:
         raise InvalidInput(t("nothing to edit: give at least one field to change"))
     changes: dict[str, Any] = {}
     if "title" in given:
         changes["title"] = rules.require_text(given["title"], t("title"))
+        changes["title_key"] = workflow.title_key(changes["title"])
     if "priority" in given:
-        changes["priority"] = rules.require_choice(
-            given["priority"] or "", rules.PRIORITIES, t("priority")
-        )
+        changes["priority"] = rules.choice("priority", given["priority"] or "", t("priority"))
     if "body" in given:
         changes["body"] = given["body"] if (given["body"] or "").strip() else None
-    for key in ("leader", "doc_no"):
+    for key in ("leader", "doc_no", "remark"):
         if key in given:
             changes[key] = _clean(given[key])
-    with write(ctx.conn):
+    with ctx.ledger.transaction():
         item = _load(ctx, item_id, "edit")
         if tags or untags:
             drop = set(_tags(untags))
             changes["tags"] = [x for x in _tags([*item["tags"], *tags]) if x not in drop]
-        changes = {k: v for k, v in changes.items() if item[k] != v}
-        if not changes:
+        changes = {k: v for k, v in changes.items() if k == "title_key" or item[k] != v}
+        if set(changes) <= {"title_key"}:
             return item
         return _apply(ctx, item, "edit", changes, {})

@@ -39,6 +39,12 @@ def default_config() -> Path:
     return Path(platformdirs.user_config_dir("oa", appauthor=False)) / "config.yaml"
 
 
+def say_warning(message: str) -> None:
+    from oa_cli.i18n import t
+
+    print(t("oa: warning: {message}", message=message), file=sys.stderr)
+
+
 def default_actor() -> str:
     try:
         return getpass.getuser()
@@ -100,15 +106,25 @@ class State:
         cfg = self.config
         return WorkCalendar(cfg.calendar, cfg.holidays, cfg.workdays, self.warn_year)
 
-    def context(self) -> Context:
+    def context(self, *, write: bool = True) -> Context:
+        """The invocation's context with the ledger open; a read (`write=False`) never
+        creates a ledger."""
         if self._context is None:
             from oa_cli.actions import Context
             from oa_cli.ledger.connection import open_ledger
+            from oa_cli.ledger.store import Ledger
 
             calendar = self.calendar()
-            conn = open_ledger(self.db or default_db(), self.say_upgrade)
+            path = self.db or default_db()
+            conn = open_ledger(path, self.say_upgrade)
             self._context = Context(
-                conn, self.clock(), self.actor or default_actor(), self.config, calendar, real_clock
+                Ledger(conn, path),
+                self.clock(),
+                self.actor or default_actor(),
+                self.config,
+                calendar,
+                real_clock,
+                say_warning,
             )
         return self._context
 

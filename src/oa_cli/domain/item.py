@@ -1,4 +1,6 @@
-"""The item: its fields, statuses, allowed transitions and the JSON object shape."""
+"""The item: statuses, allowed transitions and the JSON object shape.
+
+Its fields are declared once, in `domain.fields`."""
 
 from __future__ import annotations
 
@@ -6,50 +8,22 @@ import datetime as dt
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.fields import COLUMNS, KEYS, LIST_COLUMNS, VALUES, value_map
 from oa_cli.errors import InvalidInput, RefusedTransition
 from oa_cli.i18n import t
 
-REGISTERED, ASSIGNED, CLOSED, CANCELLED = "registered", "assigned", "closed", "cancelled"
-STATUSES = (REGISTERED, ASSIGNED, CLOSED, CANCELLED)
-OPEN = (REGISTERED, ASSIGNED)
-SOURCES = ("instruction", "meeting", "document", "other")
-PRIORITIES = ("urgent", "high", "normal")
-CARDS = ("yellow", "red")
+__all__ = ["COLUMNS", "KEYS", "LIST_COLUMNS", "Item"]
 
-# Stored columns, in the order of the JSON object (computed keys are inserted after `card`).
-COLUMNS = (
-    "id",
-    "title",
-    "body",
-    "source",
-    "leader",
-    "doc_no",
-    "priority",
-    "status",
-    "unit",
-    "co_units",
-    "owner",
-    "tags",
-    "received_at",
-    "assigned_at",
-    "due",
-    "original_due",
-    "closed_at",
-    "close_basis",
-    "close_ref",
-    "card",
-    "feedback_count",
-    "last_feedback_at",
-    "remind_count",
-    "created_by",
-)
-LIST_COLUMNS = ("co_units", "tags")
-KEYS = (
-    *COLUMNS[: COLUMNS.index("card") + 1],
-    "overdue",
-    "overdue_days",
-    *COLUMNS[COLUMNS.index("card") + 1 :],
-)
+# An item as the core passes it around: the stored columns (and, once read for a
+# report date, the computed keys), by the keys of `domain.fields`.
+Item = dict[str, Any]
+
+REGISTERED, ASSIGNED, CLOSED, CANCELLED = "registered", "assigned", "closed", "cancelled"
+STATUSES = tuple(c.value for c in VALUES["status"])
+OPEN = (REGISTERED, ASSIGNED)
+SOURCES = tuple(c.value for c in VALUES["source"])
+PRIORITIES = tuple(c.value for c in VALUES["priority"])
+CARDS = tuple(c.value for c in VALUES["card"])
 
 # Which statuses each action accepts.
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -57,15 +31,18 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "remind": OPEN,
     "escalate": OPEN,
     "extend": OPEN,
+    "correct": OPEN,
     "edit": OPEN,
     "cancel": OPEN,
+    "ack": (ASSIGNED,),
     "feedback": (ASSIGNED,),
+    "return": (ASSIGNED,),
     "close": (ASSIGNED,),
     "reopen": (CLOSED,),
 }
 
 
-def require_status(item: dict[str, Any], action: str) -> None:
+def require_status(item: Item, action: str) -> None:
     allowed = ALLOWED[action]
     if item["status"] not in allowed:
         raise RefusedTransition(
@@ -79,48 +56,63 @@ def require_status(item: dict[str, Any], action: str) -> None:
         )
 
 
-def require_text(value: str | None, what: str) -> str:
+def require_text(value: Any, what: str) -> str:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(t("{what} must be text", what=what))
     text = (value or "").strip()
     if not text:
         raise InvalidInput(t("{what} must not be empty", what=what))
+    if "\x00" in text:
+        raise InvalidInput(t("{what} must not contain NUL characters", what=what))
     return text
 
 
-def require_choice(value: str, choices: tuple[str, ...], what: str) -> str:
-    if value not in choices:
+def choice(name: str, value: str, what: str) -> str:
+    """An enum value given as its value, its Chinese label or a common Chinese form."""
+    found = value_map(name).get(str(value).strip())
+    if found is None:
+        choices = [c.label if _zh() else c.value for c in VALUES[name]]
         raise InvalidInput(
             t(
                 "invalid {what} '{value}': choose {choices}",
                 what=what,
                 value=value,
-                choices=", ".join(choices),
+                choices=t(", ").join(choices),
             )
         )
-    return value
+    return found
 
 
-def is_overdue(item: dict[str, Any], today: dt.date) -> bool:
+def _zh() -> bool:
+    from oa_cli.i18n import get_lang
+
+    return get_lang() == "zh"
+
+
+def is_overdue(item: Item, today: dt.date) -> bool:
     return item["status"] in OPEN and item["due"] < today.isoformat()
 
 
-def overdue_days(item: dict[str, Any], today: dt.date, calendar: WorkCalendar) -> int:
+def overdue_days(item: Item, today: dt.date, calendar: WorkCalendar) -> int:
     if not is_overdue(item, today):
         return 0
     return calendar.count_since(item["due"], today)
 
 
-_HEAD = COLUMNS[: COLUMNS.index("card") + 1]
-_TAIL = COLUMNS[COLUMNS.index("card") + 1 :]
+def report_overdue_days(item: Item, today: dt.date, calendar: WorkCalendar) -> int:
+    """Working days d with report_due < d <= today, for an assigned item owing a report."""
+    due = item.get("report_due")
+    if item["status"] != ASSIGNED or due is None or due >= today.isoformat():
+        return 0
+    return calendar.count_since(due, today)
 
 
-def to_json(item: dict[str, Any], today: dt.date, calendar: WorkCalendar) -> dict[str, Any]:
-    """The SPEC item object: stored columns plus `overdue` and `overdue_days` (hot path)."""
-    out = {key: item[key] for key in _HEAD}
-    overdue = item["status"] in OPEN and item["due"] < today.isoformat()
-    out["overdue"] = overdue
-    out["overdue_days"] = calendar.count_since(item["due"], today) if overdue else 0
-    for key in _TAIL:
-        out[key] = item[key]
+def to_json(item: Item, today: dt.date, calendar: WorkCalendar) -> Item:
+    """The SPEC item object: stored columns plus the keys computed for `today`."""
+    out = {key: item.get(key) for key in KEYS}
+    out["overdue"] = is_overdue(item, today)
+    out["overdue_days"] = overdue_days(item, today, calendar)
+    out["report_overdue_days"] = report_overdue_days(item, today, calendar)
     return out
 
 
@@ -133,7 +125,7 @@ def next_card(current: str | None, level: str | None, item_id: int) -> str:
                 t("item {id} already has a red card, the highest level", id=item_id)
             )
         return "yellow" if current is None else "red"
-    require_choice(level, CARDS, "level")
+    level = choice("card", level, t("level"))
     if rank[level] <= rank[current]:
         raise RefusedTransition(t("item {id} already has a {card} card", id=item_id, card=current))
     return level

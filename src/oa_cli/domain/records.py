@@ -1,176 +1,200 @@
-"""Import records → validated item rows. Pure: parsing of files happens in actions.imports."""
+"""A record (import row, or `add`'s options) → a validated new item. Pure: files
+are read in `readers/`, units resolved and items written in `actions/`.
+
+Every field of a record is checked and every problem reported, each naming its
+field; nothing about a record is guessed from a value of the wrong type."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from oa_cli.config import Config
 from oa_cli.domain import item as rules
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso, parse_datetime, parse_due
+from oa_cli.domain.fields import BY_KEY, KEYS, header_map, value_map
+from oa_cli.domain.workflow import first_report_due, parse_repeat, title_key
 from oa_cli.errors import OaError
-from oa_cli.i18n import t
+from oa_cli.i18n import get_lang, t
 
-# Column headers offices use in their spreadsheets → our keys (None: ignored).
-HEADERS: dict[str, str | None] = {
-    "序号": None,
-    "事项": "title",
-    "事项名称": "title",
-    "标题": "title",
-    "批示内容": "body",
-    "内容": "body",
-    "批示领导": "leader",
-    "领导": "leader",
-    "文号": "doc_no",
-    "来源": "source",
-    "承办单位": "unit",
-    "责任单位": "unit",
-    "牵头单位": "unit",
-    "协办单位": "co_units",
-    "配合单位": "co_units",
-    "责任人": "owner",
-    "交办时间": "assigned_at",
-    "收文时间": "received",
-    "登记时间": "received",
-    "接收时间": "received",
-    "办理时限": "due",
-    "完成时限": "due",
-    "时限": "due",
-    "办理情况": None,
-    "状态": "status",
-    "备注": None,
-    "紧急程度": "priority",
-    "缓急": "priority",
-    "标签": "tags",
-    "办结时间": "closed_at",
-    "办结依据": "close_basis",
-    "编号": "id",
-    "原定时限": "original_due",
-    "办结文号": "close_ref",
-    "牌": "card",
-    "是否逾期": "overdue",
-    "逾期工作日": "overdue_days",
-    "反馈次数": "feedback_count",
-    "最近反馈时间": "last_feedback_at",
-    "催办次数": "remind_count",
-    "登记人": "created_by",
-}
-LABELS: dict[str, dict[str, str]] = {
-    "status": {
-        "未交办": "registered",
-        "已交办": "assigned",
-        "办理中": "assigned",
-        "已办结": "closed",
-        "已撤销": "cancelled",
-    },
-    "priority": {"特急": "urgent", "加急": "high", "平件": "normal", "一般": "normal"},
-    "source": {
-        "领导批示": "instruction",
-        "会议议定": "meeting",
-        "上级文件": "document",
-        "其他": "other",
-    },
-    "card": {"黄牌": "yellow", "红牌": "red"},
-}
-INPUT_KEYS = {
-    "title",
-    "body",
-    "source",
-    "leader",
-    "doc_no",
-    "received",
-    "due",
-    "priority",
-    "tags",
-    "unit",
-    "co_units",
-    "owner",
-}
-# Keys `export` writes beyond what `add` takes: the item's state, taken as it is.
-STATE_KEYS = (set(rules.COLUMNS) | {"overdue", "overdue_days"}) - INPUT_KEYS
-KNOWN_KEYS = frozenset(INPUT_KEYS | STATE_KEYS)
+MAX_ID = 2**53 - 1
 _SPLIT = re.compile(r"\s*[,，、;；]\s*")
+_HEADERS = header_map()
+
+
+@dataclass
+class Problem:
+    key: str
+    message: str
+
+    def field_name(self) -> str:
+        """The field as a person reads it: its Chinese label under zh."""
+        known = BY_KEY.get(self.key)
+        return known.label if known is not None and get_lang() == "zh" else self.key
 
 
 class RecordError(OaError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+    """One record's problems, every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.field_name()}: {p.message}" for p in problems))
+        self.problems = problems
 
 
-def normalise_key(key: str) -> str | None:
-    key = str(key).strip()
-    if key in HEADERS:
-        return HEADERS[key]
-    return key
+@dataclass
+class NewItem:
+    """A validated new item, and what its record says beyond the item's own columns."""
+
+    item: dict[str, Any]
+    progress: str | None = None  # 办理情况: becomes the first counted report
+    problems: list[Problem] = field(default_factory=list)
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+class _Reader:
+    """Reads the fields of one record, collecting every problem."""
 
+    def __init__(self, rec: dict[str, Any], now: dt.datetime, calendar: WorkCalendar) -> None:
+        self.rec, self.now, self.calendar = rec, now, calendar
+        self.problems: list[Problem] = []
 
-def _list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [v for v in _SPLIT.split(str(value).strip()) if v]
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(Problem(key, message))
 
+    def text(self, key: str) -> str | None:
+        value = self.rec.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, t("must be text, not {kind}", kind=_kind(value)))
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if "\x00" in text:
+            self.fail(key, t("must not contain NUL characters"))
+            return None
+        return text or None
 
-def _choice(key: str, value: Any, choices: tuple[str, ...], default: str | None) -> str | None:
-    text = _text(value)
-    if text is None:
-        return default
-    text = LABELS.get(key, {}).get(text, text)
-    if text not in choices:
-        raise RecordError(
-            key, t("'{value}' is not one of {choices}", value=text, choices=", ".join(choices))
-        )
-    return text
+    def body(self, key: str) -> str | None:
+        """Long text kept as written (line breaks and indentation), None when blank."""
+        text = self.text(key)
+        value = self.rec.get(key)
+        return None if text is None else value if isinstance(value, str) else text
 
+    def choice(self, key: str, default: str | None) -> str | None:
+        text = self.text(key)
+        if text is None:
+            return default
+        found = value_map(key).get(text)
+        if found is None:
+            from oa_cli.domain.fields import VALUES
 
-def _stamp(key: str, value: Any, now: dt.datetime, calendar: WorkCalendar) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        moment = value if value.tzinfo else value.astimezone()
-    elif isinstance(value, dt.date):
-        moment = dt.datetime.combine(value, dt.time()).astimezone()
-    else:
+            names = [c.label if get_lang() == "zh" else c.value for c in VALUES[key]]
+            self.fail(
+                key,
+                t("'{value}' is not one of {choices}", value=text, choices=t(", ").join(names)),
+            )
+        return found
+
+    def items(self, key: str) -> list[str]:
+        value = self.rec.get(key)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+                self.fail(key, t("must be a list of names"))
+                return []
+            return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+        text = self.text(key)
+        return list(dict.fromkeys(v for v in _SPLIT.split(text or "") if v))
+
+    def stamp(self, key: str) -> str | None:
+        value = self.rec.get(key)
+        if value is None or value == "":
+            return None
         try:
-            moment = parse_datetime(str(value), now=now, calendar=calendar)
+            if isinstance(value, dt.datetime):
+                return iso(value if value.tzinfo else value.astimezone())
+            if isinstance(value, dt.date):
+                return iso(dt.datetime.combine(value, dt.time()).astimezone())
+            text = self.text(key)
+            return (
+                None
+                if text is None
+                else iso(parse_datetime(text, now=self.now, calendar=self.calendar))
+            )
         except OaError as exc:
-            raise RecordError(key, exc.message) from None
-    return iso(moment)
+            self.fail(key, exc.message)
+        except (ValueError, OverflowError) as exc:
+            self.fail(key, str(exc))
+        return None
+
+    def day(self, key: str) -> str | None:
+        value = self.rec.get(key)
+        if value is None or value == "":
+            return None
+        today = self.now.date()
+        try:
+            if isinstance(value, dt.datetime):
+                return value.date().isoformat()
+            if isinstance(value, dt.date):
+                return value.isoformat()
+            text = self.text(key)
+            if text is None:
+                return None
+            return parse_due(text, base=today, today=today, calendar=self.calendar).isoformat()
+        except OaError as exc:
+            self.fail(key, exc.message)
+        return None
+
+    def number(self, key: str, low: int, high: int = MAX_ID) -> int | None:
+        value = self.rec.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(
+                key,
+                t(
+                    "'{value}' is not a whole number from {low} to {high}",
+                    value=value,
+                    low=low,
+                    high=high,
+                ),
+            )
+            return None
+        return value
 
 
-def _date(key: str, value: Any, base: dt.date, today: dt.date, calendar: WorkCalendar) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        return parse_due(str(value), base=base, today=today, calendar=calendar).isoformat()
-    except OaError as exc:
-        raise RecordError(key, exc.message) from None
+def _kind(value: Any) -> str:
+    return {bool: "true/false", list: "a list", dict: "a mapping", bytes: "bytes"}.get(
+        type(value), type(value).__name__
+    )
 
 
-def _count(key: str, value: Any) -> int:
-    if value is None or value == "":
-        return 0
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0 or (isinstance(value, float) and not value.is_integer()):
-        raise RecordError(key, t("'{value}' is not a whole number, 0 or more", value=value))
-    return number
+def normalise(record: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Keys as headers or keys → field keys; unknown keys are problems."""
+    rec: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for raw_key, value in record.items():
+        key = (
+            _HEADERS.get(str(raw_key).strip(), None)
+            if str(raw_key).strip() in _HEADERS
+            else str(raw_key).strip()
+        )
+        if key is None:
+            continue
+        if key not in KEYS and key != "progress":
+            problems.append(Problem(str(raw_key), t("unknown field")))
+            continue
+        rec[key] = value
+    return rec, problems
 
 
 def to_item(
@@ -178,85 +202,126 @@ def to_item(
     *,
     now: dt.datetime,
     calendar: WorkCalendar,
-    deadlines: dict[str, int],
+    config: Config,
     actor: str,
-) -> dict[str, Any]:
-    """One record → stored item columns (with `id` when the record names one)."""
-    rec: dict[str, Any] = {}
-    for raw_key, value in record.items():
-        key = normalise_key(raw_key)
-        if key is None:
-            continue
-        if key not in KNOWN_KEYS:
-            raise RecordError(str(raw_key), t("unknown field"))
-        rec[key] = value
-    today = now.date()
-    title = _text(rec.get("title"))
-    if title is None:
-        raise RecordError("title", t("{what} must not be empty", what=t("title")))
-    priority = _choice("priority", rec.get("priority"), rules.PRIORITIES, "normal")
-    assert priority is not None
-    received = _stamp("received", rec.get("received", rec.get("received_at")), now, calendar)
-    received = received or iso(now)
+    due_from_received: bool = False,
+) -> NewItem:
+    """One record → a new item's stored columns (with `id` when the record names one).
+    Relative deadlines count from today, or from the received date for `add`
+    (`due_from_received`). Raises RecordError with every problem found."""
+    rec, problems = normalise(record)
+    r = _Reader(rec, now, calendar)
+    r.problems.extend(problems)
+    title = r.text("title")
+    if title is None and not any(p.key == "title" for p in r.problems):
+        r.fail("title", t("must not be empty"))
+    priority = r.choice("priority", "normal") or "normal"
+    received = r.stamp("received_at") or iso(now)
+    if dt.datetime.fromisoformat(received) > now:
+        r.fail("received_at", t("{value} is later than now", value=received))
     received_day = dt.datetime.fromisoformat(received).date()
-    if _text(rec.get("due")) is None:
-        due = calendar.add(received_day, deadlines[priority]).isoformat()
-    else:
-        due = _date("due", rec["due"], today, today, calendar)
-    unit = _text(rec.get("unit"))
-    status = _choice(
-        "status", rec.get("status"), rules.STATUSES, rules.ASSIGNED if unit else rules.REGISTERED
-    )
+    due = _due(r, rec, calendar, config, priority, received_day, due_from_received)
+    unit = r.text("unit")
+    status = r.choice("status", rules.ASSIGNED if unit else rules.REGISTERED)
+    repeat = r.text("repeat")
+    if repeat is not None:
+        try:
+            repeat = parse_repeat(repeat)
+        except OaError as exc:
+            r.fail("repeat", exc.message)
     item: dict[str, Any] = {
+        "id": r.number("id", 1),
         "title": title,
-        "body": rec["body"] if isinstance(rec.get("body"), str) and rec["body"].strip() else None,
-        "source": _choice("source", rec.get("source"), rules.SOURCES, "instruction"),
-        "leader": _text(rec.get("leader")),
-        "doc_no": _text(rec.get("doc_no")),
+        "body": r.body("body"),
+        "source": r.choice("source", "instruction"),
+        "leader": r.text("leader"),
+        "doc_no": r.text("doc_no"),
         "priority": priority,
         "status": status,
         "unit": unit,
-        "co_units": [c for c in _list(rec.get("co_units")) if c != unit],
-        "owner": _text(rec.get("owner")),
-        "tags": list(dict.fromkeys(_list(rec.get("tags")))),
+        "co_units": [c for c in r.items("co_units") if c != unit],
+        "owner": r.text("owner"),
+        "tags": r.items("tags"),
         "received_at": received,
-        "assigned_at": _stamp("assigned_at", rec.get("assigned_at"), now, calendar),
+        "assigned_at": r.stamp("assigned_at"),
         "due": due,
-        "original_due": (
-            _date("original_due", rec["original_due"], today, today, calendar)
-            if _text(rec.get("original_due"))
-            else due
-        ),
-        "closed_at": _stamp("closed_at", rec.get("closed_at"), now, calendar),
-        "close_basis": _text(rec.get("close_basis")),
-        "close_ref": _text(rec.get("close_ref")),
-        "card": _choice("card", rec.get("card"), rules.CARDS, None),
-        "feedback_count": _count("feedback_count", rec.get("feedback_count")),
-        "last_feedback_at": _stamp("last_feedback_at", rec.get("last_feedback_at"), now, calendar),
-        "remind_count": _count("remind_count", rec.get("remind_count")),
-        "created_by": _text(rec.get("created_by")) or actor,
+        "original_due": r.day("original_due") or due,
+        "closed_at": r.stamp("closed_at"),
+        "close_basis": r.text("close_basis"),
+        "close_ref": r.text("close_ref"),
+        "card": r.choice("card", None),
+        "feedback_count": r.number("feedback_count", 0) or 0,
+        "last_feedback_at": r.stamp("last_feedback_at"),
+        "remind_count": r.number("remind_count", 0) or 0,
+        "created_by": r.text("created_by") or actor,
+        "remark": r.text("remark"),
+        "acked_at": r.stamp("acked_at"),
+        "report_due": r.day("report_due"),
+        "repeat": repeat,
+        "previous_id": r.number("previous_id", 1),
+        "title_key": title_key(title or ""),
     }
-    if rec.get("id") not in (None, ""):
-        item["id"] = _count("id", rec["id"])
-        if item["id"] == 0:
-            raise RecordError("id", t("'{value}' is not a whole number, 0 or more", value=0))
-    _check_state(item, now)
-    return item
+    progress = r.body("progress")
+    if not r.problems:
+        _check_state(r, item, now, config, calendar, progress)
+    if r.problems:
+        raise RecordError(r.problems)
+    return NewItem(item, progress)
 
 
-def _check_state(item: dict[str, Any], now: dt.datetime) -> None:
+def _due(
+    r: _Reader,
+    rec: dict[str, Any],
+    calendar: WorkCalendar,
+    config: Config,
+    priority: str,
+    received: dt.date,
+    from_received: bool,
+) -> str:
+    text = rec.get("due")
+    if text is None or text == "":
+        return calendar.add(received, config.deadlines[priority]).isoformat()
+    if from_received and isinstance(text, str):
+        try:
+            return parse_due(text, base=received, today=r.now.date(), calendar=calendar).isoformat()
+        except OaError as exc:
+            r.fail("due", exc.message)
+            return received.isoformat()
+    return r.day("due") or received.isoformat()
+
+
+def _check_state(
+    r: _Reader,
+    item: dict[str, Any],
+    now: dt.datetime,
+    config: Config,
+    calendar: WorkCalendar,
+    progress: str | None,
+) -> None:
+    """The fields of one status agree with each other (a record is a whole item)."""
     status = item["status"]
     if status != rules.REGISTERED and item["unit"] is None and status != rules.CANCELLED:
-        raise RecordError("unit", t("a {status} item needs a unit", status=status))
+        r.fail("unit", t("a {status} item needs a unit", status=t(status)))
     if status == rules.REGISTERED and item["unit"] is not None:
-        raise RecordError("status", t("an item with a unit cannot be registered"))
+        r.fail("status", t("an item with a unit cannot be registered"))
     if item["unit"] is not None and item["assigned_at"] is None:
-        item["assigned_at"] = item["received_at"] if status != rules.REGISTERED else None
+        item["assigned_at"] = item["received_at"]
     if status == rules.CLOSED:
         if item["close_basis"] is None:
-            raise RecordError("close_basis", t("a closed item needs its closing basis"))
+            r.fail("close_basis", t("a closed item needs its closing basis"))
         item["closed_at"] = item["closed_at"] or iso(now)
     elif item["closed_at"] or item["close_basis"]:
-        raise RecordError("status", t("only a closed item has closing fields"))
+        r.fail("status", t("only a closed item has closing fields"))
     if item["feedback_count"] and item["last_feedback_at"] is None:
-        raise RecordError("last_feedback_at", t("feedback_count needs last_feedback_at"))
+        r.fail("last_feedback_at", t("feedback_count needs last_feedback_at"))
+    if status == rules.ASSIGNED and item["report_due"] is None and item["assigned_at"]:
+        assigned = dt.datetime.fromisoformat(item["assigned_at"]).date()
+        if item["feedback_count"]:
+            from oa_cli.domain.workflow import next_report_due
+
+            last = dt.datetime.fromisoformat(item["last_feedback_at"]).date()
+            item["report_due"] = next_report_due(config, calendar, last)
+        elif progress is None:
+            item["report_due"] = first_report_due(config, calendar, assigned)
+    if status != rules.ASSIGNED:
+        item["report_due"] = None

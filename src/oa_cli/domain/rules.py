@@ -1,74 +1,120 @@
-"""Time rules over items: due soon, awaiting feedback, what `escalate --auto` should do."""
+"""The office's time rules, as values for one report date: what is due soon, what
+is owed, what a card or an alert is called for. `ledger/` turns each
+`Selection` into a query; no rule is restated anywhere else."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import ASSIGNED, REGISTERED, is_overdue
+from oa_cli.domain.item import ASSIGNED, OPEN, REGISTERED
+from oa_cli.domain.selection import Selection
+
+DAILY_SECTIONS = (
+    "to_assign",
+    "unacknowledged",
+    "due_soon",
+    "overdue",
+    "awaiting_feedback",
+    "closed_today",
+)
+
+
+def _more_than(calendar: WorkCalendar, today: dt.date, n: int) -> str:
+    """The day x such that a date d has more than n working days in (d, today] exactly
+    when d < x."""
+    return calendar.earliest_within(today, n).isoformat()
+
+
+def _at_least(calendar: WorkCalendar, today: dt.date, n: int) -> str:
+    """The day x such that a date d has at least n working days in (d, today] exactly
+    when d < x (n = 0: every day before today... and today itself has 0)."""
+    if n <= 0:
+        return (today + dt.timedelta(days=1)).isoformat()
+    return _more_than(calendar, today, n - 1)
 
 
 @dataclass(frozen=True)
-class Rules:
-    """The configured thresholds, applied on one day."""
+class Bounds:
+    """The rules of SPEC for one report date, as dates."""
 
-    config: Config
-    calendar: WorkCalendar
     today: dt.date
+    due_soon_until: str  # due_soon: today <= due <= this
+    ack_before: str  # unacknowledged: assigned on a day before this
+    red_before: str  # overdue_days >= red_after: due before this
+    yellow_before: str  # overdue_days >= yellow_after: due before this (and overdue)
+    report_yellow_before: str  # report_overdue_days >= report_yellow_after
 
-    @cached_property
-    def _today(self) -> str:
+    @classmethod
+    def of(cls, config: Config, calendar: WorkCalendar, today: dt.date) -> Bounds:
+        esc, fb = config.escalation, config.feedback
+        day = today.isoformat()
+        return cls(
+            today=today,
+            due_soon_until=calendar.add(today, esc["remind_before_due"]).isoformat(),
+            ack_before=_more_than(calendar, today, fb["ack_within"]),
+            red_before=min(day, _at_least(calendar, today, esc["red_after"])),
+            yellow_before=min(day, _at_least(calendar, today, esc["yellow_after"])),
+            report_yellow_before=min(day, _at_least(calendar, today, esc["report_yellow_after"])),
+        )
+
+    @property
+    def day(self) -> str:
         return self.today.isoformat()
 
-    @cached_property
-    def _due_soon_until(self) -> str:
-        return self.calendar.add(
-            self.today, self.config.escalation["remind_before_due"]
-        ).isoformat()
+    def daily(self) -> dict[str, Selection]:
+        """The sections of the daily dispatch table, each in due order."""
+        day, tomorrow = self.day, (self.today + dt.timedelta(days=1)).isoformat()
+        return {
+            "to_assign": Selection(statuses=(REGISTERED,)),
+            "unacknowledged": Selection(
+                statuses=(ASSIGNED,), unacked_assigned_before=self.ack_before
+            ),
+            "due_soon": Selection(
+                statuses=(ASSIGNED,), due_from=day, due_until=self.due_soon_until
+            ),
+            "overdue": Selection(statuses=OPEN, due_before=day),
+            "awaiting_feedback": Selection(statuses=(ASSIGNED,), report_due_before=day),
+            "closed_today": Selection(
+                statuses=("closed",), closed_from=day, closed_before=tomorrow
+            ),
+        }
 
-    def is_due_soon(self, item: dict[str, Any]) -> bool:
-        """Assigned, not overdue, due today or within `remind_before_due` working days."""
-        if item["status"] != ASSIGNED:
-            return False
-        return self._today <= item["due"] <= self._due_soon_until
+    def late_assignment(self) -> Selection:
+        """Still registered, received before the report date (rule 5, `daily --check`)."""
+        return Selection(statuses=(REGISTERED,), received_before=self.day)
 
-    def is_awaiting_feedback(self, item: dict[str, Any]) -> bool:
-        """No first report within `first_within`, or the last one older than `every`."""
-        if item["status"] != ASSIGNED or item["assigned_at"] is None:
-            return False
-        fb = self.config.feedback
-        if not item["feedback_count"]:
-            waited = self.calendar.count_since(item["assigned_at"][:10], self.today)
-            return waited > fb["first_within"]
-        last = item["last_feedback_at"] or item["assigned_at"]
-        return self.calendar.count_since(last[:10], self.today) > fb["every"]
+    def cards(self) -> dict[str, Selection]:
+        """Rules 1–3: the items each card rule may act on."""
+        return {
+            "overdue_red": Selection(statuses=OPEN, due_before=self.red_before, card_not="red"),
+            "overdue_yellow": Selection(statuses=OPEN, due_before=self.yellow_before, card="none"),
+            "report_yellow": Selection(
+                statuses=(ASSIGNED,), report_due_before=self.report_yellow_before, card="none"
+            ),
+        }
 
-    def is_late_assignment(self, item: dict[str, Any]) -> bool:
-        return item["status"] == REGISTERED and item["received_at"][:10] < self._today
+    def alerts(self) -> dict[str, Selection]:
+        """Rules 4–5: the items that call for an alert (提醒) today, by reason."""
+        sections = self.daily()
+        return {
+            "report_missed": sections["awaiting_feedback"],
+            "due_soon": sections["due_soon"],
+            "unacknowledged": sections["unacknowledged"],
+            "late_assignment": self.late_assignment(),
+        }
 
-    def card_due(self, item: dict[str, Any], overdue_days: int) -> tuple[str, str] | None:
-        """The card rule 1 or 2 gives, as (card, rule), or None. Both rules apply to overdue
-        items only (with `yellow_after: 0`, an item overdue since a Friday is carded on
-        Saturday, at 0 working days)."""
-        esc = self.config.escalation
-        if not is_overdue(item, self.today):
-            return None
-        if overdue_days >= esc["red_after"]:
-            return None if item["card"] == "red" else ("red", "overdue_red")
-        if overdue_days >= esc["yellow_after"] and item["card"] is None:
-            return ("yellow", "overdue_yellow")
-        return None
 
-    def reminder_due(self, item: dict[str, Any]) -> str | None:
-        """The rule (3 or 4) that calls for a reminder today, or None."""
-        if self.is_late_assignment(item):
-            return "late_assignment"
-        if self.is_awaiting_feedback(item):
-            return "awaiting_feedback"
-        if self.is_due_soon(item):
-            return "due_soon"
-        return None
+def card_actions(found: dict[str, dict[int, str | None]]) -> dict[int, tuple[str, str]]:
+    """Rules 1–3 in their order, from the items each rule's selection found
+    ({rule: {id: current card}}): {id: (card, rule)}; rule 1 wins over 2 and 3."""
+    actions: dict[int, tuple[str, str]] = {}
+    red = found.get("overdue_red", {})
+    for item_id in red:
+        actions[item_id] = ("red", "overdue_red")
+    for rule in ("overdue_yellow", "report_yellow"):
+        for item_id in found.get(rule, {}):
+            actions.setdefault(item_id, ("yellow", rule))
+    return actions

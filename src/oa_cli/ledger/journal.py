@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from oa_cli.domain.item import COLUMNS, LIST_COLUMNS
@@ -110,8 +110,13 @@ def event_from_row(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def iter_events(
-    conn: sqlite3.Connection, item_id: int | None = None, since: str | None = None
+    conn: sqlite3.Connection,
+    item_id: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    actions: tuple[str, ...] = (),
 ) -> Iterator[dict[str, Any]]:
+    """Events in seq order; `since`/`until` bound `at` (until: at < until)."""
     sql = "SELECT * FROM events"
     where: list[str] = []
     params: list[Any] = []
@@ -121,9 +126,17 @@ def iter_events(
     if since is not None:
         where.append("at >= ?")
         params.append(since)
+    if until is not None:
+        where.append("at < ?")
+        params.append(until)
+    if actions:
+        where.append("action IN ({})".format(", ".join("?" * len(actions))))
+        params.extend(actions)
     if where:
         sql += " WHERE " + " AND ".join(where)
-    for row in conn.execute(sql + " ORDER BY seq", params):
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    for row in cursor.execute(sql + " ORDER BY seq", params):
         yield event_from_row(row)
 
 
@@ -146,17 +159,27 @@ def check_chain(conn: sqlite3.Connection) -> list[str]:
     return []
 
 
-def replay(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
-    """Rebuild every item's stored columns from the journal alone."""
+def replay(events: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Rebuild every item's stored columns from journal events alone (in seq order).
+
+    An event's data carries the columns it changed; a reminder counts one 催办 when it
+    was made by hand (older versions' `escalate --auto` wrote reminders with a rule:
+    they are kept in the journal and not counted)."""
     items: dict[int, dict[str, Any]] = {}
-    for event in iter_events(conn):
+    for event in events:
         item_id, data = event["item_id"], event["data"]
         if item_id is None:
             continue
         if event["action"] in CREATING:
             items[item_id] = {key: data.get(key) for key in COLUMNS}
             items[item_id]["id"] = item_id
-        elif item_id in items:
+            items[item_id]["remind_count"] = data.get("remind_count") or 0
+        elif item_id not in items:
+            continue
+        elif event["action"] == "remind":
+            if data.get("rule") is None:
+                items[item_id]["remind_count"] += 1
+        else:
             for key, value in data.items():
                 if key in COLUMNS and key != "id":
                     items[item_id][key] = value
@@ -164,4 +187,6 @@ def replay(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
         for key in LIST_COLUMNS:
             if item[key] is None:
                 item[key] = []
+        for key in ("feedback_count", "remind_count"):
+            item[key] = item[key] or 0
     return items

@@ -89,7 +89,7 @@ def m002_report_indexes(db: Any) -> None:
 # The item object of SPEC as SQLite's json_object() writes it: byte-identical to
 # json.dumps(obj, ensure_ascii=False, separators=(",", ":")). `overdue` depends on the
 # day it is read, so it is stored as false/0 and spliced in by ledger.items.
-_ITEM_COLUMNS = (
+_M003_COLUMNS = (
     ("id", "INTEGER PRIMARY KEY AUTOINCREMENT", "id"),
     ("title", "TEXT NOT NULL", "title"),
     ("body", "TEXT", "body"),
@@ -119,12 +119,8 @@ _ITEM_COLUMNS = (
 )
 
 
-# The item indexes of schema 3, as m003 makes them; a later
-# schema that changes them adds a migration (import drops and remakes them
-# around a bulk load). Open items are read in due order from items_open, which holds
-# what the daily rules read and the stored object, so overdue, list and daily never
-# touch the rows; it is partial, so its size follows the open items, not the ledger.
-ITEM_INDEXES = {
+# The item indexes of schema 3, as m003 made them (frozen: schema 4 has its own).
+_M003_INDEXES = {
     "items_status_due": "items(status, due, id, card)",
     "items_unit": "items(unit, status)",
     "items_closed_at": "items(closed_at)",
@@ -141,8 +137,8 @@ def m003_item_documents(db: Any) -> None:
     """Keep each item's JSON object in a stored generated column `doc`, so listings and
     reports stream it instead of building 26 keys per row. SQLite cannot add a stored
     column in place, so the table is rebuilt with the same rows and id sequence."""
-    columns = [(name, ddl) for name, ddl, _ in _ITEM_COLUMNS if ddl is not None]
-    doc = ", ".join(f"'{name}', {expr}" for name, _, expr in _ITEM_COLUMNS)
+    columns = [(name, ddl) for name, ddl, _ in _M003_COLUMNS if ddl is not None]
+    doc = ", ".join(f"'{name}', {expr}" for name, _, expr in _M003_COLUMNS)
     names = ", ".join(name for name, _ in columns)
     db.execute(
         "CREATE TABLE items_new ("
@@ -156,8 +152,121 @@ def m003_item_documents(db: Any) -> None:
     db.execute("DELETE FROM sqlite_sequence WHERE name = 'items'")
     if last is not None:
         db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('items', ?)", last)
-    for name, ddl in ITEM_INDEXES.items():
+    for name, ddl in _M003_INDEXES.items():
         db.execute(f"CREATE INDEX {name} ON {ddl}")
+
+
+# Schema 4: the office workflow (签收, 报送时限, 备注, 周期), evidence files, and a
+# normalised title for the duplicate check. Frozen: later schemas add their own.
+_M004_COLUMNS = (
+    ("id", "INTEGER PRIMARY KEY AUTOINCREMENT", "id"),
+    ("title", "TEXT NOT NULL", "title"),
+    ("body", "TEXT", "body"),
+    ("source", "TEXT NOT NULL", "source"),
+    ("leader", "TEXT", "leader"),
+    ("doc_no", "TEXT", "doc_no"),
+    ("priority", "TEXT NOT NULL", "priority"),
+    ("status", "TEXT NOT NULL", "status"),
+    ("unit", "TEXT", "unit"),
+    ("co_units", "TEXT NOT NULL DEFAULT '[]'", "json(co_units)"),
+    ("owner", "TEXT", "owner"),
+    ("tags", "TEXT NOT NULL DEFAULT '[]'", "json(tags)"),
+    ("received_at", "TEXT NOT NULL", "received_at"),
+    ("assigned_at", "TEXT", "assigned_at"),
+    ("due", "TEXT NOT NULL", "due"),
+    ("original_due", "TEXT NOT NULL", "original_due"),
+    ("closed_at", "TEXT", "closed_at"),
+    ("close_basis", "TEXT", "close_basis"),
+    ("close_ref", "TEXT", "close_ref"),
+    ("card", "TEXT", "card"),
+    ("overdue", None, "json('false')"),
+    ("overdue_days", None, "0"),
+    ("feedback_count", "INTEGER NOT NULL DEFAULT 0", "feedback_count"),
+    ("last_feedback_at", "TEXT", "last_feedback_at"),
+    ("remind_count", "INTEGER NOT NULL DEFAULT 0", "remind_count"),
+    ("created_by", "TEXT NOT NULL", "created_by"),
+    ("remark", "TEXT", "remark"),
+    ("acked_at", "TEXT", "acked_at"),
+    ("report_due", "TEXT", "report_due"),
+    ("report_overdue_days", None, "0"),
+    ("repeat", "TEXT", "repeat"),
+    ("previous_id", "INTEGER", "previous_id"),
+)
+_M004_INDEXES = {
+    "items_status_due": "items(status, due, id, card)",
+    "items_unit": "items(unit, status)",
+    "items_closed_at": "items(closed_at)",
+    "items_received": "items(received_at)",
+    "items_open": "items(due, id, status, card, assigned_at, acked_at, report_due,"
+    " received_at, doc) WHERE status IN ('registered', 'assigned')",
+    "items_report_due": "items(report_due, id) WHERE status = 'assigned'",
+    "items_title_key": "items(title_key)",
+}
+
+
+def _m004_title_key(title: str | None) -> str:
+    import unicodedata
+
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFKC", title or "").casefold()
+        if unicodedata.category(ch)[0] not in "PZSC"
+    )
+
+
+@migration
+def m004_workflow(db: Any) -> None:
+    """New item columns (remark, acked_at, report_due, repeat, previous_id, and the
+    internal title_key), the item object rebuilt with them in SPEC order; evidence
+    files; automatic reminders of older versions no longer counted as 催办."""
+    conn = db.conn
+    conn.create_function("m004_title_key", 1, _m004_title_key, deterministic=True)
+    columns = [(name, ddl) for name, ddl, _ in _M004_COLUMNS if ddl is not None]
+    doc = ", ".join(f"'{name}', {expr}" for name, _, expr in _M004_COLUMNS)
+    old = [
+        name
+        for name, _ in columns
+        if name not in ("remark", "acked_at", "report_due", "repeat", "previous_id")
+    ]
+    db.execute(
+        "CREATE TABLE items_new ("
+        + ", ".join(f"{name} {ddl}" for name, ddl in columns)
+        + f", title_key TEXT NOT NULL DEFAULT '', doc TEXT GENERATED ALWAYS AS"
+        f" (json_object({doc})) STORED)"
+    )
+    names = ", ".join(old)
+    db.execute(
+        f"INSERT INTO items_new ({names}, title_key) SELECT {names}, m004_title_key(title)"
+        " FROM items ORDER BY id"
+    )
+    # 催办 counts only reminders made by hand: the creating event's count plus each
+    # remind event without a rule (older `escalate --auto` wrote ones with a rule).
+    db.execute(
+        "UPDATE items_new SET remind_count ="
+        " coalesce((SELECT json_extract(data, '$.remind_count') FROM events"
+        "  WHERE item_id = items_new.id AND action IN ('add', 'import') ORDER BY seq LIMIT 1), 0)"
+        " + (SELECT count(*) FROM events WHERE item_id = items_new.id AND action = 'remind'"
+        "  AND json_extract(data, '$.rule') IS NULL)"
+    )
+    last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'items'").fetchone()
+    db.execute("DROP TABLE items")
+    db.execute("ALTER TABLE items_new RENAME TO items")
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'items'")
+    if last is not None:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('items', ?)", last)
+    for name, ddl in _M004_INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON {ddl}")
+    db.execute(
+        "CREATE TABLE evidence (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL)"
+    )
+    db.execute("CREATE INDEX events_at ON events(at)")
+
+
+# The item indexes as the current schema has them: import drops and remakes them
+# around a bulk load. Open items are read in due order from items_open, which holds
+# what the daily rules read and the stored object; it is partial, so its size
+# follows the open items, not the ledger.
+ITEM_INDEXES = _M004_INDEXES
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,185 @@
+"""The ledger as the rest of oa sees it: named operations on one object. No SQL
+leaves `ledger/`; actions and commands never see a connection."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.item import Item
+from oa_cli.domain.selection import Selection
+from oa_cli.ledger import items as rows
+from oa_cli.ledger.connection import write
+
+
+class Ledger:
+    """One open ledger (SQLite). Writes happen inside `transaction()`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self.conn = conn
+        self.path = path
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with write(self.conn):
+            yield
+
+    # -- items -------------------------------------------------------------
+    def get(self, item_id: int) -> Item:
+        return rows.get(self.conn, item_id)
+
+    def exists(self, item_id: int) -> bool:
+        return rows.exists(self.conn, item_id)
+
+    def insert(self, item: Item) -> int:
+        """Insert a new item (its `id` is given when it is not None); return its id."""
+        if item.get("id") is None:
+            item["id"] = rows.next_id(self.conn)
+        rows.insert_many(self.conn, [item])
+        return int(item["id"])
+
+    def insert_many(self, items: list[Item]) -> None:
+        rows.insert_many(self.conn, items)
+
+    def next_id(self) -> int:
+        return rows.next_id(self.conn)
+
+    def update(self, item_id: int, changes: dict[str, Any]) -> None:
+        rows.update(self.conn, item_id, changes)
+
+    def select(self, sel: Selection) -> Iterator[Item]:
+        return rows.select(self.conn, sel)
+
+    def count(self, sel: Selection) -> int:
+        return rows.count(self.conn, sel)
+
+    def select_json(
+        self, sel: Selection, today: dt.date, calendar: WorkCalendar
+    ) -> Iterator[list[bytes]]:
+        return rows.select_json(self.conn, sel, today, calendar)
+
+    def select_values(
+        self, sel: Selection, today: dt.date, calendar: WorkCalendar
+    ) -> Iterator[list[Any]]:
+        return rows.select_values(self.conn, sel, today, calendar)
+
+    def same_title(self, key: str, since: str) -> list[int]:
+        return rows.same_title(self.conn, key, since)
+
+    def bulk_load(self, n: int) -> contextlib.AbstractContextManager[None]:
+        return rows.bulk_load(self.conn, n)
+
+    def item_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM items").fetchone()[0])
+
+    # -- journal -------------------------------------------------------------
+    def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:
+        from oa_cli.ledger.journal import Journal
+
+        return Journal(self.conn, at=at, recorded_at=recorded_at, actor=actor)
+
+    def events(
+        self,
+        item_id: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        actions: Iterable[str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        from oa_cli.ledger.journal import iter_events
+
+        return iter_events(self.conn, item_id, since, until, tuple(actions or ()))
+
+    def head(self) -> tuple[int, str]:
+        from oa_cli.ledger.journal import GENESIS
+
+        row = self.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+    def event_hash(self, seq: int) -> str | None:
+        row = self.conn.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def event_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def last_event_day(self) -> str | None:
+        row = self.conn.execute("SELECT max(at) FROM events").fetchone()
+        return None if row[0] is None else str(row[0])[:10]
+
+    # -- units ---------------------------------------------------------------
+    def units(self) -> list[tuple[str, str, str | None]]:
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute("SELECT code, name, contact FROM units ORDER BY code")
+        ]
+
+    def add_unit(self, code: str, name: str, contact: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO units (code, name, contact) VALUES (?, ?, ?)", (code, name, contact)
+        )
+
+    # -- what escalate --auto did -------------------------------------------
+    def auto_done(self, day: str) -> set[tuple[int, str]]:
+        rows_ = self.conn.execute("SELECT item_id, rule FROM auto_actions WHERE day = ?", (day,))
+        return {(r[0], r[1]) for r in rows_}
+
+    def mark_auto(self, marks: list[tuple[int, str, str, int]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO auto_actions (item_id, rule, day, seq) VALUES (?, ?, ?, ?)", marks
+        )
+
+    def auto_marks(self) -> Iterator[tuple[int, str, str, int]]:
+        yield from self.conn.execute("SELECT item_id, rule, day, seq FROM auto_actions")
+
+    # -- evidence files --------------------------------------------------------
+    def put_evidence(self, sha256: str, data: bytes) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO evidence (sha256, size, data) VALUES (?, ?, ?)",
+            (sha256, len(data), data),
+        )
+
+    def evidence_matching(self, prefix: str) -> list[str]:
+        found = self.conn.execute(
+            "SELECT sha256 FROM evidence WHERE sha256 >= ? AND sha256 < ? ORDER BY sha256",
+            (prefix, prefix + "g"),
+        )
+        return [r[0] for r in found]
+
+    def evidence_bytes(self, sha256: str) -> bytes | None:
+        row = self.conn.execute("SELECT data FROM evidence WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def evidence_all(self) -> Iterator[tuple[str, int, bytes]]:
+        for sha, size, data in self.conn.execute("SELECT sha256, size, data FROM evidence"):
+            yield sha, size, bytes(data)
+
+    # -- integrity and copies ---------------------------------------------------
+    def integrity_problems(self) -> list[str]:
+        return [
+            f"database: {r[0]}" for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"
+        ]
+
+    def chain_problems(self) -> list[str]:
+        from oa_cli.ledger.journal import check_chain
+
+        return check_chain(self.conn)
+
+    def stored_items(self) -> Iterator[tuple[Item, str]]:
+        """Every item row with its stored JSON object, in id order (for verify)."""
+        from oa_cli.domain.item import COLUMNS
+
+        for row in self.conn.execute(f"SELECT {', '.join(COLUMNS)}, doc FROM items ORDER BY id"):
+            yield rows.from_row(row[:-1]), row[-1]
+
+    def backup_to(self, dest: Path, *, force: bool = False) -> None:
+        from oa_cli.ledger.connection import backup_to
+
+        backup_to(self.conn, dest, force=force)
