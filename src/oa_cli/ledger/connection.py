@@ -1,51 +1,60 @@
-"""The one place that opens the ledger: file mode, WAL, busy timeout, migrations."""
+"""The one place that opens the ledger: file checks, mode, WAL, busy timeout, migrations.
+
+Nothing here writes to a file before it is known to be an oa ledger (or empty): the
+header and `sqlite_master` are read through a read-only connection first."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import sqlite3
+import tempfile
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from oa_cli.errors import OaError
 from oa_cli.i18n import t
 from oa_cli.ledger import schema
+from oa_cli.outfile import interrupt_on_terminate
 
 BUSY_TIMEOUT_MS = 60_000
 MIN_SQLITE = (3, 31, 0)
+SQLITE_HEADER = b"SQLite format 3\x00"
+OA_TABLES = frozenset({"items", "events"})
+
+
+class LedgerConnection(sqlite3.Connection):
+    """A connection that knows its ledger file and whether it may write."""
+
+    path: Path
+    read_only: bool = False
 
 
 def open_ledger(
-    path: Path, on_upgrade: Callable[[int, int, Path], None] | None = None
+    path: Path,
+    on_upgrade: Callable[[int, int, Path], None] | None = None,
+    *,
+    create: bool = True,
 ) -> sqlite3.Connection:
-    """Open (creating if needed) the ledger at `path`, migrated to the current schema.
-    `on_upgrade(old, new, backup)` is told before an existing ledger is upgraded."""
-    if sqlite3.sqlite_version_info < MIN_SQLITE:  # stored generated columns (schema 3)
-        raise OaError(
-            t(
-                "oa needs SQLite {need} or newer; this Python has {have}",
-                need=".".join(map(str, MIN_SQLITE)),
-                have=sqlite3.sqlite_version,
-            )
-        )
-    _create_file(path)
+    """Open the ledger at `path`, migrated to the current schema.
+
+    `create=False` (read commands): a missing or 0-byte file is an error, never created.
+    `create=True` (write commands): a missing or 0-byte file becomes a new ledger (0600).
+    A ledger that cannot be written (read-only media) opens read-only; `write()` on it
+    is refused. `on_upgrade(old, new, backup)` is told before an existing ledger is upgraded."""
+    _check_sqlite_version()
+    tables = _inspect(path, create=create)
+    if tables is None:  # missing or 0 bytes, and create=True
+        _create_file(path)
+    conn = _connect(path)
     try:
-        conn = sqlite3.connect(
-            str(path),
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            check_same_thread=False,
-        )
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
         version = schema.current_version(conn)
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
     if version > schema.SCHEMA_VERSION:
+        conn.close()
         raise OaError(
             t(
                 "{path}: made by a newer oa (schema {version}); upgrade oa",
@@ -54,24 +63,179 @@ def open_ledger(
             )
         )
     if version < schema.SCHEMA_VERSION:
+        if not create and version == 0:
+            conn.close()
+            raise OaError(t("no ledger at {path}", path=path))
+        if conn.read_only:
+            conn.close()
+            raise OaError(
+                t(
+                    "{path} is read-only and made by an older oa (schema {version});"
+                    " open it once where it can be written to upgrade it",
+                    path=path,
+                    version=version,
+                )
+            )
         _upgrade(conn, path, version, on_upgrade)
     return conn
 
 
-def _create_file(path: Path) -> None:
-    if path.exists():
-        return
+def _check_sqlite_version() -> None:
+    if sqlite3.sqlite_version_info < MIN_SQLITE:  # stored generated columns (schema 3)
+        raise OaError(
+            t(
+                "oa needs SQLite {need} or newer; this Python has {have}",
+                need=".".join(map(str, MIN_SQLITE)),
+                have=sqlite3.sqlite_version,
+            )
+        )
+
+
+def _inspect(path: Path, *, create: bool) -> frozenset[str] | None:
+    """The user tables of the file at `path`, or None when it is missing or empty
+    (and may be created). Refuses, without writing anything, what is not a ledger."""
+    if path.is_symlink() and not path.exists():
+        raise OaError(
+            t(
+                "{path} is a link to {target}, which does not exist; give the ledger's real path",
+                path=path,
+                target=os.readlink(path),
+            )
+        )
+    if path.is_dir():
+        raise OaError(t("{path} is a folder; give a file name", path=path))
     try:
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        pass
+        with open(path, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        header = None
+    except OSError as exc:
+        raise OaError(
+            t("cannot read ledger {path}: {error}", path=path, error=exc.strerror)
+        ) from None
+    if not header:  # missing or 0 bytes
+        if not create:
+            raise OaError(t("no ledger at {path}", path=path))
+        return None
+    if header != SQLITE_HEADER:
+        raise OaError(
+            t("{path} is not an oa ledger (not an SQLite database); left untouched", path=path)
+        )
+    tables = _user_tables(path)
+    if tables and not OA_TABLES.issubset(tables):
+        raise OaError(
+            t(
+                "{path} is an SQLite database of another program (tables: {tables});"
+                " left untouched",
+                path=path,
+                tables=", ".join(sorted(tables)[:5]),
+            )
+        )
+    return tables
+
+
+def _user_tables(path: Path) -> frozenset[str]:
+    conn = _connect_read_only(path)
+    try:
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
+    finally:
+        conn.close()
+    return frozenset(row[0] for row in rows)
+
+
+def _create_file(path: Path) -> None:
+    """A new empty ledger file, mode 0600; every missing parent folder 0700."""
+    try:
+        _make_parents(path.parent)
+        try:  # O_EXCL never follows a link, so a link planted meanwhile is not followed
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:  # a 0-byte file, or another process created it meanwhile
+            fd = os.open(path, os.O_WRONLY)
+        try:
+            with contextlib.suppress(PermissionError):  # someone else's 0-byte file
+                os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise OaError(
             t("cannot create ledger {path}: {error}", path=path, error=exc.strerror)
         ) from None
+
+
+def _make_parents(folder: Path) -> None:
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for each in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            each.mkdir(mode=0o700)
+
+
+def _connect(path: Path) -> LedgerConnection:
+    """A read-write connection in WAL mode, or a read-only one when the file or its
+    folder cannot be written (archived media)."""
+    if not _can_write(path):
+        return _connect_read_only(path)
+    conn = _new_connection(str(path), uri=False)
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "readonly" in str(exc) or "unable to open" in str(exc):  # read-only file system
+            return _connect_read_only(path)
+        raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
+    conn.path = path
+    return conn
+
+
+def _can_write(path: Path) -> bool:
+    folder = path.resolve().parent
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _connect_read_only(path: Path) -> LedgerConnection:
+    """`mode=ro`, or `immutable=1` when not even the -shm file can be made."""
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    for suffix in ("", "&immutable=1"):
+        conn = _new_connection(uri + suffix, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            continue
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
+        conn.path = path
+        conn.read_only = True
+        return conn
+    raise OaError(t("cannot read ledger {path}: {error}", path=path, error="unable to open"))
+
+
+def _new_connection(database: str, *, uri: bool) -> LedgerConnection:
+    conn = sqlite3.connect(
+        database,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+        uri=uri,
+        factory=LedgerConnection,
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
 
 
 def _upgrade(
@@ -101,18 +265,53 @@ def _backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -
     while dest.exists():
         n += 1
         dest = path.with_name(f"{path.name}.schema{version}.{n}.bak")
-    target = sqlite3.connect(str(dest))
     try:
-        os.chmod(dest, 0o600)
-        conn.backup(target)
-    finally:
-        target.close()
+        _snapshot(conn, dest)
+    except (OSError, sqlite3.Error) as exc:
+        error = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise OaError(t("cannot write {path}: {error}", path=dest, error=error)) from None
     return dest
+
+
+def _snapshot(conn: sqlite3.Connection, dest: Path) -> None:
+    """Copy the ledger to `dest` with SQLite's online backup, through a hidden temporary
+    file renamed only when complete: `dest` is the whole copy or does not exist, and
+    the temporary file is removed on any error or interrupt."""
+    with interrupt_on_terminate():
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".oa-tmp")
+        os.close(fd)  # mkstemp: mode 0600
+        tmp = Path(name)
+        try:
+            target = sqlite3.connect(name, isolation_level=None)
+            try:
+                target.execute("PRAGMA journal_mode = OFF")  # no -journal file left behind
+                conn.backup(target)
+            finally:
+                target.close()
+            _fsync(tmp)
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)  # gone already after the rename
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
 def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction, taken with BEGIN IMMEDIATE so writers queue, not fail."""
+    if getattr(conn, "read_only", False):
+        raise OaError(
+            t(
+                "{path} is read-only: this command would change the ledger",
+                path=getattr(conn, "path", "ledger"),
+            )
+        )
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -123,22 +322,26 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
 
 
+def ledger_file(conn: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database (None in memory)."""
+    for row in conn.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    return None
+
+
 def backup_to(conn: sqlite3.Connection, dest: Path, *, force: bool = False) -> None:
     """Copy the ledger with SQLite's online backup: one consistent snapshot, writers go on."""
+    from oa_cli.outfile import check_dest_writable, refuse_ledger
+
+    ledger = ledger_file(conn)
+    if ledger is not None:
+        refuse_ledger(dest, ledger)
+    check_dest_writable(dest)
     if dest.exists() and not force:
         raise OaError(t("{path} exists; use --force to overwrite it", path=dest))
-    if dest.is_dir():
-        raise OaError(t("{path} is a folder; give a file name", path=dest))
-    tmp = dest.with_name(f".{dest.name}.oa-tmp")
     try:
-        tmp.unlink(missing_ok=True)
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        target = sqlite3.connect(str(tmp))
-        try:
-            conn.backup(target)
-        finally:
-            target.close()
-        os.replace(tmp, dest)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OaError(t("cannot write {path}: {error}", path=dest, error=exc.strerror)) from None
+        _snapshot(conn, dest)
+    except (OSError, sqlite3.Error) as exc:
+        error = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise OaError(t("cannot write {path}: {error}", path=dest, error=error)) from None
