@@ -1,4 +1,9 @@
-"""`oa escalate --auto`: the four escalation rules over every open item, once a day."""
+"""`oa escalate --auto`: the escalation rules over every open item, once a day.
+
+Each rule's items come from its selection (domain.rules.Bounds); cards and alerts
+are written in batches of their own transactions, so a clerk's write never waits
+long behind a large run. A rerun completes an interrupted run and does nothing twice:
+cards only go up, and at most one alert a day per item (`auto_actions`)."""
 
 from __future__ import annotations
 
@@ -6,72 +11,98 @@ from collections.abc import Callable
 from typing import Any
 
 from oa_cli.actions import Context
-from oa_cli.actions.reports import rules_for
-from oa_cli.domain.item import overdue_days
-from oa_cli.i18n import t
-from oa_cli.ledger import items as store
-from oa_cli.ledger.connection import write
+from oa_cli.domain.item import OPEN, Item, overdue_days, report_overdue_days
+from oa_cli.domain.rules import Bounds, card_actions
+
+ACTION_KEYS = ("item_id", "action", "rule", "overdue_days", "title", "unit")
+_BATCH = 2000
+
+
+def plan(ctx: Context) -> list[tuple[Item, str, str]]:
+    """(item, action, rule) for every card and alert the rules call for today, by id."""
+    bounds = Bounds.of(ctx.config, ctx.calendar, ctx.today)
+    items: dict[int, Item] = {}
+    found: dict[str, dict[int, str | None]] = {}
+    for rule, sel in bounds.cards().items():
+        found[rule] = {}
+        for item in ctx.ledger.select(sel):
+            items[item["id"]] = item
+            found[rule][item["id"]] = item["card"]
+    done = ctx.ledger.auto_done(bounds.day)
+    alerts: dict[int, str] = {}
+    for reason, sel in bounds.alerts().items():
+        for item in ctx.ledger.select(sel):
+            if (item["id"], "alert") not in done:
+                items.setdefault(item["id"], item)
+                alerts.setdefault(item["id"], reason)
+    out: list[tuple[Item, str, str]] = []
+    cards = card_actions(found)
+    for item_id in sorted(set(cards) | set(alerts)):
+        if item_id in cards:
+            out.append((items[item_id], cards[item_id][0], cards[item_id][1]))
+        if item_id in alerts:
+            out.append((items[item_id], "alert", alerts[item_id]))
+    return out
 
 
 def escalate_auto(
     ctx: Context, progress: Callable[[int], None] | None = None
 ) -> list[dict[str, Any]]:
-    """Apply the rules in one transaction; return what was done (nothing done twice a day)."""
-    rules = rules_for(ctx)
+    """Apply the plan in batches; return what was done."""
+    todo = plan(ctx)
     day = ctx.today.isoformat()
     done: list[dict[str, Any]] = []
-    with write(ctx.conn):
-        journal = ctx.journal()
-        already = {
-            (row[0], row[1])
-            for row in ctx.conn.execute(
-                "SELECT item_id, rule FROM auto_actions WHERE day = ?", (day,)
-            )
-        }
-        reminded = {item_id for item_id, rule in already if rule == "remind"}
-        for item in store.select(ctx.conn, store.Query(sort="id")):
-            days = overdue_days(item, ctx.today, ctx.calendar)
-            card = rules.card_due(item, days)
-            if card is not None and (item["id"], card[1]) not in already:
-                level, rule = card
-                data = {
-                    "card": level,
-                    "previous_card": item["card"],
-                    "rule": rule,
-                    "reason": t("overdue {n} working days", n=days),
-                }
-                seq = journal.append(item["id"], "escalate", data)
-                store.update(ctx.conn, item["id"], {"card": level})
-                _mark(ctx, item["id"], rule, day, seq)
-                done.append(_action(item, level, rule, days))
-            reason = rules.reminder_due(item)
-            if reason is not None and item["id"] not in reminded:
-                count = item["remind_count"] + 1
-                seq = journal.append(item["id"], "remind", {"remind_count": count, "rule": reason})
-                store.update(ctx.conn, item["id"], {"remind_count": count})
-                _mark(ctx, item["id"], "remind", day, seq)
-                done.append(_action(item, "remind", reason, days))
-            if progress is not None:
-                progress(1)
+    for start in range(0, len(todo), _BATCH):
+        batch = todo[start : start + _BATCH]
+        with ctx.ledger.transaction():
+            already = ctx.ledger.auto_done(day)  # another run may have gone first
+            journal = ctx.journal()
+            marks = []
+            for item, action, rule in batch:
+                if action == "alert" and (item["id"], "alert") in already:
+                    continue
+                current = ctx.ledger.get(item["id"])
+                if current["status"] not in OPEN or (
+                    action != "alert" and current["card"] in (action, "red")
+                ):
+                    continue  # changed since the plan was made
+                data = _data(ctx, current, action, rule)
+                if action == "alert":
+                    seq = journal.append(item["id"], "alert", data)
+                    marks.append((item["id"], "alert", day, seq))
+                else:
+                    journal.append(item["id"], "escalate", data)
+                    ctx.ledger.update(item["id"], {"card": action})
+                done.append(
+                    _result(current, "alert" if action == "alert" else "escalate", rule, ctx)
+                )
+            ctx.ledger.mark_auto(marks)
+        if progress is not None:
+            progress(len(batch))
     return done
 
 
-def _mark(ctx: Context, item_id: int, rule: str, day: str, seq: int) -> None:
-    ctx.conn.execute(
-        "INSERT INTO auto_actions (item_id, rule, day, seq) VALUES (?, ?, ?, ?)",
-        (item_id, rule, day, seq),
-    )
+def _data(ctx: Context, item: Item, action: str, rule: str) -> dict[str, Any]:
+    """Language-neutral: the rule and its numbers; text is made when it is shown."""
+    data: dict[str, Any] = {"rule": rule}
+    if action != "alert":
+        data = {"card": action, "previous_card": item["card"], "rule": rule}
+    if rule.startswith("overdue") or rule == "due_soon":
+        data["overdue_days"] = overdue_days(item, ctx.today, ctx.calendar)
+        data["due"] = item["due"]
+    elif rule in ("report_yellow", "report_missed"):
+        data["report_overdue_days"] = report_overdue_days(item, ctx.today, ctx.calendar)
+        data["report_due"] = item["report_due"]
+        data["report"] = "first" if not item["feedback_count"] else "follow_up"
+    return data
 
 
-ACTION_KEYS = ("item_id", "action", "rule", "overdue_days", "title", "unit")
-
-
-def _action(item: dict[str, Any], action: str, rule: str, days: int) -> dict[str, Any]:
+def _result(item: Item, action: str, rule: str, ctx: Context) -> dict[str, Any]:
     return {
         "item_id": item["id"],
         "action": action,
         "rule": rule,
-        "overdue_days": days,
+        "overdue_days": overdue_days(item, ctx.today, ctx.calendar),
         "title": item["title"],
         "unit": item["unit"],
     }

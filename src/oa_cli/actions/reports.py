@@ -1,82 +1,165 @@
-"""Read-side use cases that assemble reports from the ledger."""
+"""Read-side use cases: the reports, each built from the selections of domain.rules,
+read from the ledger as it stands or, for a past day, as the journal had it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from oa_cli.actions import Context
-from oa_cli.domain import reports
 from oa_cli.domain import stats as domain_stats
-from oa_cli.domain.item import to_json
-from oa_cli.domain.rules import Rules
-from oa_cli.domain.stats import History
-from oa_cli.ledger import items as store
+from oa_cli.domain.item import Item, to_json
+from oa_cli.domain.rules import DAILY_SECTIONS, Bounds
+from oa_cli.domain.selection import EVERY, Selection
+from oa_cli.ledger.store import Ledger
 
 
-def rules_for(ctx: Context, day: dt.date | None = None) -> Rules:
-    return Rules(ctx.config, ctx.calendar, day or ctx.today)
+def anchor(ctx: Context) -> dict[str, Any]:
+    seq, digest = ctx.ledger.head()
+    return {"seq": seq, "hash": digest}
 
 
-def daily(ctx: Context, day: dt.date) -> dict[str, Any]:
-    rules = rules_for(ctx, day)
-    open_items = (to_json(i, day, ctx.calendar) for i in store.select(ctx.conn, store.Query()))
-    closed = (
-        to_json(store.from_row(row), day, ctx.calendar)
-        for row in ctx.conn.execute(
-            store.SELECT + " WHERE status = 'closed' AND closed_at >= ? AND closed_at < ?",
-            (day.isoformat(), (day + dt.timedelta(days=1)).isoformat()),
-        )
-    )
-    return reports.daily(rules, open_items, closed)
+def as_of(ctx: Context, day: dt.date) -> Ledger:
+    """The ledger as it stood at the end of `day`: itself when nothing happened later,
+    else the journal replayed up to that day."""
+    last = ctx.ledger.last_event_day()
+    if last is None or last <= day.isoformat():
+        return ctx.ledger
+    return ctx.ledger.snapshot((day + dt.timedelta(days=1)).isoformat())
 
 
-def daily_json(ctx: Context, day: dt.date, out: BinaryIO) -> bool:
-    """Write the daily report as UTF-8 JSON from the stored item objects (the fast path
-    for pipes); return whether it needs attention (`daily --check`)."""
-    until = ctx.calendar.add(day, ctx.config.escalation["remind_before_due"])
-    feedback = ctx.config.feedback
-    summary = store.daily_json(
-        ctx.conn, out, ctx.calendar, day, until, feedback["first_within"], feedback["every"]
-    )
-    return summary["overdue"] > 0 or store.unassigned_before(ctx.conn, day) > 0
+def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context) -> list[Item]:
+    return [to_json(i, day, ctx.calendar) for i in source.select(sel)]
 
 
-def histories(ctx: Context) -> dict[int, History]:
-    """Per item: late extensions and cards issued, from the journal."""
-    found: dict[int, History] = {}
-    rows = ctx.conn.execute(
-        "SELECT item_id, action, at, json_extract(data, '$.card'),"
-        " json_extract(data, '$.previous_due') FROM events"
-        " WHERE action IN ('extend', 'escalate') ORDER BY seq"
-    )
-    for item_id, action, at, card, previous_due in rows:
-        history = found.setdefault(item_id, History())
-        if action == "escalate" and card in history.cards:
-            history.cards[card] += 1
-        elif action == "extend" and previous_due and at[:10] > previous_due:
-            history.extended_late = True
-    return found
+def daily(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, Any]:
+    """The daily dispatch table; with `limit`, each section cut to that many rows (the
+    summary still counts them all)."""
+    source = as_of(ctx, day)
+    bounds = Bounds.of(ctx.config, ctx.calendar, day)
+    selections = bounds.daily()
+    sections = {
+        name: _items(source, sel.but(limit=limit), day, ctx) for name, sel in selections.items()
+    }
+    summary = {
+        name: source.count(sel) if limit is not None else len(sections[name])
+        for name, sel in selections.items()
+    }
+    summary["open"] = source.count(Selection())
+    return {
+        "date": day.isoformat(),
+        "summary": summary,
+        "sections": sections,
+        "anchor": anchor(ctx),
+    }
 
 
-def stats(
-    ctx: Context, by: str, start: dt.date | None, end: dt.date | None
-) -> list[dict[str, Any]]:
-    where, params = [], []
+def daily_facts(ctx: Context, day: dt.date) -> dict[str, Any]:
+    """What the people's daily says beyond the JSON: the day, new items, cards."""
+    source = as_of(ctx, day)
+    overdue = Bounds.of(ctx.config, ctx.calendar, day).daily()["overdue"]
+    tomorrow = (day + dt.timedelta(days=1)).isoformat()
+    return {
+        "workday": ctx.calendar.is_workday(day),
+        "received_today": source.count(
+            Selection(received_from=day.isoformat(), received_before=tomorrow)
+        ),
+        "yellow": source.count(overdue.but(card="yellow")),
+        "red": source.count(overdue.but(card="red")),
+    }
+
+
+def needs_attention(ctx: Context, day: dt.date) -> bool:
+    """`daily --check`: anything overdue, or registered before the day and unassigned."""
+    source = as_of(ctx, day)
+    bounds = Bounds.of(ctx.config, ctx.calendar, day)
+    return source.count(bounds.daily()["overdue"]) > 0 or source.count(bounds.late_assignment()) > 0
+
+
+def daily_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
+    """Write `oa daily --format json` as UTF-8, each section streamed from the stored item
+    objects of the same selections `daily` reads."""
+    source = as_of(ctx, day)
+    selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
+    summary = {name: source.count(sel) for name, sel in selections.items()}
+    summary["open"] = source.count(Selection())
+    head = {"date": day.isoformat(), "summary": summary}
+    out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode())
+    out.write(b',"sections":{')
+    for index, name in enumerate(DAILY_SECTIONS):
+        out.write(f'{"," if index else ""}"{name}":['.encode())
+        first = True
+        for batch in source.select_json(selections[name], day, ctx.calendar):
+            out.write((b"" if first else b",") + b",".join(batch))
+            first = False
+        out.write(b"]")
+    tail = json.dumps(anchor(ctx), separators=(",", ":"))
+    out.write(b'},"anchor":' + tail.encode() + b"}\n")
+
+
+def progress(ctx: Context, report: dict[str, Any]) -> dict[int, str]:
+    """The latest report text of every item a report lists (办理情况)."""
+    ids = {i["id"] for items in report["sections"].values() for i in items}
+    return ctx.ledger.latest_reports(sorted(ids))
+
+
+def stats(ctx: Context, by: str, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
+    sel = EVERY
     if start is not None:
-        where.append("substr(received_at, 1, 10) >= ?")
-        params.append(start.isoformat())
+        sel = sel.but(received_from=start.isoformat())
     if end is not None:
-        where.append("substr(received_at, 1, 10) <= ?")
-        params.append(end.isoformat())
-    sql = store.SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    items = (store.from_row(row) for row in ctx.conn.execute(sql, params))
-    return domain_stats.stats(items, histories(ctx), by, ctx.calendar, ctx.today)
+        sel = sel.but(received_before=(end + dt.timedelta(days=1)).isoformat())
+    found = domain_stats.histories(
+        ctx.ledger.events(actions=("escalate", "extend", "feedback", "return", "import", "add"))
+    )
+    items = ctx.ledger.select(sel)
+    report = domain_stats.stats(items, found, by, ctx.calendar, ctx.today, ctx.config)
+    report["anchor"] = anchor(ctx)
+    return report
 
 
 def weekly(ctx: Context, day: dt.date) -> dict[str, Any]:
-    _, _, sunday = domain_stats.iso_week(day)
-    as_of = min(sunday, ctx.today)
-    rows = store.select(ctx.conn, store.Query(statuses=(), sort="due"))
-    items = (to_json(i, as_of, ctx.calendar) for i in rows)
-    return domain_stats.weekly(items, histories(ctx), day)
+    week, monday, sunday = domain_stats.iso_week(day)
+    as_day = min(sunday, ctx.today)
+    source = as_of(ctx, as_day)
+    first, after = monday.isoformat(), (sunday + dt.timedelta(days=1)).isoformat()
+    selections = {
+        "registered": EVERY.but(received_from=first, received_before=after, sort="due"),
+        "closed": Selection(statuses=("closed",), closed_from=first, closed_before=after),
+        "overdue": Bounds.of(ctx.config, ctx.calendar, as_day).daily()["overdue"],
+        "no_feedback": Selection(
+            statuses=("assigned",), assigned_before=first, no_report_since=first
+        ),
+    }
+    sections = {name: _items(source, sel, as_day, ctx) for name, sel in selections.items()}
+    found = domain_stats.histories(ctx.ledger.events(actions=("extend",)))
+    on_time = sum(
+        domain_stats.is_on_time(i, found.get(i["id"], domain_stats.History()))
+        for i in sections["closed"]
+    )
+    summary: dict[str, int] = {name: len(items) for name, items in sections.items()}
+    summary["closed_on_time"] = on_time
+    everything = {i["id"]: i for i in source.select(EVERY)}
+    events = ctx.ledger.events(since=first, until=after, actions=domain_stats.WEEKLY_ACTIONS)
+    open_units = (
+        i["unit"] for i in everything.values() if i["status"] in ("registered", "assigned")
+    )
+    return {
+        "week": week,
+        "from": first,
+        "to": sunday.isoformat(),
+        "summary": summary,
+        "sections": sections,
+        "moved": domain_stats.moved(events, everything),
+        "units": domain_stats.unit_rows(sections, open_units),
+        "anchor": anchor(ctx),
+    }
+
+
+def section_rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Row formats of a sectioned report: one item a row, its section first."""
+    for name, items in report["sections"].items():
+        for item in items:
+            yield {"section": name, **item}

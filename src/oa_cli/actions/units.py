@@ -9,24 +9,24 @@ from oa_cli.config import Unit
 from oa_cli.domain.item import require_text
 from oa_cli.errors import InvalidInput
 from oa_cli.i18n import t
-from oa_cli.ledger.connection import write
 
 
 def directory(ctx: Context) -> list[Unit]:
     units = {u.code: u for u in ctx.config.units}
-    for row in ctx.conn.execute("SELECT code, name, contact FROM units ORDER BY code"):
-        units.setdefault(row["code"], Unit(row["code"], row["name"], row["contact"]))
+    for code, name, contact in ctx.ledger.units():
+        units.setdefault(code, Unit(code, name, contact))
     return list(units.values())
 
 
 def resolve(ctx: Context, text: str, units: list[Unit] | None = None) -> str:
-    """The stored name of a unit given by code or name; any name when there is no directory."""
+    """The stored name of a unit given by code, name or alias; any name when there is no
+    directory."""
     value = require_text(text, t("unit"))
     units = directory(ctx) if units is None else units
     if not units:
         return value
     for unit in units:
-        if value in (unit.code, unit.name):
+        if value in (unit.code, unit.name, *unit.aliases):
             return unit.name
     names = [u.name for u in units]
     codes = {u.code: u.name for u in units}
@@ -42,14 +42,12 @@ def resolve(ctx: Context, text: str, units: list[Unit] | None = None) -> str:
 
 def add(ctx: Context, code: str, name: str, contact: str | None) -> Unit:
     code, name = require_text(code, t("unit code")), require_text(name, t("unit name"))
-    with write(ctx.conn):
+    with ctx.ledger.transaction():
         for unit in directory(ctx):
             if code == unit.code or name == unit.name:
                 raise InvalidInput(
                     t("unit {code} {name} already exists", code=unit.code, name=unit.name)
                 )
-        ctx.conn.execute(
-            "INSERT INTO units (code, name, contact) VALUES (?, ?, ?)", (code, name, contact)
-        )
-        ctx.journal().append(None, "unit_add", {"code": code, "name": name, "contact": contact})
+        ctx.ledger.add_unit(code, name, contact)
+        ctx.journal().append(None, "unit", {"code": code, "name": name, "contact": contact})
     return Unit(code, name, contact)

@@ -116,7 +116,7 @@ class State:
 
             calendar = self.calendar()
             path = self.db or default_db()
-            conn = open_ledger(path, self.say_upgrade)
+            conn = open_ledger(path, self.say_upgrade, create=write)
             self._context = Context(
                 Ledger(conn, path),
                 self.clock(),

@@ -27,6 +27,9 @@ class Selection:
     due_until: str | None = None  # due <= x
     report_due_before: str | None = None  # report_due < x
     unacked_assigned_before: str | None = None  # not acknowledged, assigned before x
+    assigned_before: str | None = None  # assigned_at < x
+    no_report_since: str | None = None  # no counted report on or after x
+    carded: bool = False  # has a card
     received_before: str | None = None  # received_at < x
     received_from: str | None = None  # received_at >= x
     closed_from: str | None = None  # closed_at >= x

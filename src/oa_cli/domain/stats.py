@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import CLOSED, OPEN
+from oa_cli.domain.item import CANCELLED, CLOSED, OPEN, Item
 
-GROUPS = ("unit", "leader", "source", "priority")
 STAT_KEYS = (
     "group",
     "total",
     "closed",
+    "closed_rate",
     "on_time",
-    "closed_late",
+    "on_time_rate",
+    "first_reports",
+    "first_reports_on_time",
     "overdue",
     "yellow",
     "red",
     "reminders",
-    "late_assignments",
-    "on_time_rate",
-    "avg_workdays_to_close",
+    "returned",
+    "score",
+    "rank",
 )
 
 
@@ -33,62 +35,133 @@ class History:
     """What the journal says about one item beyond its row."""
 
     extended_late: bool = False  # an extension granted after the deadline in force had passed
-    cards: dict[str, int] = field(default_factory=lambda: {"yellow": 0, "red": 0})
+    cards: set[str] = field(default_factory=set)  # cards it was given, however they came
+    reports: list[tuple[str, str | None]] = field(default_factory=list)  # counted: (at, owed by)
+    returns: int = 0
+
+
+def histories(events: Iterable[dict[str, Any]]) -> dict[int, History]:
+    """Per item, from its journal events in seq order."""
+    found: dict[int, History] = {}
+    for event in events:
+        if event["item_id"] is None:
+            continue
+        history = found.setdefault(event["item_id"], History())
+        action, data = event["action"], event["data"]
+        if data.get("card") in ("yellow", "red") and action in ("escalate", "import", "add"):
+            history.cards.add(data["card"])
+        if (
+            action == "extend"
+            and data.get("previous_due")
+            and event["at"][:10] > data["previous_due"]
+        ):
+            history.extended_late = True
+        elif action == "feedback":
+            history.reports.append((event["at"], data.get("answered")))
+        elif action == "return":
+            history.returns += 1
+            if history.reports:
+                history.reports.pop()
+    return found
 
 
 def _day(stamp: str | None) -> dt.date | None:
     return dt.datetime.fromisoformat(stamp).date() if stamp else None
 
 
-def is_on_time(item: dict[str, Any], history: History) -> bool:
-    """Closed by the deadline in force and never overdue (a late extension does not count)."""
+def is_on_time(item: Item, history: History) -> bool:
+    """Closed by the deadline in force and never overdue (a late extension does not count;
+    a correction sets the deadline itself)."""
     closed = _day(item["closed_at"])
     if item["status"] != CLOSED or closed is None or history.extended_late:
         return False
     return closed.isoformat() <= item["due"]
 
 
-def is_late_assignment(item: dict[str, Any], today: dt.date) -> bool:
-    """Not assigned on the day it was received (当日接、当日转)."""
+def is_late_assignment(item: Item, calendar: WorkCalendar, today: dt.date) -> bool:
+    """Not assigned on the working day it was received (当日接、当日转): the office's own."""
     received = _day(item["received_at"])
+    if received is None:
+        return False
+    working = received if calendar.is_workday(received) else calendar.add(received, 1)
     assigned = _day(item["assigned_at"])
     if assigned is None:
-        return item["status"] in OPEN and received is not None and received < today
-    return received is not None and assigned > received
+        return item["status"] in OPEN and working < today
+    return assigned > working
+
+
+def _first_on_time(history: History) -> bool | None:
+    if not history.reports:
+        return None
+    at, owed = history.reports[0]
+    return owed is None or at[:10] <= owed
 
 
 def stats(
-    items: Iterable[dict[str, Any]],
-    histories: dict[int, History],
+    items: Iterable[Item],
+    found: dict[int, History],
     by: str,
     calendar: WorkCalendar,
     today: dt.date,
-) -> list[dict[str, Any]]:
+    config: Config,
+) -> dict[str, Any]:
     rows: dict[Any, dict[str, Any]] = {}
-    close_days: dict[Any, list[int]] = defaultdict(list)
+    cancelled = late_assignments = 0
+    points = config.assessment
     for item in items:
+        late_assignments += is_late_assignment(item, calendar, today)
+        if item["status"] == CANCELLED:
+            cancelled += 1
+            continue
         key = item[by]
         row = rows.setdefault(key, {k: 0 for k in STAT_KEYS} | {"group": key})
-        history = histories.get(item["id"], History())
+        history = found.get(item["id"], History())
+        on_time = is_on_time(item, history)
+        overdue = item["status"] in OPEN and item["due"] < today.isoformat()
+        late = overdue or (item["status"] == CLOSED and not on_time)
+        first = _first_on_time(history)
+        missed = first is False or (
+            item["status"] == "assigned" and (item["report_due"] or "9") < today.isoformat()
+        )
         row["total"] += 1
-        if item["status"] == CLOSED:
-            row["closed"] += 1
-            on_time = is_on_time(item, history)
-            row["on_time"] += on_time
-            row["closed_late"] += not on_time
-            received, closed = _day(item["received_at"]), _day(item["closed_at"])
-            if received and closed:
-                close_days[key].append(calendar.count(received, closed))
-        row["overdue"] += item["status"] in OPEN and item["due"] < today.isoformat()
-        row["yellow"] += history.cards["yellow"]
-        row["red"] += history.cards["red"]
+        row["closed"] += item["status"] == CLOSED
+        row["on_time"] += on_time
+        row["first_reports"] += first is not None
+        row["first_reports_on_time"] += first is True
+        row["overdue"] += overdue
+        row["yellow"] += "yellow" in history.cards
+        row["red"] += "red" in history.cards
         row["reminders"] += item["remind_count"]
-        row["late_assignments"] += is_late_assignment(item, today)
-    for key, row in rows.items():
+        row["returned"] += history.returns > 0
+        row["score"] += (
+            points["overdue"] * late
+            + points["yellow"] * ("yellow" in history.cards)
+            + points["red"] * ("red" in history.cards)
+            + points["missed_report"] * missed
+            + points["returned"] * (history.returns > 0)
+        )
+    return {
+        "rows": _ranked(list(rows.values())),
+        "cancelled": cancelled,
+        "late_assignments": late_assignments,
+    }
+
+
+def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["score"] = max(0, 100 - row["score"])  # the deductions, summed above
+        row["closed_rate"] = round(row["closed"] / row["total"], 3) if row["total"] else None
         row["on_time_rate"] = round(row["on_time"] / row["closed"], 3) if row["closed"] else None
-        days = close_days.get(key)
-        row["avg_workdays_to_close"] = round(sum(days) / len(days), 1) if days else None
-    return sorted(rows.values(), key=lambda r: (r["group"] is None, str(r["group"] or "")))
+    rows.sort(key=lambda r: (r["group"] is None, str(r["group"] or "")))
+
+    def merit(row: dict[str, Any]) -> tuple[float, float]:
+        return (-row["score"], -(row["on_time_rate"] if row["on_time_rate"] is not None else -1))
+
+    order = sorted(rows, key=merit)
+    for index, row in enumerate(order):
+        same = index and merit(order[index - 1]) == merit(row)
+        row["rank"] = order[index - 1]["rank"] if same else index + 1
+    return rows
 
 
 def iso_week(day: dt.date) -> tuple[str, dt.date, dt.date]:
@@ -98,60 +171,39 @@ def iso_week(day: dt.date) -> tuple[str, dt.date, dt.date]:
 
 
 WEEKLY_SECTIONS = ("registered", "closed", "overdue", "no_feedback")
+# What the weekly update lists for each item that moved in the week.
+WEEKLY_ACTIONS = ("feedback", "escalate", "extend", "correct", "return", "assign", "reopen")
 
 
-def weekly(
-    items: Iterable[dict[str, Any]], histories: dict[int, History], day: dt.date
-) -> dict[str, Any]:
-    """The week of `day`: registered, closed (and on time), still overdue, no update this week.
-
-    `items` are item objects computed as of the week's last day (or today, if earlier)."""
-    week, monday, sunday = iso_week(day)
-    first, last = monday.isoformat(), sunday.isoformat()
-    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in WEEKLY_SECTIONS}
-    units: dict[Any, dict[str, Any]] = {}
-    on_time = 0
-    for item in items:
-        unit = units.setdefault(
-            item["unit"],
-            {
-                "unit": item["unit"],
-                "open": 0,
-                "registered": 0,
-                "closed": 0,
-                "overdue": 0,
-                "no_feedback": 0,
-            },
+def moved(events: Iterable[dict[str, Any]], titles: dict[int, Item]) -> list[dict[str, Any]]:
+    """The week's reports and every card, extension, correction, return, transfer and
+    reopening, per item (first assignments are not movement worth reporting)."""
+    found: dict[int, dict[str, Any]] = {}
+    for event in events:
+        item_id = event["item_id"]
+        if event["action"] == "assign" and event["data"].get("previous_unit") is None:
+            continue
+        item = titles.get(item_id)
+        if item is None:
+            continue
+        entry = found.setdefault(
+            item_id, {"id": item_id, "title": item["title"], "unit": item["unit"], "events": []}
         )
-        if first <= item["received_at"][:10] <= last:
-            sections["registered"].append(item)
-            unit["registered"] += 1
-        closed = (item["closed_at"] or "")[:10]
-        if item["status"] == CLOSED and first <= closed <= last:
-            sections["closed"].append(item)
-            unit["closed"] += 1
-            on_time += is_on_time(item, histories.get(item["id"], History()))
-        if item["status"] in OPEN:
-            unit["open"] += 1
-        if item["overdue"]:
-            sections["overdue"].append(item)
-            unit["overdue"] += 1
-        if (
-            item["status"] == "assigned"
-            and (item["assigned_at"] or "")[:10] < first
-            and (item["last_feedback_at"] or "")[:10] < first
-        ):
-            sections["no_feedback"].append(item)
-            unit["no_feedback"] += 1
-    summary = {name: len(found) for name, found in sections.items()}
-    summary["closed_on_time"] = on_time
-    unit_rows = [u for u in units.values() if any(v for k, v in u.items() if k != "unit")]
-    unit_rows.sort(key=lambda u: (u["unit"] is None, str(u["unit"] or "")))
-    return {
-        "week": week,
-        "from": first,
-        "to": last,
-        "summary": summary,
-        "sections": sections,
-        "units": unit_rows,
-    }
+        entry["events"].append({k: event[k] for k in ("at", "action", "actor", "data")})
+    return [found[k] for k in sorted(found)]
+
+
+def unit_rows(
+    sections: dict[str, list[Item]], open_units: Iterable[str | None]
+) -> list[dict[str, Any]]:
+    units: dict[Any, dict[str, Any]] = {}
+
+    def row(unit: str | None) -> dict[str, Any]:
+        return units.setdefault(unit, {"unit": unit, "open": 0} | dict.fromkeys(WEEKLY_SECTIONS, 0))
+
+    for unit in open_units:
+        row(unit)["open"] += 1
+    for name, items in sections.items():
+        for item in items:
+            row(item["unit"])[name] += 1
+    return sorted(units.values(), key=lambda u: (u["unit"] is None, str(u["unit"] or "")))

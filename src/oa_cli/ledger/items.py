@@ -119,6 +119,8 @@ _BOUNDS = {
     "due_until": "due <= ?",
     "report_due_before": "report_due < ?",
     "unacked_assigned_before": "acked_at IS NULL AND assigned_at < ?",
+    "assigned_before": "assigned_at < ?",
+    "no_report_since": "coalesce(last_feedback_at, '') < ?",
     "received_before": "received_at < ?",
     "received_from": "received_at >= ?",
     "closed_from": "closed_at >= ?",
@@ -139,6 +141,8 @@ def _where(sel: Selection) -> tuple[str, list[Any]]:
         if value is not None:
             where.append(sql)
             params.append(value)
+    if sel.carded:
+        where.append("card IS NOT NULL")
     if sel.card is not None:
         where.append("card IS NULL" if sel.card == "none" else "card = ?")
         params.extend([] if sel.card == "none" else [sel.card])

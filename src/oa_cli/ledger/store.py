@@ -80,6 +80,47 @@ class Ledger:
     def item_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM items").fetchone()[0])
 
+    def snapshot(self, until: str) -> Ledger:
+        """The items as the journal had them before `until` (an ISO date or time), in a
+        ledger of their own in memory, so every query reads them the same way."""
+        from oa_cli.ledger import schema
+        from oa_cli.ledger.journal import replay
+
+        items = replay(self.events(until=until))
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        schema.migrate(conn)
+        for item in items.values():
+            item["title_key"] = ""
+        rows.insert_many(conn, list(items.values()))
+        return Ledger(conn)
+
+    def latest_reports(self, ids: Iterable[int]) -> dict[int, str]:
+        """The text of each item's latest counted report (办理情况)."""
+        wanted = list(ids)
+        found: dict[int, list[str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for item_id, action, text in self.conn.execute(
+                "SELECT item_id, action, json_extract(data, '$.text') FROM events"
+                f" WHERE item_id IN ({marks}) AND action IN ('feedback', 'return') ORDER BY seq",
+                chunk,
+            ):
+                stack = found.setdefault(item_id, [])
+                if action == "feedback":
+                    stack.append(text)
+                elif stack:
+                    stack.pop()
+        return {item_id: stack[-1] for item_id, stack in found.items() if stack}
+
+    def last_notice_number(self, year: int) -> int:
+        row = self.conn.execute(
+            "SELECT max(json_extract(data, '$.notice.number')) FROM events"
+            " WHERE action = 'remind' AND json_extract(data, '$.notice.year') = ?",
+            (year,),
+        ).fetchone()
+        return int(row[0] or 0)
+
     # -- journal -------------------------------------------------------------
     def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:
         from oa_cli.ledger.journal import Journal

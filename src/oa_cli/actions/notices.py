@@ -1,0 +1,69 @@
+"""`oa notice`: the urging notice (催办通知单) to each unit whose items need urging;
+with `--issue`, numbered per year and recorded as one 催办 per listed item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from oa_cli.actions import Context, units
+from oa_cli.actions.reports import as_of
+from oa_cli.domain.item import Item, to_json
+from oa_cli.domain.rules import Bounds
+from oa_cli.domain.selection import Selection
+
+COLOURS = ("blue", "yellow", "red")
+
+
+def number_text(year: int, number: int) -> str:
+    return f"〔{year}〕{number}号"
+
+
+def needing_urging(ctx: Context, day: dt.date) -> list[Item]:
+    """Open items that are overdue, owe a late report, or carded, in due order."""
+    source = as_of(ctx, day)
+    sections = Bounds.of(ctx.config, ctx.calendar, day).daily()
+    found: dict[int, Item] = {}
+    for sel in (sections["overdue"], sections["awaiting_feedback"], Selection(carded=True)):
+        for item in source.select(sel):
+            found.setdefault(item["id"], to_json(item, day, ctx.calendar))
+    return sorted(found.values(), key=lambda i: (i["due"], i["id"]))
+
+
+def _colour(items: list[Item]) -> str:
+    cards = {i["card"] for i in items}
+    return "red" if "red" in cards else "yellow" if "yellow" in cards else "blue"
+
+
+def notices(
+    ctx: Context, day: dt.date, only: Sequence[str] = (), issue: bool = False
+) -> list[dict[str, Any]]:
+    wanted = {units.resolve(ctx, u) for u in only}
+    by_unit: dict[str, list[Item]] = {}
+    for item in needing_urging(ctx, day):
+        if item["unit"] is not None and (not wanted or item["unit"] in wanted):
+            by_unit.setdefault(item["unit"], []).append(item)
+    out = [
+        {"unit": unit, "colour": _colour(items), "number": None, "items": items}
+        for unit, items in sorted(by_unit.items())
+    ]
+    if issue and out:
+        _issue(ctx, day, out)
+    return out
+
+
+def _issue(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> None:
+    """Number each notice and record one 催办 per listed item, in one transaction."""
+    with ctx.ledger.transaction():
+        number = ctx.ledger.last_notice_number(day.year)
+        journal = ctx.journal()
+        for notice in out:
+            number += 1
+            notice["number"] = number_text(day.year, number)
+            for item in notice["items"]:
+                data = {"notice": {"year": day.year, "number": number, "unit": notice["unit"]}}
+                journal.append(item["id"], "remind", data)
+                current = ctx.ledger.get(item["id"])
+                ctx.ledger.update(item["id"], {"remind_count": current["remind_count"] + 1})
+                item["remind_count"] = current["remind_count"] + 1
