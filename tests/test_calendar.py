@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+import pytest
 from conftest import Oa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.calendar import FIRST_DAY, LAST_DAY, WorkCalendar, unknown_year_message
+from oa_cli.errors import InvalidInput
+from oa_cli.i18n import set_lang
 
 D = dt.date
 
@@ -37,14 +41,70 @@ def test_config_overrides_win_over_both_calendars() -> None:
     assert cal.is_workday(D(2026, 11, 28))
 
 
-def test_unknown_year_falls_back_to_weekdays_and_warns_once() -> None:
+def test_unknown_year_falls_back_to_weekdays_and_the_days_fixed_by_law() -> None:
     warned: list[int] = []
-    cal = WorkCalendar("cn", holidays=[D(2027, 1, 1)], on_unknown_year=warned.append)
-    assert not cal.is_workday(D(2027, 1, 1))  # the override still applies
-    assert cal.is_workday(D(2027, 10, 1))  # Friday, no statutory data for 2027
-    assert not cal.is_workday(D(2027, 10, 2))
-    cal.count(D(2027, 1, 1), D(2027, 12, 31))
-    assert warned == [2027]
+    cal = WorkCalendar("cn", workdays=[D(2027, 10, 9)], on_unknown_year=warned.append)
+    assert not cal.is_workday(D(2027, 1, 1))  # New Year's day (Friday), fixed by law
+    assert not cal.is_workday(D(2027, 5, 1))  # Saturday anyway
+    assert not any(cal.is_workday(D(2027, 10, d)) for d in (1, 2, 3))
+    assert cal.is_workday(D(2027, 10, 4))  # Monday: the rest of the week is not known
+    assert cal.is_workday(D(2027, 2, 8))  # Spring Festival eve is not known either
+    assert cal.is_workday(D(2027, 10, 9))  # the configured make-up day (Saturday)
+    cal.count(D(2027, 1, 1), D(2030, 12, 31))
+    assert warned == [2027]  # one warning, naming the first unknown year met
+
+
+def test_config_holiday_applies_in_an_unknown_year() -> None:
+    cal = WorkCalendar("cn", holidays=[D(2027, 2, 8)], on_unknown_year=lambda year: None)
+    assert not cal.is_workday(D(2027, 2, 8))
+
+
+def test_weekdays_calendar_keeps_new_years_day_in_unknown_years() -> None:
+    assert WorkCalendar("weekdays").is_workday(D(2027, 1, 1))
+
+
+def test_workday_2027_01_01_is_not_a_working_day() -> None:
+    # what `oa workday 2027-01-01` asks; the next working day is Monday 4 January
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    assert not cal.is_workday(D(2027, 1, 1))
+    assert cal.add(D(2026, 12, 31), 1) == D(2027, 1, 4)
+
+
+def test_unknown_year_message_says_what_to_do() -> None:
+    text = unknown_year_message(2027)
+    assert "2027" in text and "holidays:" in text and "workdays:" in text
+    assert "config" in text
+
+
+def test_unknown_year_message_in_chinese() -> None:
+    set_lang("zh")
+    try:
+        text = unknown_year_message(2031)
+    finally:
+        set_lang("en")
+    assert "2031" in text and "节假日" in text and "holidays:" in text and "workdays:" in text
+
+
+def test_adding_beyond_2100_is_refused_quickly() -> None:
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    start = time.perf_counter()
+    for n in (99999, -99999, 10**12, 20000, -12000):
+        with pytest.raises(InvalidInput, match="2100-12-31"):
+            cal.add(D(2026, 11, 23), n)
+    assert time.perf_counter() - start < 0.5
+    assert cal.add(D(2100, 12, 30), 1) == D(2100, 12, 31)  # a Friday
+    assert cal.add(D(1990, 1, 3), -1) == D(1990, 1, 2)
+    with pytest.raises(InvalidInput):
+        cal.add(D(2100, 12, 31), 1)
+
+
+def test_counting_the_whole_range_is_fast() -> None:
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    start = time.perf_counter()
+    total = cal.count(FIRST_DAY, LAST_DAY)
+    assert 25000 < total < 29000
+    assert cal.add(FIRST_DAY, total) <= LAST_DAY
+    assert time.perf_counter() - start < 0.5
 
 
 def test_counting_across_a_year_boundary() -> None:
@@ -53,6 +113,31 @@ def test_counting_across_a_year_boundary() -> None:
 
 
 dates = st.dates(min_value=D(2020, 1, 1), max_value=D(2028, 12, 31))
+anywhen = st.dates(min_value=FIRST_DAY, max_value=D(2099, 12, 31))
+SHARED = WorkCalendar("cn", on_unknown_year=lambda year: None)
+OVERRIDDEN = WorkCalendar(
+    "cn",
+    holidays=[D(2026, 12, 31), D(2027, 2, 8), D(2027, 2, 9)],
+    workdays=[D(2027, 2, 6), D(2026, 10, 3)],
+    on_unknown_year=lambda year: None,
+)
+calendars = st.sampled_from([SHARED, OVERRIDDEN, WorkCalendar("weekdays")])
+
+
+def add_by_walking(cal: WorkCalendar, start: dt.date, n: int) -> dt.date:
+    """The definition of `add`, one day at a time."""
+    day, step, remaining = start, dt.timedelta(days=1 if n >= 0 else -1), abs(n)
+    while remaining:
+        day += step
+        remaining -= cal.is_workday(day)
+    return day
+
+
+def earliest_by_walking(cal: WorkCalendar, end: dt.date, n: int) -> dt.date:
+    day, one = end, dt.timedelta(days=1)
+    while cal.count(day - one, end) <= n:
+        day -= one
+    return day
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,6 +147,34 @@ def test_adding_n_working_days_then_counting_back_gives_n(start: dt.date, n: int
     end = cal.add(start, n)
     assert cal.count(start, end) == n
     assert n == 0 or cal.is_workday(end)
+
+
+@settings(max_examples=400, deadline=None)
+@given(start=anywhen, n=st.integers(min_value=0, max_value=250), cal=calendars)
+def test_add_then_count_anywhere_in_the_range(start: dt.date, n: int, cal: WorkCalendar) -> None:
+    end = cal.add(start, n)
+    assert cal.count(start, end) == n
+    assert n == 0 or cal.is_workday(end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dates(min_value=D(1991, 6, 1), max_value=D(2099, 6, 1)),
+    n=st.integers(min_value=-300, max_value=300),
+    cal=calendars,
+)
+def test_add_matches_walking_day_by_day(start: dt.date, n: int, cal: WorkCalendar) -> None:
+    assert cal.add(start, n) == add_by_walking(cal, start, n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    end=st.dates(min_value=D(1991, 6, 1), max_value=LAST_DAY),
+    n=st.integers(min_value=0, max_value=30),
+    cal=calendars,
+)
+def test_earliest_within_matches_walking(end: dt.date, n: int, cal: WorkCalendar) -> None:
+    assert cal.earliest_within(end, n) == earliest_by_walking(cal, end, n)
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 
 import pytest
 from conftest import Oa
@@ -10,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.dates import parse_due
+from oa_cli.domain.dates import parse_datetime, parse_due
 from oa_cli.errors import InvalidInput
 
 D = dt.date
@@ -29,8 +31,13 @@ CAL = WorkCalendar("cn", on_unknown_year=lambda year: None)
         ("TODAY", "2026-11-23"),
     ],
 )
-def test_due_forms_on_add(oa: Oa, due: str, expected: str) -> None:
-    assert oa.item(oa.add("事项", "--due", due))["due"] == expected
+def test_due_forms_from_the_received_date(due: str, expected: str) -> None:
+    day = D(2026, 11, 23)
+    assert parse_due(due, base=day, today=day, calendar=CAL).isoformat() == expected
+
+
+def test_due_on_add(oa: Oa) -> None:
+    assert oa.item(oa.add("事项", "--due", "+5wd"))["due"] == "2026-11-30"
 
 
 def test_relative_due_counts_from_the_received_date_on_add(oa: Oa) -> None:
@@ -73,7 +80,7 @@ def test_a_deadline_before_the_received_date_is_accepted(oa: Oa) -> None:
     assert item["due"] == "2026-11-10"
 
 
-@pytest.mark.parametrize("bad", ["next week", "2026-13-01", "+5x", "2026-02-30", "", "+d"])
+@pytest.mark.parametrize("bad", ["next week", "2026-02-30", "+99999wd"])
 def test_bad_due_is_one_line_and_exit_1(oa: Oa, bad: str) -> None:
     result = oa.fails(1, "add", "事项", "--due", bad)
     assert len(result.err.strip().splitlines()) == 1
@@ -105,3 +112,92 @@ def test_relative_due_round_trips(n: int, unit: str) -> None:
         assert (due - base).days == n
     else:
         assert CAL.count(base, due) == n
+
+
+MONDAY = D(2026, 11, 23)
+
+
+def due(text: str, today: dt.date = MONDAY) -> dt.date:
+    return parse_due(text, base=today, today=today, calendar=CAL)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026/12/20", D(2026, 12, 20)),
+        ("2026.12.20", D(2026, 12, 20)),
+        ("2026年12月20日", D(2026, 12, 20)),
+        ("12月20日", D(2026, 12, 20)),
+        ("２０２６年１２月２０日", D(2026, 12, 20)),
+        ("  2026-12-20 17:00 ", D(2026, 12, 20)),
+        ("2026-12-20T17:00", D(2026, 12, 20)),
+        ("-3d", D(2026, 11, 20)),
+        ("-1wd", D(2026, 11, 20)),  # Monday minus one working day: Friday
+        ("＋５ｗｄ", D(2026, 11, 30)),
+        ("1990-01-01", D(1990, 1, 1)),
+        ("2100-12-31", D(2100, 12, 31)),
+    ],
+)
+def test_every_written_form_of_a_deadline(text: str, expected: dt.date) -> None:
+    assert due(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["1989-12-31", "2101-01-01", "9999-12-31", "+99999d", "-99999d", "+99999wd", "-99999wd"]
+)
+def test_a_deadline_outside_1990_to_2100_names_the_value_and_the_range(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        due(text)
+    assert caught.value.message == (
+        f"deadline '{text}' is outside the supported dates 1990-01-01 … 2100-12-31"
+    )
+
+
+def test_the_edges_of_the_range_by_relative_forms() -> None:
+    assert due("+1d", D(2100, 12, 30)) == D(2100, 12, 31)
+    assert due("-1d", D(1990, 1, 2)) == D(1990, 1, 1)
+    with pytest.raises(InvalidInput, match="outside"):
+        due("+2d", D(2100, 12, 30))
+    with pytest.raises(InvalidInput, match="outside"):
+        due("today", D(2101, 1, 1))
+
+
+def test_huge_relative_numbers_fail_fast_and_without_warnings() -> None:
+    warned: list[int] = []
+    cal = WorkCalendar("cn", on_unknown_year=warned.append)
+    start = time.perf_counter()
+    for text in ("+99999wd", "-99999wd", "+99999d", "+" + "9" * 5000 + "wd", "+20000wd"):
+        with pytest.raises(InvalidInput, match="outside"):
+            parse_due(text, base=D(2026, 11, 23), today=D(2026, 11, 23), calendar=cal)
+    assert time.perf_counter() - start < 0.5
+    assert len(warned) <= 1
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "2026年2月29日", "2月30日"])
+def test_a_day_that_does_not_exist_is_named(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        due(text)
+    assert caught.value.message == f"deadline '{text}': there is no such day"
+
+
+@pytest.mark.parametrize("text", ["next week", "+5x", "", "+d", "2026-12/20", "20261220", "12月"])
+def test_an_unreadable_deadline_lists_the_accepted_forms(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        due(text)
+    message = caught.value.message
+    assert f"'{text}'" in message
+    for form in ("YYYY-MM-DD", "YYYY/MM/DD", "YYYY年MM月DD日", "MM月DD日", "+Nwd", "tomorrow"):
+        assert form in message
+
+
+def test_parse_datetime_takes_the_same_forms() -> None:
+    now = dt.datetime(2026, 11, 23, 9, 0).astimezone()
+    read = lambda text: parse_datetime(text, now=now, calendar=CAL)  # noqa: E731
+    assert read("2026/11/20").isoformat() == "2026-11-20T00:00:00+08:00"
+    assert read("2026年11月20日 17:30").isoformat() == "2026-11-20T17:30:00+08:00"
+    assert read("11月20日8:05").isoformat() == "2026-11-20T08:05:00+08:00"
+    assert read("2026-11-20T17:30:00Z").isoformat() == "2026-11-20T17:30:00+00:00"
+    assert read("-1wd").isoformat() == "2026-11-20T09:00:00+08:00"
+    for bad in ("2026-11-20 25:00", "yesterday", "+99999wd", "1980-01-01"):
+        with pytest.raises(InvalidInput, match=re.escape(bad)):
+            read(bad)

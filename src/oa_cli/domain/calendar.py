@@ -1,16 +1,54 @@
 """Working-day calendar: Chinese statutory holidays and make-up workdays, or Mon–Fri.
 
 Lookups go through a per-year table of cumulative working-day counts, so
-counting working days between two dates is two lookups, not a loop.
+counting working days between two dates is two lookups per year, and adding
+n working days is a walk over whole years and one bisection, not a loop over days.
+Every date oa stores lies in FIRST_DAY … LAST_DAY; `add` refuses to leave that range.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import accumulate
 
+from oa_cli.errors import InvalidInput
+from oa_cli.i18n import t
+
 Date = dt.date
+
+FIRST_DAY = dt.date(1990, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+
+# Days off fixed by law whatever the year (元旦, 劳动节, 国庆节); the other holidays
+# (Spring Festival, Qingming, Dragon Boat, Mid-Autumn) and the make-up workdays
+# are announced each year by the State Council.
+_FIXED_BY_LAW = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
+
+_ByYear = dict[int, list[Date]]
+
+
+def unknown_year_message(year: int) -> str:
+    """The one warning for a year the statutory calendar does not know yet."""
+    return t(
+        "oa: warning: the holiday calendar does not know {year} yet: only 1 January, 1 May "
+        "and 1–3 October are days off; add its other holidays under holidays: and its "
+        "make-up working days under workdays: in the config file",
+        year=year,
+    )
+
+
+def _by_year(days: Iterable[Date]) -> _ByYear:
+    grouped: defaultdict[int, list[Date]] = defaultdict(list)
+    for day in days:
+        grouped[day.year].append(day)
+    return dict(grouped)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 class WorkCalendar:
@@ -24,39 +62,49 @@ class WorkCalendar:
         self.kind = kind
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
+        self._holidays_by_year = _by_year(self.holidays)
+        self._workdays_by_year = _by_year(self.workdays)
         self._on_unknown_year = on_unknown_year
+        self._warned = False
         self._years: dict[int, tuple[list[bool], list[int]]] = {}
-        self._cn: tuple[set[Date], set[Date], set[int]] | None = None
+        self._cn: tuple[_ByYear, _ByYear] | None = None
         self._since: dict[tuple[str, Date], int] = {}
 
     # -- base calendars -------------------------------------------------
-    def _cn_tables(self) -> tuple[set[Date], set[Date], set[int]]:
+    def _cn_tables(self) -> tuple[_ByYear, _ByYear]:
+        """The package's statutory days off and make-up workdays, by year. A year counts
+        as known when the package lists a statutory holiday in it."""
         if self._cn is None:
             import chinese_calendar
 
-            hol = set(chinese_calendar.holidays)
-            work = set(chinese_calendar.workdays)
-            # A year counts as known when the package lists a statutory holiday in it
-            # (the fixed weekends alone do not make a year "known").
-            known = {d.year for d in chinese_calendar.holidays}
-            self._cn = (hol, work, known)
+            self._cn = (_by_year(chinese_calendar.holidays), _by_year(chinese_calendar.workdays))
         return self._cn
 
+    def _statutory(self, year: int) -> tuple[list[Date], list[Date]]:
+        """(days off, make-up workdays) of the base calendar in `year`."""
+        if self.kind != "cn":
+            return [], []
+        off, on = self._cn_tables()
+        if year in off:
+            return off[year], on.get(year, [])
+        if self._on_unknown_year is not None and not self._warned:
+            self._warned = True
+            self._on_unknown_year(year)
+        return [dt.date(year, month, day) for month, day in _FIXED_BY_LAW], []
+
     def _year_flags(self, year: int) -> list[bool]:
-        start = dt.date(year, 1, 1)
-        days = [start + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - start).days)]
-        flags = [d.weekday() < 5 for d in days]
-        if self.kind == "cn":
-            hol, work, known = self._cn_tables()
-            if year in known:
-                flags = [(d in work) or (d.weekday() < 5 and d not in hol) for d in days]
-            elif self._on_unknown_year is not None:
-                self._on_unknown_year(year)
-        for i, d in enumerate(days):
-            if d in self.workdays:
-                flags[i] = True
-            elif d in self.holidays:
-                flags[i] = False
+        weekday = dt.date(year, 1, 1).weekday()
+        flags = [(weekday + i) % 7 < 5 for i in range(366 if _is_leap(year) else 365)]
+        off, on = self._statutory(year)
+        # config overrides win over the base calendar; a configured workday wins over all
+        for days, value in (
+            (off, False),
+            (on, True),
+            (self._holidays_by_year.get(year, []), False),
+            (self._workdays_by_year.get(year, []), True),
+        ):
+            for day in days:
+                flags[day.timetuple().tm_yday - 1] = value
         return flags
 
     def _year(self, year: int) -> tuple[list[bool], list[int]]:
@@ -96,19 +144,51 @@ class WorkCalendar:
 
     def earliest_within(self, end: Date, n: int) -> Date:
         """The earliest day d with at most n working days in (d, end]: a day x is more
-        than n working days before `end` exactly when x < d."""
-        day, one = end, dt.timedelta(days=1)
-        while self.count(day - one, end) <= n:
-            day -= one
-        return day
+        than n working days before `end` exactly when x < d. That d is the (n+1)-th
+        working day counted back from `end` itself; FIRST_DAY when there is none."""
+        if n < 0:
+            return end
+        found = self._locate(end.year, self._cumulative(end) - n)
+        return FIRST_DAY if found is None or found < FIRST_DAY else found
 
     def add(self, start: Date, n: int) -> Date:
-        """The n-th working day after `start` (n < 0: before; n == 0: start itself)."""
-        day = start
-        step = dt.timedelta(days=1 if n >= 0 else -1)
-        remaining = abs(n)
-        while remaining:
-            day += step
-            if self.is_workday(day):
-                remaining -= 1
-        return day
+        """The n-th working day after `start` (n < 0: before; n == 0: start itself).
+        InvalidInput when that day would lie outside FIRST_DAY … LAST_DAY."""
+        if n == 0:
+            return start
+        room = (LAST_DAY - start).days if n > 0 else (start - FIRST_DAY).days
+        found = None
+        if abs(n) <= room:  # there cannot be more working days than days
+            cum = self._cumulative(start)
+            if n > 0:
+                found = self._locate(start.year, cum + n)
+            else:
+                found = self._locate(start.year, cum - int(self.is_workday(start)) + n + 1)
+        if found is None or not FIRST_DAY <= found <= LAST_DAY:
+            raise InvalidInput(
+                t(
+                    "{n} working days from {start} lie outside the supported dates "
+                    "{first} … {last}",
+                    n=n,
+                    start=start.isoformat(),
+                    first=FIRST_DAY.isoformat(),
+                    last=LAST_DAY.isoformat(),
+                )
+            )
+        return found
+
+    def _locate(self, year: int, target: int) -> Date | None:
+        """The first day whose cumulative count, taken from Jan 1 of `year`, reaches
+        `target` (which may run past either end of the year); None outside the range."""
+        while target <= 0:
+            year -= 1
+            if year < FIRST_DAY.year:
+                return None
+            target += self._year(year)[1][-1]
+        while target > (total := self._year(year)[1][-1]):
+            target -= total
+            year += 1
+            if year > LAST_DAY.year:
+                return None
+        index = bisect_left(self._year(year)[1], target)
+        return dt.date(year, 1, 1) + dt.timedelta(days=index)

@@ -1,82 +1,277 @@
-"""Parsing of deadlines (DUE) and points in time, relative to a given clock."""
+"""Reading dates, deadlines (DUE) and points in time as offices write them.
+
+Forms: 2026-12-20, 2026/12/20, 2026.12.20, 2026年12月20日, 12月20日 (the clock's
+year, or the next when that day is more than 180 days past), in full-width digits
+too, optionally followed by a time (2026-12-20 17:00, 2026-12-20T17:00). Every
+result lies in FIRST_DAY … LAST_DAY; anything else is InvalidInput naming the value.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import unicodedata
+from collections.abc import Callable
 
-from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.calendar import FIRST_DAY, LAST_DAY, WorkCalendar
 from oa_cli.errors import InvalidInput
 from oa_cli.i18n import t
 
-_RELATIVE = re.compile(r"^([+-])(\d{1,5})(wd|d)$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SLASH_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
-_CN_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "cell_date",
+    "check_day",
+    "iso",
+    "local",
+    "parse_date",
+    "parse_datetime",
+    "parse_due",
+    "parse_now",
+    "shift",
+]
+
+_RELATIVE = re.compile(r"^([+-])([0-9]+)(wd|d)$")
+_YMD = re.compile(r"^([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})$")
+_CN_YMD = re.compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?$")
+_CN_MD = re.compile(r"^([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?$")
+_MOMENT = re.compile(
+    r"^(?P<date>.+?)(?:(?:\s*T|\s+|(?<=日))\s*(?P<hour>[0-9]{1,2})(?P<rest>:[0-9]{2}"
+    r"(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+)
+_PAST_DAYS = 180  # 12月20日 means next year's when this year's is further back
+_MAX_DIGITS = 9  # +N beyond this is out of range whatever N is (and int() stays cheap)
+
+Parts = tuple[int, int, int]
 
 
-def parse_date(text: str) -> dt.date | None:
-    """A calendar date as offices write it: 2026-11-23, 2026/11/23, 2026年11月23日."""
-    text = text.strip()
-    try:
-        if _ISO_DATE.match(text):
-            return dt.date.fromisoformat(text)
-        m = _SLASH_DATE.match(text) or _CN_DATE.match(text)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
+# -- messages -------------------------------------------------------------
+def _bad_due(value: str) -> InvalidInput:
+    return InvalidInput(
+        t(
+            "invalid deadline '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
+            "YYYY年MM月DD日, MM月DD日), +Nd or -Nd (calendar days), +Nwd or -Nwd "
+            "(working days), today or tomorrow",
+            value=value,
+        )
+    )
+
+
+def _bad_moment(value: str) -> InvalidInput:
+    return InvalidInput(
+        t(
+            "invalid date/time '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
+            "YYYY年MM月DD日, MM月DD日), optionally with a time as in 2026-11-27 09:30 or "
+            "2026-11-27T09:30, or -Nd, +Nwd from now",
+            value=value,
+        )
+    )
+
+
+def _bad_now(value: str) -> InvalidInput:
+    return InvalidInput(
+        t(
+            "invalid --now '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
+            "YYYY年MM月DD日, MM月DD日), optionally with a time as in 2026-11-27 09:30 or "
+            "2026-11-27T09:30",
+            value=value,
+        )
+    )
+
+
+def _out_of_range(what: str, value: str) -> InvalidInput:
+    return InvalidInput(
+        t(
+            "{what} '{value}' is outside the supported dates {first} … {last}",
+            what=what,
+            value=value,
+            first=FIRST_DAY.isoformat(),
+            last=LAST_DAY.isoformat(),
+        )
+    )
+
+
+def _no_such_day(what: str, value: str) -> InvalidInput:
+    return InvalidInput(t("{what} '{value}': there is no such day", what=what, value=value))
+
+
+# -- reading ----------------------------------------------------------------
+def _normal(text: str) -> str:
+    """Full-width digits and punctuation to ASCII (NFKC), outer spaces dropped."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _date_parts(text: str, today: dt.date | None) -> Parts | None:
+    """(year, month, day) as written, not yet checked against the calendar."""
+    m = _YMD.match(text)
+    if m:
+        return int(m[1]), int(m[3]), int(m[4])
+    m = _CN_YMD.match(text)
+    if m:
+        return int(m[1]), int(m[2]), int(m[3])
+    m = _CN_MD.match(text)
+    if m and today is not None:
+        month, day = int(m[1]), int(m[2])
+        try:
+            this_year = dt.date(today.year, month, day)
+        except ValueError:
+            return today.year, month, day
+        past = (today - this_year).days > _PAST_DAYS
+        return today.year + int(past), month, day
     return None
 
 
-def shift(base: dt.date, text: str, calendar: WorkCalendar) -> dt.date | None:
-    """Apply a relative form (+5d, -3wd) to `base`; None when `text` is not relative."""
-    m = _RELATIVE.match(text.strip())
-    if not m:
+def _day(parts: Parts, what: str, value: str) -> dt.date:
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        raise _no_such_day(what, value) from None
+
+
+def parse_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
+    """A calendar date in any form above (a date-time gives its date); None when the
+    text is not one, or names no real day. `12月20日` needs `today`. Not range-checked."""
+    moment = _MOMENT.match(_normal(text))
+    parts = _date_parts(moment["date"], today) if moment else None
+    if parts is None:
         return None
-    n = int(m[2]) * (1 if m[1] == "+" else -1)
-    if m[3] == "wd":
-        return calendar.add(base, n)
-    return base + dt.timedelta(days=n)
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        return None
 
 
-def parse_due(text: str, *, base: dt.date, today: dt.date, calendar: WorkCalendar) -> dt.date:
-    """DUE: YYYY-MM-DD, +Nd, +Nwd (from `base`), today or tomorrow (from `today`)."""
-    word = text.strip().lower()
-    if word == "today":
-        return today
-    if word == "tomorrow":
-        return today + dt.timedelta(days=1)
-    relative = shift(base, word, calendar)
-    if relative is not None:
-        return relative
-    day = parse_date(text)
-    if day is None:
-        raise InvalidInput(
-            t(
-                "invalid deadline '{value}': use YYYY-MM-DD, +Nd, +Nwd, today or tomorrow",
-                value=text,
-            )
+def _read_moment(raw: str, today: dt.date | None, what: str) -> dt.datetime | None:
+    """A date with an optional time (naive unless a zone is written); None if unreadable."""
+    m = _MOMENT.match(raw)
+    parts = _date_parts(m["date"], today) if m else None
+    if m is None or parts is None:
+        return None
+    day = _day(parts, what, raw)
+    if m["hour"] is None:
+        return dt.datetime.combine(day, dt.time())
+    try:
+        return dt.datetime.fromisoformat(
+            f"{day.isoformat()}T{int(m['hour']):02d}{m['rest']}{m['tz'] or ''}"
         )
+    except ValueError:
+        return None
+
+
+def check_day(day: dt.date, what: str) -> dt.date:
+    """`day` itself when it lies in FIRST_DAY … LAST_DAY, else InvalidInput naming `what`
+    (a field label or config key) and the value. A datetime is checked by its date."""
+    plain = day.date() if isinstance(day, dt.datetime) else day
+    if not FIRST_DAY <= plain <= LAST_DAY:
+        raise _out_of_range(what, plain.isoformat())
     return day
 
 
-def parse_datetime(text: str, *, now: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
-    """A point in time: ISO 8601 (a date alone is 00:00 local), or -3d/+2wd from now."""
-    raw = text.strip()
-    relative = shift(now.date(), raw, calendar)
-    if relative is not None:
-        return dt.datetime.combine(relative, now.timetz())
-    day = parse_date(raw)
-    if day is not None:
-        return local(dt.datetime.combine(day, dt.time()))
+# -- relative forms -----------------------------------------------------------
+def _relative(word: str) -> tuple[int, str] | None:
+    m = _RELATIVE.match(word)
+    if not m:
+        return None
+    if len(m[2].lstrip("0")) > _MAX_DIGITS:
+        return (1 if m[1] == "+" else -1) * 10**_MAX_DIGITS, m[3]
+    return int(m[2]) * (1 if m[1] == "+" else -1), m[3]
+
+
+def _shift(base: dt.date, n: int, unit: str, calendar: WorkCalendar, value: str) -> dt.date:
+    what = t("deadline")
+    ordinal = base.toordinal() + n
+    if unit == "d":
+        if not FIRST_DAY.toordinal() <= ordinal <= LAST_DAY.toordinal():
+            raise _out_of_range(what, value)
+        return dt.date.fromordinal(ordinal)
     try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            t("invalid date/time '{value}': use ISO 8601, e.g. 2026-11-27T09:30", value=text)
-        ) from None
-    return local(value)
+        return calendar.add(check_day(base, what), n)
+    except InvalidInput:
+        raise _out_of_range(what, value) from None
+
+
+def shift(base: dt.date, text: str, calendar: WorkCalendar) -> dt.date | None:
+    """Apply a relative form (+5d, -3wd) to `base`; None when `text` is not relative.
+    InvalidInput when the result would leave FIRST_DAY … LAST_DAY."""
+    raw = _normal(text)
+    relative = _relative(raw.lower())
+    if relative is None:
+        return None
+    return _shift(base, *relative, calendar, raw)
+
+
+# -- the three entry points ------------------------------------------------------
+def parse_due(text: str, *, base: dt.date, today: dt.date, calendar: WorkCalendar) -> dt.date:
+    """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd (from `base`), today or tomorrow
+    (from `today`)."""
+    raw = _normal(text)
+    word = raw.lower()
+    what = t("deadline")
+    if word in ("today", "tomorrow"):
+        day = today + dt.timedelta(days=int(word == "tomorrow"))
+    elif (relative := _relative(word)) is not None:
+        return _shift(base, *relative, calendar, raw)
+    else:
+        moment = _read_moment(raw, today, what)
+        if moment is None:
+            raise _bad_due(text)
+        day = moment.date()
+    return check_day(day, what)
+
+
+def parse_datetime(text: str, *, now: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
+    """A point in time: a date (00:00 local) or date-time in any form, ISO 8601, or
+    -3d/+2wd from now (keeping now's time of day)."""
+    raw = _normal(text)
+    relative = _relative(raw.lower())
+    if relative is not None:
+        day = _shift(now.date(), *relative, calendar, raw)
+        return dt.datetime.combine(day, now.timetz())
+    return _moment(raw, text, now.date(), t("date/time"), _bad_moment)
+
+
+def parse_now(text: str, *, today: dt.date | None = None) -> dt.datetime:
+    """The global --now: a date (00:00 local) or date-time in any form; `12月20日` is
+    read against `today` (default: the real clock's date)."""
+    return _moment(_normal(text), text, today or dt.date.today(), "--now", _bad_now)
+
+
+def _moment(
+    raw: str, text: str, today: dt.date, what: str, bad: Callable[[str], InvalidInput]
+) -> dt.datetime:
+    moment = _read_moment(raw, today, what)
+    if moment is None:
+        try:
+            moment = dt.datetime.fromisoformat(raw)  # other ISO 8601 forms: 20261127T0930
+        except ValueError:
+            raise bad(text) from None
+    moment = local(moment)
+    check_day(moment.date(), what)
+    return moment
+
+
+# -- spreadsheet cells ----------------------------------------------------------
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 past Excel's 1900-02-29
+_EXCEL_LAST = 2958465  # 9999-12-31
+
+
+def cell_date(value: object, *, today: dt.date | None = None) -> dt.date | None:
+    """The date in a spreadsheet cell: a date, a date-time, an Excel serial number or
+    text in any form above; None when the cell holds no date. Not range-checked."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or not 1 <= value <= _EXCEL_LAST:
+            return None
+        return _EXCEL_EPOCH + dt.timedelta(days=math.floor(value))
+    if isinstance(value, str):
+        return parse_date(value, today=today)
+    return None
 
 
 def local(value: dt.datetime) -> dt.datetime:
