@@ -1,18 +1,21 @@
-"""`oa import`: read records, validate every one, then write all of them or nothing."""
+"""`oa import`: read records, validate every one, then write all of them or nothing.
+
+A record with a unit is assigned at its 交办日期 (`assigned_at`), with an `assign`
+event at that time; its 办理情况 becomes its first counted report."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from oa_cli.actions import Context, units
-from oa_cli.domain.records import RecordError, to_item
+from oa_cli.domain.dates import iso
+from oa_cli.domain.records import NewItem, Problem, RecordError, to_item
+from oa_cli.domain.workflow import next_report_due
 from oa_cli.errors import InvalidInput, OaError
 from oa_cli.i18n import t
-from oa_cli.ledger import items as store
-from oa_cli.ledger.connection import write
 
 _BATCH = 1000
 FORMATS = ("yaml", "json", "jsonl", "csv", "xlsx")
@@ -25,13 +28,20 @@ _EXTENSIONS = {
     ".csv": "csv",
     ".xlsx": "xlsx",
 }
+_ASSIGNMENT = ("status", "unit", "co_units", "owner", "assigned_at")
 
 
 @dataclass
 class Record:
     number: int  # counted from 1
-    line: int | None
-    data: dict[str, Any]
+    line: int | None  # spreadsheet row or file line, where there is one
+    data: Any
+
+
+@dataclass
+class Parsed:
+    records: list[Record]
+    warnings: list[str] = field(default_factory=list)
 
 
 def detect_format(name: str, fmt: str | None) -> str:
@@ -51,45 +61,57 @@ def detect_format(name: str, fmt: str | None) -> str:
     raise InvalidInput(t("cannot tell the format of '{name}': use --format", name=name))
 
 
-def parse(raw: bytes, fmt: str, name: str) -> list[Record]:
-    if fmt == "xlsx":
-        return _xlsx(raw, name)
+def parse(raw: bytes, fmt: str, name: str) -> Parsed:
+    if fmt in ("xlsx", "csv"):
+        from oa_cli.readers import sheets
+
+        sheet = sheets.read_xlsx(raw) if fmt == "xlsx" else sheets.read_csv(raw)
+        records = [Record(r.number, r.row, r.data) for r in sheet.records]
+        warnings = list(sheet.warnings)
+        if sheet.unknown:
+            warnings.append(
+                t("{name}: columns ignored: {columns}", name=name, columns=", ".join(sheet.unknown))
+            )
+        return Parsed(records, warnings)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=name, pos=exc.start)
         ) from None
     if fmt == "jsonl":
-        return _jsonl(text, name)
-    if fmt == "csv":
-        return _csv(text)
-    if fmt == "json":
-        try:
-            data = json.loads(text) if text.strip() else []
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                t(
-                    "{name}: line {line}: not valid JSON: {error}",
-                    name=name,
-                    line=exc.lineno,
-                    error=exc.msg,
-                )
-            ) from None
-    else:
-        data = _yaml(text, name)
+        return Parsed(_jsonl(text, name))
+    data = _json(text, name) if fmt == "json" else _yaml(text, name)
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list):
         raise InvalidInput(t("{name}: expected a list of records", name=name))
-    return [Record(i + 1, None, r) for i, r in enumerate(data)]
+    return Parsed([Record(i + 1, None, r) for i, r in enumerate(data)])
+
+
+def _json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text) if text.strip() else []
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            t(
+                "{name}: line {line}: not valid JSON: {error}",
+                name=name,
+                line=exc.lineno,
+                error=exc.msg,
+            )
+        ) from None
+    except RecursionError:
+        raise InvalidInput(t("{name}: nested too deeply", name=name)) from None
 
 
 def _yaml(text: str, name: str) -> Any:
     import yaml
 
+    from oa_cli.config import load_yaml
+
     try:
-        return yaml.safe_load(text) or []
+        return load_yaml(text) or []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -101,20 +123,6 @@ def _yaml(text: str, name: str) -> Any:
                 error=getattr(exc, "problem", exc),
             )
         ) from None
-
-
-def _xlsx(raw: bytes, name: str) -> list[Record]:
-    from oa_cli.render.xlsx import read_rows
-
-    try:
-        rows = read_rows(raw)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidInput(
-            t("{name}: not a readable Excel workbook: {error}", name=name, error=exc)
-        ) from None
-    if rows and not any(k in ("title", "事项", "事项名称", "标题") for k in rows[0]):
-        raise InvalidInput(t("{name}: no title column (title or 事项名称)", name=name))
-    return [Record(i + 1, i + 2, r) for i, r in enumerate(rows)]
 
 
 def _jsonl(text: str, name: str) -> list[Record]:
@@ -136,50 +144,30 @@ def _jsonl(text: str, name: str) -> list[Record]:
     return records
 
 
-def _csv(text: str) -> list[Record]:
-    import csv
-    import io
-
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if not reader.fieldnames or not any(
-        (h or "").strip() in ("title", "事项", "事项名称", "标题") for h in reader.fieldnames
-    ):
-        raise InvalidInput(t("CSV has no title column (title or 事项名称)"))
-    records = []
-    for i, row in enumerate(reader, 1):
-        data = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
-        records.append(Record(i, reader.line_num, data))
-    return records
+def _where(rec: Record) -> str:
+    return t("record {n}", n=rec.number) + (t(" (line {line})", line=rec.line) if rec.line else "")
 
 
-def validate(ctx: Context, records: list[Record]) -> list[dict[str, Any]]:
-    """Every record checked; all errors raised together, each with its record and field."""
+def validate(ctx: Context, records: Iterable[Record]) -> list[NewItem]:
+    """Every record checked; all errors of all records raised together, each with its
+    record number, its row or line, and its field."""
     errors: list[str] = []
-    items: list[dict[str, Any]] = []
+    found: list[NewItem] = []
     directory = units.directory(ctx)
-    taken: set[int] = set()
     for rec in records:
-        where = t("record {n}", n=rec.number) + (
-            t(" (line {line})", line=rec.line) if rec.line else ""
-        )
         try:
             if not isinstance(rec.data, dict):
-                raise RecordError("-", t("a record must be a mapping of fields"))
-            item = to_item(
-                rec.data,
-                now=ctx.now,
-                calendar=ctx.calendar,
-                deadlines=ctx.config.deadlines,
-                actor=ctx.actor,
+                raise RecordError([Problem("-", t("a record must be a mapping of fields"))])
+            new = to_item(
+                rec.data, now=ctx.now, calendar=ctx.calendar, config=ctx.config, actor=ctx.actor
             )
-            _resolve_units(ctx, item, directory)
-            _check_id(ctx, item, taken)
-            items.append(item)
+            _resolve_units(ctx, new.item, directory)
+            found.append(new)
         except RecordError as exc:
-            errors.append(f"{where}: {exc.field}: {exc.message}")
+            errors.extend(f"{_where(rec)}: {p.field_name()}: {p.message}" for p in exc.problems)
     if errors:
-        raise InvalidInput(t("{n} invalid records; nothing imported", n=len(errors)), *errors)
-    return items
+        raise InvalidInput(t("{n} errors; nothing imported", n=len(errors)), *errors)
+    return found
 
 
 def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> None:
@@ -188,38 +176,68 @@ def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> 
             item["unit"] = units.resolve(ctx, item["unit"], directory)
         item["co_units"] = [units.resolve(ctx, c, directory) for c in item["co_units"]]
     except OaError as exc:
-        raise RecordError("unit", exc.message) from None
-
-
-def _check_id(ctx: Context, item: dict[str, Any], taken: set[int]) -> None:
-    item_id = item.get("id")
-    if item_id is None:
-        return
-    exists = ctx.conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone()
-    if exists or item_id in taken:
-        raise RecordError("id", t("item {id} already exists", id=item_id))
-    taken.add(item_id)
+        raise RecordError([Problem("unit", exc.message)]) from None
 
 
 def import_items(
-    ctx: Context, items: list[dict[str, Any]], progress: Callable[[int], None] | None = None
+    ctx: Context, found: list[NewItem], progress: Callable[[int], None] | None = None
 ) -> list[int]:
-    """Write every item and its `import` event in one transaction, in batches."""
+    """Write every item and its events in one transaction, in batches."""
     # Records naming their id go first, so a new id never takes one a later record names.
-    ordered = [i for i in items if i.get("id")] + [i for i in items if not i.get("id")]
-    with write(ctx.conn), store.bulk_load(ctx.conn, len(ordered)):
+    ordered = [n for n in found if n.item.get("id")] + [n for n in found if not n.item.get("id")]
+    with ctx.ledger.transaction(), ctx.ledger.bulk_load(len(ordered)):
+        _check_ids(ctx, ordered)
         journal = ctx.journal()
-        named = [i["id"] for i in ordered if i.get("id")]
-        fresh = max(store.next_id(ctx.conn), max(named, default=0) + 1)
+        named = [n.item["id"] for n in ordered if n.item.get("id")]
+        fresh = max(ctx.ledger.next_id(), max(named, default=0) + 1)
         for start in range(0, len(ordered), _BATCH):
             batch = ordered[start : start + _BATCH]
-            for item in batch:
-                if not item.get("id"):
-                    item["id"], fresh = fresh, fresh + 1
-            store.insert_many(ctx.conn, batch)
-            journal.append_many(
-                [(i["id"], "import", {k: v for k, v in i.items() if k != "id"}) for i in batch]
-            )
+            events: list[tuple[Any, ...]] = []
+            for new in batch:
+                if not new.item.get("id"):
+                    new.item["id"], fresh = fresh, fresh + 1
+                events.extend(_events(ctx, new))
+            ctx.ledger.insert_many([n.item for n in batch])
+            journal.append_many(events)
             if progress is not None:
                 progress(len(batch))
-    return [item["id"] for item in ordered]
+    return [n.item["id"] for n in ordered]
+
+
+def _check_ids(ctx: Context, ordered: list[NewItem]) -> None:
+    """Inside the write lock: no named id exists already or twice."""
+    taken: set[int] = set()
+    errors = []
+    for new in ordered:
+        item_id = new.item.get("id")
+        if not item_id:
+            continue
+        if item_id in taken or ctx.ledger.exists(item_id):
+            errors.append(t("item {id} already exists", id=item_id))
+        taken.add(item_id)
+    if errors:
+        raise InvalidInput(t("{n} errors; nothing imported", n=len(errors)), *errors)
+
+
+def _events(ctx: Context, new: NewItem) -> list[tuple[Any, ...]]:
+    """The import event (the whole item), then its assignment at its own time, then its
+    办理情况 as the first counted report."""
+    item = new.item
+    data = {k: v for k, v in item.items() if k not in ("id", "title_key")}
+    events: list[tuple[Any, ...]] = [(item["id"], "import", data)]
+    if item["assigned_at"] and item["status"] == "assigned":
+        assignment = {k: item[k] for k in _ASSIGNMENT}
+        events.append((item["id"], "assign", assignment, item["assigned_at"]))
+    if new.progress is not None and item["status"] == "assigned":
+        item["feedback_count"] += 1
+        item["last_feedback_at"] = iso(ctx.now)
+        item["report_due"] = next_report_due(ctx.config, ctx.calendar, ctx.today)
+        report = {
+            "text": new.progress,
+            "kind": "first" if item["feedback_count"] == 1 else "follow_up",
+            "feedback_count": item["feedback_count"],
+            "last_feedback_at": item["last_feedback_at"],
+            "report_due": item["report_due"],
+        }
+        events.append((item["id"], "feedback", report))
+    return events

@@ -1,4 +1,4 @@
-"""Read commands: query, then hand plain records to the chosen renderer."""
+"""Read commands: query through the read use cases, hand plain records to a renderer."""
 
 import datetime as dt
 import sys
@@ -8,37 +8,34 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from oa_cli.cli.state import STATE, command_help
-from oa_cli.i18n import t
+from oa_cli.i18n import N_, t
 
 Format = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="table, tsv, csv, json, jsonl or yaml (default: table on a terminal, else tsv).",
+        help=N_("table, tsv, csv, json, jsonl or yaml (default: table on a terminal, else tsv)."),
     ),
 ]
-TERMINAL_LIMIT = 100
 
 
-def _items_out(fmt: str, query: Any, title: str | None = None) -> int:
-    """Print the items `query` selects in `fmt`; return how many were printed."""
+def _items_out(fmt: str, sel: Any, title: str | None = None) -> int:
+    """Print the items `sel` selects in `fmt`; return how many were printed."""
     if fmt != "table":
-        return write_items(sys.stdout, fmt, query)
-    from oa_cli.ledger import items as store
+        return write_items(sys.stdout, fmt, sel)
     from oa_cli.render.table import console, items_table
 
-    ctx = STATE.context()
-    rows = [ctx.item_json(i) for i in store.select(ctx.conn, query)]
+    ctx = STATE.context(write=False)
+    rows = [ctx.item_json(i) for i in ctx.ledger.select(sel)]
     console().print(items_table(rows, title))
     return len(rows)
 
 
-def write_items(out: TextIO, fmt: str, query: Any) -> int:
-    """Stream the items `query` selects in a machine format; return how many."""
+def write_items(out: TextIO, fmt: str, sel: Any) -> int:
+    """Stream the items `sel` selects in a machine format; return how many."""
     from oa_cli.domain.item import KEYS
-    from oa_cli.ledger import items as store
 
-    ctx = STATE.context()
+    ctx = STATE.context(write=False)
     count = 0
 
     def counted(records: Iterator[Any]) -> Iterator[Any]:
@@ -50,70 +47,70 @@ def write_items(out: TextIO, fmt: str, query: Any) -> int:
     if fmt in ("json", "jsonl"):  # built by SQLite, byte-identical to the Python path
         from oa_cli.render.plain import write_json_bytes
 
-        batches = store.select_json(ctx.conn, query, ctx.today, ctx.calendar)
-        return write_json_bytes(out, fmt, batches)
-    elif fmt in ("tsv", "csv"):  # values straight from the rows, no dict per item
+        return write_json_bytes(out, fmt, ctx.ledger.select_json(sel, ctx.today, ctx.calendar))
+    if fmt in ("tsv", "csv"):  # values straight from the rows, no dict per item
         from oa_cli.render.plain import write_rows
 
-        rows = store.select_values(ctx.conn, query, ctx.today, ctx.calendar)
+        rows = ctx.ledger.select_values(sel, ctx.today, ctx.calendar)
         write_rows(out, fmt, counted(rows), KEYS)
     else:
         from oa_cli.render.plain import write_records
 
-        items = (ctx.item_json(i) for i in store.select(ctx.conn, query))
+        items = (ctx.item_json(i) for i in ctx.ledger.select(sel))
         write_records(out, fmt, counted(items), KEYS)
     return count
 
 
 def list_items(
     status: Annotated[
-        list[str] | None, typer.Option("--status", help="Only these statuses (repeatable).")
+        list[str] | None,
+        typer.Option("--status", help=N_("Only these statuses (repeatable; 待交办, 在办 …).")),
     ] = None,
-    unit: Annotated[str | None, typer.Option(help="Only this lead unit.")] = None,
-    leader: Annotated[str | None, typer.Option(help="Only this leader.")] = None,
-    priority: Annotated[str | None, typer.Option(help="Only this priority.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only items with this tag.")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
+    unit: Annotated[str | None, typer.Option(help=N_("Only this lead unit."))] = None,
+    leader: Annotated[str | None, typer.Option(help=N_("Only this leader."))] = None,
+    priority: Annotated[str | None, typer.Option(help=N_("Only this priority."))] = None,
+    tag: Annotated[str | None, typer.Option(help=N_("Only items with this tag."))] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help=N_("Only overdue items."))] = False,
     due_within: Annotated[
         int | None,
         typer.Option(
-            "--due-within", help="Only items due within N working days (overdue ones included)."
+            "--due-within",
+            help=N_("Only items due within N working days (overdue ones included)."),
+            min=0,
+            max=250,
         ),
     ] = None,
     search: Annotated[
-        str | None, typer.Option(help="Text in title, body, document number, leader or unit.")
+        str | None, typer.Option(help=N_("Text in title, body, document number, leader or unit."))
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every status.")] = False,
-    sort: Annotated[str, typer.Option(help="due, id or received.")] = "due",
-    limit: Annotated[int | None, typer.Option(help="At most N rows.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help=N_("Every status."))] = False,
+    sort: Annotated[str, typer.Option(help=N_("due, id or received."))] = "due",
+    limit: Annotated[int | None, typer.Option(help=N_("At most N rows."), min=0)] = None,
     fmt: Format = None,
 ) -> None:
     """List items: open ones by default, sorted by due date."""
+    from oa_cli.cli.options import choice, maybe
     from oa_cli.domain import item as rules
+    from oa_cli.domain.selection import SORTS, Selection
     from oa_cli.errors import UsageError
-    from oa_cli.ledger import items as store
     from oa_cli.render import choose
 
     fmt = choose(fmt)
-    ctx = STATE.context()
+    if sort not in SORTS:
+        raise UsageError(t("--sort takes due, id or received"))
     statuses: tuple[str, ...] = rules.OPEN
     if all_:
         statuses = ()
     elif status:
-        statuses = tuple(rules.require_choice(s, rules.STATUSES, "status") for s in status)
-    if sort not in ("due", "id", "received"):
-        raise UsageError(t("--sort takes due, id or received"))
-    if priority is not None:
-        rules.require_choice(priority, rules.PRIORITIES, "priority")
-    if limit is not None and limit < 0:
-        raise UsageError(t("--limit must be 0 or more"))
-    query = store.Query(
+        statuses = tuple(dict.fromkeys(choice("status", s, "--status") for s in status))
+    ctx = STATE.context(write=False)
+    sel = Selection(
         statuses=statuses,
         unit=_unit_filter(unit),
         leader=leader,
-        priority=priority,
+        priority=maybe("priority", priority, "--priority"),
         tag=tag,
-        overdue_before=ctx.today.isoformat() if overdue else None,
+        due_before=ctx.today.isoformat() if overdue else None,
         due_until=(
             ctx.calendar.add(ctx.today, due_within).isoformat() if due_within is not None else None
         ),
@@ -121,11 +118,13 @@ def list_items(
         sort=sort,
         limit=limit,
     )
+    if overdue:  # overdue means open
+        sel = sel.but(statuses=tuple(s for s in sel.statuses if s in rules.OPEN) or rules.OPEN)
     if fmt == "table" and limit is None:
-        query.limit = TERMINAL_LIMIT
-    shown = _items_out(fmt, query)
-    if fmt == "table" and query.limit is not None and shown == query.limit:
-        total = store.count(ctx.conn, query)
+        sel = sel.but(limit=ctx.config.display["max_rows"])
+    shown = _items_out(fmt, sel)
+    if fmt == "table" and sel.limit is not None and shown == sel.limit:
+        total = ctx.ledger.count(sel)
         if total > shown:
             print(
                 t("{n} more not shown; use --limit or a piped format", n=total - shown),
@@ -138,22 +137,22 @@ def _unit_filter(unit: str | None) -> str | None:
         return None
     from oa_cli.actions import units
 
-    return units.resolve(STATE.context(), unit)
+    return units.resolve(STATE.context(write=False), unit)
 
 
 def show(
-    item_id: Annotated[int, typer.Argument(help="Item id.", show_default=False)],
+    item_id: Annotated[
+        int, typer.Argument(help=N_("Item id."), show_default=False, min=1, max=2**53 - 1)
+    ],
     fmt: Format = None,
 ) -> None:
     """One item with its whole timeline."""
-    from oa_cli.ledger import items as store
-    from oa_cli.ledger.journal import iter_events
     from oa_cli.render import choose
 
     fmt = choose(fmt)
-    ctx = STATE.context()
-    item = ctx.item_json(store.get(ctx.conn, item_id))
-    timeline = list(iter_events(ctx.conn, item_id))
+    ctx = STATE.context(write=False)
+    item = ctx.item_json(ctx.ledger.get(item_id))
+    timeline = list(ctx.ledger.events(item_id))
     if fmt == "table":
         from oa_cli.render.table import console, events_table, item_card
 
@@ -171,48 +170,59 @@ def show(
 
 
 def overdue(
-    unit: Annotated[str | None, typer.Option(help="Only this lead unit.")] = None,
+    unit: Annotated[str | None, typer.Option(help=N_("Only this lead unit."))] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Exit 3 when any item is overdue.")
+        bool, typer.Option("--check", help=N_("Exit 3 when any item is overdue."))
     ] = False,
     fmt: Format = None,
 ) -> None:
     """Open overdue items, most overdue first."""
+    from oa_cli.domain.rules import Bounds
     from oa_cli.errors import CheckFailed
-    from oa_cli.ledger import items as store
     from oa_cli.render import choose
 
     fmt = choose(fmt)
-    ctx = STATE.context()
-    query = store.Query(unit=_unit_filter(unit), overdue_before=ctx.today.isoformat())
-    # Sorted by due date, the oldest first: that is most overdue first, and it streams.
-    found = _items_out(fmt, query, t("Overdue"))
+    ctx = STATE.context(write=False)
+    sel = Bounds.of(ctx.config, ctx.calendar, ctx.today).daily()["overdue"]
+    sel = sel.but(unit=_unit_filter(unit))
+    if fmt == "table":
+        sel = sel.but(limit=ctx.config.display["max_rows"])
+    # In due order, the oldest first: that is most overdue first, and it streams.
+    found = _items_out(fmt, sel, t("Overdue"))
+    if fmt == "table" and found == sel.limit:
+        total = ctx.ledger.count(sel)
+        if total > found:
+            print(t("{n} more not shown; use a piped format", n=total - found), file=sys.stderr)
+            found = total
     if check and found:
         raise CheckFailed(t("{n} overdue items", n=found))
 
 
 def log(
     item_id: Annotated[
-        int | None, typer.Argument(help="Only this item's events.", show_default=False)
+        int | None,
+        typer.Argument(
+            help=N_("Only this item's events."), show_default=False, min=1, max=2**53 - 1
+        ),
     ] = None,
-    since: Annotated[str | None, typer.Option(help="Only events from this date on.")] = None,
+    since: Annotated[str | None, typer.Option(help=N_("Only events from this date on."))] = None,
     fmt: Format = None,
 ) -> None:
     """Journal events, oldest first."""
-    from oa_cli.ledger import items as store
-    from oa_cli.ledger.journal import EVENT_KEYS, iter_events
+    from oa_cli.ledger.journal import EVENT_KEYS
     from oa_cli.render import choose
 
     fmt = choose(fmt)
-    ctx = STATE.context()
+    ctx = STATE.context(write=False)
     start = None
     if since is not None:
-        from oa_cli.domain.dates import iso, parse_datetime
+        from oa_cli.domain.dates import parse_due
 
-        start = iso(parse_datetime(since, now=ctx.now, calendar=ctx.calendar))
+        day = parse_due(since, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+        start = day.isoformat()
     if item_id is not None:
-        store.get(ctx.conn, item_id)
-    events = iter_events(ctx.conn, item_id, start)
+        ctx.ledger.get(item_id)
+    events = ctx.ledger.events(item_id, start)
     if fmt == "table":
         from oa_cli.render.table import console, events_table
 
@@ -223,29 +233,47 @@ def log(
         write_records(sys.stdout, fmt, events, EVENT_KEYS)
 
 
-def verify() -> None:
-    """Check the database, the journal's hash chain, and that replay gives every item."""
+def verify(
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option("--anchor", help=N_("SEQ:HASH printed on a report (repeatable).")),
+    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=N_("table or json."))] = None,
+) -> None:
+    """Check the database, the journal's hash chain, replay, evidence files and anchors."""
+    from oa_cli.actions.verify import parse_anchor
     from oa_cli.actions.verify import verify as run
-    from oa_cli.errors import IntegrityError
+    from oa_cli.errors import IntegrityError, UsageError
 
-    ctx = STATE.context()
-    problems = run(ctx.conn)
-    if problems:
-        raise IntegrityError(problems[0], *problems[1:])
-    events = ctx.conn.execute("SELECT count(*) FROM events").fetchone()[0]
-    items = ctx.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    if fmt not in (None, "table", "json"):
+        raise UsageError(
+            t("unknown format '{fmt}': choose {choices}", fmt=fmt, choices="table, json")
+        )
+    anchors = [parse_anchor(a) for a in anchor or []]
+    ctx = STATE.context(write=False)
+    report = run(ctx, anchors)
+    if fmt == "json":
+        from oa_cli.render.plain import write_document
+
+        write_document(sys.stdout, "json", report.as_json())
+        if not report.ok:
+            raise typer.Exit(1)
+        return
+    if not report.ok:
+        raise IntegrityError(report.problems[0], *report.problems[1:])
     print(
         t(
             "ledger verified: {items} items, {events} events, chain intact",
-            items=items,
-            events=events,
+            items=report.items,
+            events=report.events,
         )
     )
+    print(t("head: {seq}:{hash}", seq=report.head["seq"], hash=report.head["hash"]))
 
 
 def workday(
     date: Annotated[
-        str | None, typer.Argument(help="Date (default: today).", show_default=False)
+        str | None, typer.Argument(help=N_("Date (default: today)."), show_default=False)
     ] = None,
 ) -> None:
     """Say whether DATE is a working day: exit 0 if it is, 1 if not."""

@@ -74,18 +74,11 @@ class State:
         return self.now or real_clock()
 
     def warn_year(self, year: int) -> None:
-        from oa_cli.i18n import t
+        from oa_cli.domain.calendar import unknown_year_message
 
         if year not in self.warned_years:
             self.warned_years.add(year)
-            print(
-                t(
-                    "oa: warning: the holiday calendar does not know {year}; using Monday to "
-                    "Friday plus configured holidays/workdays",
-                    year=year,
-                ),
-                file=sys.stderr,
-            )
+            print(unknown_year_message(year), file=sys.stderr)
 
     def say_upgrade(self, old: int, new: int, backup: Path) -> None:
         from oa_cli.i18n import t

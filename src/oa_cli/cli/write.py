@@ -7,9 +7,17 @@ from typing import Annotated, Any
 import typer
 
 from oa_cli.cli.state import STATE, command_help
-from oa_cli.i18n import t
+from oa_cli.i18n import N_, t
 
-ItemId = Annotated[int, typer.Argument(help="Item id.", show_default=False)]
+ItemId = Annotated[
+    int, typer.Argument(help=N_("Item id."), show_default=False, min=1, max=2**53 - 1)
+]
+Files = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--file", help=N_("Evidence file kept in the ledger (repeatable)."), show_default=False
+    ),
+]
 
 
 def _done(message: str) -> None:
@@ -23,51 +31,70 @@ def _read_body(body: str | None) -> str | None:
 
 
 def add(
-    title: Annotated[str, typer.Argument(help="What the item is about.", show_default=False)],
-    body: Annotated[str | None, typer.Option(help="Instruction text; - reads stdin.")] = None,
+    title: Annotated[str, typer.Argument(help=N_("What the item is about."), show_default=False)],
+    body: Annotated[str | None, typer.Option(help=N_("Instruction text; - reads stdin."))] = None,
     source: Annotated[
-        str, typer.Option(help="instruction, meeting, document or other.")
+        str, typer.Option(help=N_("instruction, meeting, document or other (or 领导批示, 会议…)."))
     ] = "instruction",
-    leader: Annotated[str | None, typer.Option(help="Leader who gave the instruction.")] = None,
-    doc_no: Annotated[str | None, typer.Option("--doc-no", help="Document number.")] = None,
-    received: Annotated[str | None, typer.Option(help="When it arrived (default: now).")] = None,
-    due: Annotated[
-        str | None, typer.Option(help="Deadline: YYYY-MM-DD, +Nd, +Nwd, today, tomorrow.")
+    leader: Annotated[str | None, typer.Option(help=N_("Leader who gave the instruction."))] = None,
+    doc_no: Annotated[str | None, typer.Option("--doc-no", help=N_("Document number."))] = None,
+    received: Annotated[
+        str | None, typer.Option(help=N_("When it arrived (default: now)."))
     ] = None,
-    priority: Annotated[str, typer.Option(help="urgent, high or normal.")] = "normal",
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")] = None,
-    unit: Annotated[str | None, typer.Option(help="Lead unit: also assigns the item.")] = None,
-    co: Annotated[list[str] | None, typer.Option("--co", help="Co-unit (repeatable).")] = None,
-    owner: Annotated[str | None, typer.Option(help="Person responsible in the unit.")] = None,
+    due: Annotated[
+        str | None, typer.Option(help=N_("Deadline: YYYY-MM-DD, +Nd, +Nwd, today, tomorrow."))
+    ] = None,
+    priority: Annotated[
+        str, typer.Option(help=N_("urgent, high or normal (or 特急, 加急, 平件)."))
+    ] = "normal",
+    tag: Annotated[list[str] | None, typer.Option("--tag", help=N_("Tag (repeatable)."))] = None,
+    remark: Annotated[str | None, typer.Option(help=N_("Remark (备注)."))] = None,
+    repeat: Annotated[
+        str | None, typer.Option(help=N_("Recurring: monthly:D or weekly:W (1 = Monday)."))
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help=N_("Lead unit: also assigns the item."))] = None,
+    co: Annotated[list[str] | None, typer.Option("--co", help=N_("Co-unit (repeatable)."))] = None,
+    owner: Annotated[str | None, typer.Option(help=N_("Person responsible in the unit."))] = None,
 ) -> None:
     """Register an item (with --unit, also assign it). Prints the new id."""
     from oa_cli.actions import items
+    from oa_cli.cli.options import choice
 
-    new = items.NewItem(
-        title=title,
-        body=_read_body(body),
-        source=source,
-        leader=leader,
-        doc_no=doc_no,
-        received=received,
-        due=due,
-        priority=priority,
-        tags=tag or [],
-        unit=unit,
-        co_units=co or [],
-        owner=owner,
-    )
-    item = items.add(STATE.context(), new)
+    record: dict[str, Any] = {
+        "title": title,
+        "body": _read_body(body),
+        "source": choice("source", source, "--source"),
+        "leader": leader,
+        "doc_no": doc_no,
+        "received_at": received,
+        "due": due,
+        "priority": choice("priority", priority, "--priority"),
+        "tags": tag or [],
+        "remark": remark,
+        "repeat": repeat,
+    }
+    item = items.add(STATE.context(), record, unit, co or [], owner)
     print(item["id"])
     _done(t("added item {id}, due {due}", id=item["id"], due=item["due"]))
 
 
+def ack(
+    item_id: ItemId,
+    by: Annotated[str | None, typer.Option(help=N_("Who signed for the unit."))] = None,
+) -> None:
+    """The unit acknowledges the assignment (签收)."""
+    from oa_cli.actions import items
+
+    items.ack(STATE.context(), item_id, by)
+    _done(t("item {id} acknowledged", id=item_id))
+
+
 def assign(
     item_id: ItemId,
-    unit: Annotated[str, typer.Argument(help="Lead unit (code or name).", show_default=False)],
-    co: Annotated[list[str] | None, typer.Option("--co", help="Co-unit (repeatable).")] = None,
-    owner: Annotated[str | None, typer.Option(help="Person responsible in the unit.")] = None,
-    note: Annotated[str | None, typer.Option(help="Note for the unit.")] = None,
+    unit: Annotated[str, typer.Argument(help=N_("Lead unit (code or name)."), show_default=False)],
+    co: Annotated[list[str] | None, typer.Option("--co", help=N_("Co-unit (repeatable)."))] = None,
+    owner: Annotated[str | None, typer.Option(help=N_("Person responsible in the unit."))] = None,
+    note: Annotated[str | None, typer.Option(help=N_("Note for the unit."))] = None,
 ) -> None:
     """Assign an item to a unit; assigning again transfers it (转办)."""
     from oa_cli.actions import items
@@ -78,19 +105,43 @@ def assign(
 
 def feedback(
     item_id: ItemId,
-    text: Annotated[str, typer.Argument(help="The unit's report.", show_default=False)],
-    progress: Annotated[int | None, typer.Option(help="Progress in percent, 0–100.")] = None,
+    text: Annotated[str, typer.Argument(help=N_("The unit's report."), show_default=False)],
+    progress: Annotated[int | None, typer.Option(help=N_("Progress in percent, 0–100."))] = None,
+    ref: Annotated[str | None, typer.Option(help=N_("Document number of the report."))] = None,
+    by: Annotated[str | None, typer.Option(help=N_("Who reported."))] = None,
+    file: Files = None,
 ) -> None:
     """Record a progress report from the unit (首报 / 续报)."""
     from oa_cli.actions import items
 
-    item = items.feedback(STATE.context(), item_id, text, progress)
-    _done(t("feedback {n} recorded on item {id}", n=item["feedback_count"], id=item_id))
+    item = items.feedback(STATE.context(), item_id, text, progress, ref, by, file or [])
+    _done(
+        t(
+            "report recorded on item {id}; the next is owed by {due}",
+            id=item_id,
+            due=item["report_due"],
+        )
+    )
+
+
+def return_(
+    item_id: ItemId,
+    reason: Annotated[
+        str, typer.Option(help=N_("Why it is insufficient (required)."), show_default=False)
+    ],
+) -> None:
+    """Return the latest report as insufficient (退回重报)."""
+    from oa_cli.actions import items
+
+    item = items.return_report(STATE.context(), item_id, reason)
+    _done(
+        t("report returned on item {id}; owed again by {due}", id=item_id, due=item["report_due"])
+    )
 
 
 def remind(
     item_id: ItemId,
-    note: Annotated[str | None, typer.Option(help="What was said.")] = None,
+    note: Annotated[str | None, typer.Option(help=N_("What was said."))] = None,
 ) -> None:
     """Record an urging of the unit (催办)."""
     from oa_cli.actions import items
@@ -100,15 +151,22 @@ def remind(
 
 
 def escalate(
-    item_id: Annotated[int | None, typer.Argument(help="Item id.", show_default=False)] = None,
-    level: Annotated[str | None, typer.Option(help="yellow or red (default: one up).")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why.")] = None,
+    item_id: Annotated[
+        int | None, typer.Argument(help=N_("Item id."), show_default=False, min=1, max=2**53 - 1)
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option(help=N_("yellow or red (黄牌, 红牌; default: one up)."))
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help=N_("Why."))] = None,
     auto: Annotated[
-        bool, typer.Option("--auto", help="Apply the escalation rules to every open item.")
+        bool, typer.Option("--auto", help=N_("Apply the escalation rules to every open item."))
     ] = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="Output format for --auto.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help=N_("Output format for --auto."))
+    ] = None,
 ) -> None:
     """Issue a yellow or red card (黄牌 / 红牌), or with --auto apply the rules to all items."""
+    from oa_cli.cli.options import maybe
     from oa_cli.errors import UsageError
 
     if auto:
@@ -122,48 +180,60 @@ def escalate(
         raise UsageError(t("give an item id, or --auto"))
     from oa_cli.actions import items
 
-    item = items.escalate(STATE.context(), item_id, level, reason)
+    item = items.escalate(STATE.context(), item_id, maybe("card", level, "--level"), reason)
     _done(t("item {id} now has a {card} card", id=item_id, card=t(item["card"])))
 
 
 def extend(
     item_id: ItemId,
-    due: Annotated[str, typer.Option(help="New deadline.", show_default=False)],
-    reason: Annotated[str, typer.Option(help="Why (required).", show_default=False)],
+    due: Annotated[str, typer.Option(help=N_("New deadline."), show_default=False)],
+    reason: Annotated[str, typer.Option(help=N_("Why (required)."), show_default=False)],
+    correct: Annotated[
+        bool,
+        typer.Option(
+            "--correct", help=N_("Correct a wrongly entered deadline (更正), not an extension.")
+        ),
+    ] = False,
 ) -> None:
-    """Move the deadline (延期); the first deadline is kept as original_due."""
+    """Move the deadline (延期), or correct it (更正); the first deadline stays original_due."""
     from oa_cli.actions import items
 
-    item = items.extend(STATE.context(), item_id, due, reason)
+    item = items.extend(STATE.context(), item_id, due, reason, correct)
     _done(t("item {id} now due {due}", id=item_id, due=item["due"]))
 
 
 def close(
     item_id: ItemId,
-    basis: Annotated[str | None, typer.Option(help="Basis for closing (required).")] = None,
-    ref: Annotated[str | None, typer.Option(help="Document or evidence reference.")] = None,
+    basis: Annotated[str | None, typer.Option(help=N_("Basis for closing (required)."))] = None,
+    ref: Annotated[str | None, typer.Option(help=N_("Document or evidence reference."))] = None,
+    file: Files = None,
 ) -> None:
     """Close an item (办结 / 销账) with its documented basis."""
     from oa_cli.actions import items
 
-    items.close(STATE.context(), item_id, basis, ref)
+    _, following = items.close(STATE.context(), item_id, basis, ref, file or [])
     _done(t("item {id} closed", id=item_id))
+    if following is not None:
+        _done(
+            t("next item of the series: {id}, due {due}", id=following["id"], due=following["due"])
+        )
 
 
 def reopen(
     item_id: ItemId,
-    reason: Annotated[str, typer.Option(help="Why (required).", show_default=False)],
+    reason: Annotated[str, typer.Option(help=N_("Why (required)."), show_default=False)],
+    due: Annotated[str, typer.Option(help=N_("The new deadline (required)."), show_default=False)],
 ) -> None:
-    """Take a closed item back to assigned."""
+    """Take a closed item back to assigned, with a new deadline."""
     from oa_cli.actions import items
 
-    items.reopen(STATE.context(), item_id, reason)
-    _done(t("item {id} reopened", id=item_id))
+    item = items.reopen(STATE.context(), item_id, reason, due)
+    _done(t("item {id} reopened, due {due}", id=item_id, due=item["due"]))
 
 
 def cancel(
     item_id: ItemId,
-    reason: Annotated[str, typer.Option(help="Why (required).", show_default=False)],
+    reason: Annotated[str, typer.Option(help=N_("Why (required)."), show_default=False)],
 ) -> None:
     """Withdraw an open item (撤销)."""
     from oa_cli.actions import items
@@ -174,23 +244,30 @@ def cancel(
 
 def edit(
     item_id: ItemId,
-    title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    body: Annotated[str | None, typer.Option(help="New instruction text; - reads stdin.")] = None,
-    leader: Annotated[str | None, typer.Option(help="New leader.")] = None,
-    doc_no: Annotated[str | None, typer.Option("--doc-no", help="New document number.")] = None,
-    priority: Annotated[str | None, typer.Option(help="urgent, high or normal.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag.")] = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    title: Annotated[str | None, typer.Option(help=N_("New title."))] = None,
+    body: Annotated[
+        str | None, typer.Option(help=N_("New instruction text; - reads stdin."))
+    ] = None,
+    leader: Annotated[str | None, typer.Option(help=N_("New leader."))] = None,
+    doc_no: Annotated[str | None, typer.Option("--doc-no", help=N_("New document number."))] = None,
+    priority: Annotated[
+        str | None, typer.Option(help=N_("urgent, high or normal (or 特急, 加急, 平件)."))
+    ] = None,
+    remark: Annotated[str | None, typer.Option(help=N_("New remark (备注)."))] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help=N_("Add a tag."))] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help=N_("Remove a tag."))] = None,
 ) -> None:
     """Change an open item's descriptive fields."""
     from oa_cli.actions import items
+    from oa_cli.cli.options import maybe
 
     fields: dict[str, Any] = {
         "title": title,
         "body": _read_body(body),
         "leader": leader,
         "doc_no": doc_no,
-        "priority": priority,
+        "priority": maybe("priority", priority, "--priority"),
+        "remark": remark,
     }
     items.edit(STATE.context(), item_id, fields, tag or [], untag or [])
     _done(t("item {id} updated", id=item_id))
@@ -199,8 +276,10 @@ def edit(
 COMMANDS: dict[str, Callable[..., None]] = {
     "add": add,
     "create": add,
+    "ack": ack,
     "assign": assign,
     "feedback": feedback,
+    "return": return_,
     "remind": remind,
     "escalate": escalate,
     "extend": extend,

@@ -61,23 +61,26 @@ class Journal:
     def append(self, item_id: int | None, action: str, data: dict[str, Any]) -> int:
         return self.append_many([(item_id, action, data)])
 
-    def append_many(self, events: list[tuple[int | None, str, dict[str, Any]]]) -> int:
-        """Append (item_id, action, data) events in order, chained; return the last seq."""
+    def append_many(self, events: list[tuple[Any, ...]]) -> int:
+        """Append (item_id, action, data[, at]) events in order, chained; return the last
+        seq. An event's own `at` (an imported assignment's time) overrides the clock's."""
         seq, prev = self._last()
         rows = []
         # event_hash's head, with the parts every event here shares encoded once: a
         # bulk import hashes a million of them.
         shared = dumps([self.at, self.recorded_at, self.actor])[1:-1]
-        for item_id, action, data in events:
+        for item_id, action, data, *when in events:
             seq += 1
             data_text = dumps(data)
             item = "null" if item_id is None else int(item_id)
-            digest = _digest(prev, f"[{seq},{item},{shared},{dumps(action)}", data_text)
+            at = when[0] if when and when[0] else self.at
+            common = shared if at == self.at else dumps([at, self.recorded_at, self.actor])[1:-1]
+            digest = _digest(prev, f"[{seq},{item},{common},{dumps(action)}", data_text)
             rows.append(
                 (
                     seq,
                     item_id,
-                    self.at,
+                    at,
                     self.recorded_at,
                     self.actor,
                     action,
