@@ -69,8 +69,14 @@ def meta(**fields: Any) -> r.Meta:
 
 
 OVERDUE = item(7, "落实冬季安全生产部署要求", overdue=True, overdue_days=6, card="red")
-OWED = item(9, "研究制定优化营商环境方案", unit="市发展改革委", feedback_count=0,
-            report_due="2026-11-20", report_overdue_days=3)
+OWED = item(
+    9,
+    "研究制定优化营商环境方案",
+    unit="市发展改革委",
+    feedback_count=0,
+    report_due="2026-11-20",
+    report_overdue_days=3,
+)
 NASTY = item(11, "<script>alert(1)</script> a|b \x1b[31m\u202eevil", owner="<b>x</b>")
 
 
@@ -92,12 +98,29 @@ def daily_doc(**kw: Any) -> r.Document:
 
 def stats_report() -> dict[str, Any]:
     def row(group: str, rate: float | None, rank: int) -> dict[str, Any]:
-        return dict(group=group, total=4, closed=3, closed_rate=0.75, on_time=2,
-                    on_time_rate=rate, first_reports=3, first_reports_on_time=2, overdue=1,
-                    yellow=1, red=0, reminders=2, returned=0, score=92.5, rank=rank)
+        return dict(
+            group=group,
+            total=4,
+            closed=3,
+            closed_rate=0.75,
+            on_time=2,
+            on_time_rate=rate,
+            first_reports=3,
+            first_reports_on_time=2,
+            overdue=1,
+            yellow=1,
+            red=0,
+            reminders=2,
+            returned=0,
+            score=92.5,
+            rank=rank,
+        )
 
-    rows = [row("市发展和改革委员会", 1.0, 1), row("市住房和城乡建设局", 0.0, 2),
-            row("市应急管理局", None, 3)]
+    rows = [
+        row("市发展和改革委员会", 1.0, 1),
+        row("市住房和城乡建设局", 0.0, 2),
+        row("市应急管理局", None, 3),
+    ]
     return {"rows": rows, "cancelled": 1, "late_assignments": 2, "anchor": ANCHOR}
 
 
@@ -155,11 +178,20 @@ def test_terminal_text_is_never_markup_and_controls_are_escaped() -> None:
 
 def test_summary_and_sections_use_the_same_words() -> None:
     report = {
-        "week": "2026-W48", "from": "2026-11-23", "to": "2026-11-29",
-        "summary": {"registered": 0, "closed": 0, "closed_on_time": 0, "overdue": 1,
-                    "no_feedback": 0},
+        "week": "2026-W48",
+        "from": "2026-11-23",
+        "to": "2026-11-29",
+        "summary": {
+            "registered": 0,
+            "closed": 0,
+            "closed_on_time": 0,
+            "overdue": 1,
+            "no_feedback": 0,
+        },
         "sections": {"registered": [], "closed": [], "overdue": [OVERDUE], "no_feedback": []},
-        "moved": [], "units": [], "anchor": ANCHOR,
+        "moved": [],
+        "units": [],
+        "anchor": ANCHOR,
     }
     doc = r.weekly_document(report, meta())
     assert "逾期 1" in doc.summary and doc.blocks[0].title == "逾期 1"
@@ -175,19 +207,47 @@ def test_weekly_shows_report_texts_and_every_move() -> None:
         ("assign", {"unit": "市应急管理局", "previous_unit": "市住建局"}),
         ("reopen", {"reason": "群众反映未解决", "due": "2026-12-20"}),
     ]
-    moved = [{"id": 7, "title": "落实冬季安全生产部署要求", "unit": "市住建局", "events": [
-        {"at": "2026-11-24T10:00:00+08:00", "action": a, "actor": "王干事", "data": d}
-        for a, d in events]}]
+    moved = [
+        {
+            "id": 7,
+            "title": "落实冬季安全生产部署要求",
+            "unit": "市住建局",
+            "events": [
+                {"at": "2026-11-24T10:00:00+08:00", "action": a, "actor": "王干事", "data": d}
+                for a, d in events
+            ],
+        }
+    ]
     report = {
-        "week": "2026-W48", "from": "2026-11-23", "to": "2026-11-29",
-        "summary": {"registered": 0, "closed": 0, "closed_on_time": 0, "overdue": 0,
-                    "no_feedback": 0},
+        "week": "2026-W48",
+        "from": "2026-11-23",
+        "to": "2026-11-29",
+        "summary": {
+            "registered": 0,
+            "closed": 0,
+            "closed_on_time": 0,
+            "overdue": 0,
+            "no_feedback": 0,
+        },
         "sections": {"registered": [], "closed": [], "overdue": [], "no_feedback": []},
-        "moved": moved, "units": [], "anchor": ANCHOR,
+        "moved": moved,
+        "units": [],
+        "anchor": ANCHOR,
     }
     page = r.html_page(r.weekly_document(report, meta()))
-    for words in ("续报", "已完成初步排查", "黄牌", "延期", "2026-11-30 → 2026-12-10", "更正时限",
-                  "退回", "材料不全", "转办", "市住建局 → 市应急管理局", "重新办理"):
+    for words in (
+        "续报",
+        "已完成初步排查",
+        "黄牌",
+        "延期",
+        "2026-11-30 → 2026-12-10",
+        "更正时限",
+        "退回",
+        "材料不全",
+        "转办",
+        "市住建局 → 市应急管理局",
+        "重新办理",
+    ):
         assert words in page
 
 
@@ -233,8 +293,18 @@ def notices() -> list[dict[str, Any]]:
 def test_notice_html_is_one_a4_portrait_page_per_unit() -> None:
     page = notice_html(notices(), meta())
     assert "size: A4 portrait" in page and page.count("page-break-after:always") == 1
-    for words in ("催办通知单", "红色督办单", "蓝色督办单", "〔2026〕7号", "预览", "市住建局：",
-                  "2026年11月27日前", "市委督查室", OFFICE, "2026年11月25日"):
+    for words in (
+        "催办通知单",
+        "红色督办单",
+        "蓝色督办单",
+        "〔2026〕7号",
+        "预览",
+        "市住建局：",
+        "2026年11月27日前",
+        "市委督查室",
+        OFFICE,
+        "2026年11月25日",
+    ):
         assert words in page
     assert "<script>" not in page
 

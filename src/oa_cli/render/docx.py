@@ -11,8 +11,9 @@ from oa_cli.render.report import Cell, Meta, clean
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
 # column widths in cm, filling 21 cm less two 2.6 cm margins
-WIDTHS = (1.1, 1.3, 5.3, 1.9, 2.3, 3.0, 1.2)
+WIDTHS = (1.2, 1.2, 4.4, 2.0, 2.3, 3.5, 1.2)
 CELL_FILL = {"card-yellow": "FFD54F", "card-red": "D32F2F"}
 
 
@@ -24,12 +25,20 @@ def _east_asian(element: Any, font: str) -> None:
     if rfonts is None:
         rfonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(rfonts)
-    for key in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        rfonts.set(qn(key), font)
+    rfonts.set(qn("w:eastAsia"), font)
+    for key in ("w:ascii", "w:hAnsi"):  # digits and Latin: narrow, so dates fit their column
+        rfonts.set(qn(key), LATIN_FONT)
 
 
-def _run(paragraph: Any, text: str, size: float, *, bold: bool = False, colour: str = "",
-         font: str = BODY_FONT) -> Any:
+def _run(
+    paragraph: Any,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: str = "",
+    font: str = BODY_FONT,
+) -> Any:
     from docx.shared import Pt, RGBColor
 
     run = paragraph.add_run(clean(text))
@@ -100,6 +109,8 @@ def _table(doc: Any, rows: list[list[Cell]]) -> None:
     table.style = "Table Grid"  # single borders on every cell
     table.autofit = False
     widths = [Cm(w) for w in WIDTHS]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # w:gridCol, which LibreOffice and WPS go by
     for cell, column, width in zip(table.rows[0].cells, columns, widths, strict=True):
         _cell(cell, Cell(column.header), width, header=True)
     _flag(table.rows[0], "w:tblHeader")

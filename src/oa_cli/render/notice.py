@@ -143,7 +143,7 @@ def _notice_html(text: NoticeText, rows: list[list[Cell]], last: bool) -> str:
 
 def notice_html(notices: list[dict[str, Any]], meta: Meta) -> str:
     """One A4 portrait page per unit, ready to print, stamp and send."""
-    parts = [html_head(t("Urging notice"), "A4 portrait")]
+    parts = [html_head(t("Urging notice"), "A4 portrait", "25mm 22mm 22mm 22mm")]
     parts.append(f'<body style="{CSS["body"]}">')
     for i, notice in enumerate(notices):
         text = notice_text(notice, meta)

@@ -409,8 +409,10 @@ def _figure_width(header: str, cells: list[str]) -> int:
     from rich.cells import cell_len
 
     words = header.split()
-    head = cell_len(header) if len(words) == 1 and cell_len(header) <= 10 else max(
-        (cell_len(w) for w in words), default=1
+    head = (
+        cell_len(header)
+        if len(words) == 1 and cell_len(header) <= 10
+        else max((cell_len(w) for w in words), default=1)
     )
     return max([head, *(cell_len(c) for c in cells)])
 
@@ -459,8 +461,11 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
         out += [Text(""), _rich_table(block, rows, expand)]
         total = len(block.rows) if block.total is None else block.total
         if total > len(rows):
-            more = t("{n} more not shown; {command} lists them all", n=total - len(rows),
-                     command=block.more)
+            more = t(
+                "{n} more not shown; {command} lists them all",
+                n=total - len(rows),
+                command=block.more,
+            )
             out.append(Text(clean(more), style="dim"))
     return out
 
@@ -495,8 +500,8 @@ def markdown(doc: Document) -> str:
 FONT = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','Source Han Sans SC',sans-serif"
 SERIF = "'SimSun','Songti SC','Noto Serif CJK SC','Source Han Serif SC',serif"
 CSS = {
-    "body": f"font-family:{FONT};color:#111;margin:0;-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact;",
+    "body": f"font-family:{FONT};color:#111;margin:0;padding:0 2px;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact;",
     "office": "text-align:center;font-size:15px;letter-spacing:2px;margin:0;",
     "title": f"text-align:center;font-family:{SERIF};font-size:26px;font-weight:bold;"
     "letter-spacing:4px;margin:4px 0 2px 0;",
@@ -546,14 +551,19 @@ def _bar(cell: Cell) -> str:
     )
 
 
+def _html_cell(column: Column, cell: Cell) -> str:
+    """A wide rate column draws its rate as a bar; every other cell is escaped text."""
+    wide_rate = column.kind == "rate" and cell.rate is not None and column.width > 10
+    return _bar(cell) if wide_rate else esc(cell.text)
+
+
 def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
     cols = "".join(f'<col style="width:{c.width}%">' for c in columns)
     head = "".join(f'<th style="{CSS["th"]}">{esc(c.header)}</th>' for c in columns)
     body = []
     for row in rows:
         cells = "".join(
-            f'<td style="{_td_style(col, cell)}">'
-            f"{_bar(cell) if col.kind == 'rate' and cell.rate is not None and col.width > 10 else esc(cell.text)}</td>"
+            f'<td style="{_td_style(col, cell)}">{_html_cell(col, cell)}</td>'
             for col, cell in zip(columns, row, strict=True)
         )
         body.append(f'<tr style="{CSS["tr"]}">{cells}</tr>')
@@ -564,11 +574,11 @@ def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
     )
 
 
-def html_head(title: str, page: str) -> str:
+def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
     """The page set-up, the one thing mail cannot carry inline: `@page` and print rules."""
     return (
         f'<!DOCTYPE html>\n<html lang="{get_lang()}"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>@page {{ size: {page}; margin: 12mm 10mm 12mm 10mm; }}"
+        f"<title>{esc(title)}</title><style>@page {{ size: {page}; margin: {margin}; }}"
         " thead { display: table-header-group } tr { break-inside: avoid }</style></head>"
     )
 
