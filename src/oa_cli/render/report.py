@@ -1,277 +1,600 @@
-"""Reports for people: Rich on a terminal, Markdown and HTML for mail.
+"""Reports for people: daily, weekly and stats as one `Document` each, drawn as Rich
+renderables for a terminal, markdown, or an A4 HTML page for mail and print.
 
-Each report (daily, weekly, stats) is turned into one `Document` — a heading, a
-summary line and blocks of rows — and the three renderers draw any Document."""
+A Document holds blocks of `Cell` rows under `Column`s. A column's kind decides how it
+wraps (ids, dates and short words never do) and its share of the printed width, so all
+item tables of a page share one colgroup and print at one width."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from oa_cli.i18n import N_, get_lang, t
 
-Cell = tuple[str, str]  # (text, style: "" | "red" | "yellow" | "bar")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+NOWRAP = {"seq", "id", "date", "short", "num", "rate"}
+
+
+def clean(value: Any) -> str:
+    """User text fit for a table: C0/C1 controls as \\xNN, bidi overrides as \\uNNNN."""
+    from oa_cli.render.table import safe
+
+    return _BIDI.sub(lambda m: f"\\u{ord(m[0]):04x}", safe(value))
+
+
+@dataclass
+class Meta:
+    """What a printed document says besides the report: who, when, and the ledger's anchor."""
+
+    office: str = ""
+    office_short: str = ""
+    made_at: str = ""
+    actor: str = ""
+    anchor: dict[str, Any] | None = None
+    progress: dict[int, str] = field(default_factory=dict)  # item id → latest report text
+    max_rows: int = 100  # terminal rows per section
+    date: str | None = None  # notice: the report date
+    reply_by: str | None = None  # notice: the unit replies by this date
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str  # seq | id | title | name | text | date | short | num | rate
+    width: float  # percent of the printed width
+    terminal: bool = True  # drawn in a terminal too
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str = ""
+    style: str = ""  # red | card-yellow | card-red | good | fair | poor
+    rate: float | None = None  # drawn as a bar in html
 
 
 @dataclass
 class Block:
     title: str
-    headers: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
-    wide: tuple[int, ...] = (1,)  # columns that wrap
+    columns: list[Column]
+    rows: list[list[Cell]]
+    total: int | None = None  # the full count, when a terminal gets fewer rows
+    more: str = ""  # the command that lists them all
 
 
 @dataclass
 class Document:
-    heading: str
-    summary: str
+    title: str
+    date_line: str
+    summary: list[str]
     blocks: list[Block]
+    meta: Meta
+    notes: list[str] = field(default_factory=list)
 
 
-SECTION_TITLES = {
+# -- words shared by every document -----------------------------------------
+
+
+def long_date(day: str | dt.date) -> str:
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.year}年{day.month}月{day.day}日" if get_lang() == "zh" else day.isoformat()
+
+
+def date_line(day: dt.date, workday: bool | None = None) -> str:
+    text = f"{long_date(day)} {t(day.strftime('%A'))}"
+    if workday is None:
+        return text
+    return text + t(" ({kind})", kind=t("working day") if workday else t("day off"))
+
+
+def anchor_text(anchor: dict[str, Any] | None) -> str:
+    return f"{anchor['seq']}:{anchor['hash'][:12]}" if anchor else "—"
+
+
+def footer_text(meta: Meta) -> str:
+    made = meta.made_at[:16].replace("T", " ")
+    return t(
+        "made {time} by {actor} · ledger check code {anchor}",
+        time=made,
+        actor=meta.actor,
+        anchor=anchor_text(meta.anchor),
+    )
+
+
+def owed(item: dict[str, Any], date: str) -> str:
+    """The report a unit owes (首报 or 续报) and since when, or ''."""
+    due = item.get("report_due")
+    if not due or not (item.get("report_overdue_days") or due < date):
+        return ""
+    kind = t("first") if not item.get("feedback_count") else t("follow_up")
+    return t("{kind} report missing since {date}", kind=kind, date=due)
+
+
+def standing(item: dict[str, Any], date: str) -> Cell:
+    lines = [t("overdue {n} working days", n=item["overdue_days"])] if item.get("overdue") else []
+    if missing := owed(item, date):
+        lines.append(missing)
+    return Cell("\n".join(lines), "red" if lines else "")
+
+
+def card_cell(card: str | None) -> Cell:
+    return Cell(t(f"{card} card"), f"card-{card}") if card else Cell()
+
+
+def progress_of(meta: Meta, item_id: int) -> str:
+    return meta.progress.get(item_id) or meta.progress.get(str(item_id)) or ""  # type: ignore[call-overload]
+
+
+def item_columns() -> list[Column]:
+    return [
+        Column(t("No."), "seq", 4, terminal=False),
+        Column(t("ID"), "id", 5),
+        Column(t("Title"), "title", 21),
+        Column(t("Unit"), "name", 11),
+        Column(t("Leader"), "name", 7),
+        Column(t("Due"), "date", 8.5),
+        Column(t("Progress"), "text", 21, terminal=False),
+        Column(t("Owner"), "name", 6.5, terminal=False),
+        Column(t("Overdue / owed"), "text", 11),
+        Column(t("Card"), "short", 5),
+    ]
+
+
+def item_row(n: int, item: dict[str, Any], meta: Meta, date: str) -> list[Cell]:
+    return [
+        Cell(str(n)),
+        Cell(str(item["id"])),
+        Cell(item["title"]),
+        Cell(item["unit"] or ""),
+        Cell(item["leader"] or ""),
+        Cell(item["due"], "red" if item.get("overdue") else ""),
+        Cell(progress_of(meta, item["id"])),
+        Cell(item["owner"] or ""),
+        standing(item, date),
+        card_cell(item["card"]),
+    ]
+
+
+def item_block(title: str, items: list[dict[str, Any]], total: int, meta: Meta, date: str) -> Block:
+    rows = [item_row(n, item, meta, date) for n, item in enumerate(items, 1)]
+    return Block(f"{title} {total}", item_columns(), rows, total)
+
+
+# -- daily -------------------------------------------------------------------
+
+DAILY_SECTIONS = {
     "to_assign": N_("To assign"),
+    "unacknowledged": N_("Not acknowledged"),
     "due_soon": N_("Due soon"),
     "overdue": N_("Overdue"),
     "awaiting_feedback": N_("Awaiting feedback"),
     "closed_today": N_("Closed today"),
-    "registered": N_("Registered this week"),
-    "closed": N_("Closed this week"),
-    "no_feedback": N_("No update this week"),
 }
 
 
-def _card(item: dict[str, Any]) -> Cell:
-    return (t(f"{item['card']} card"), item["card"]) if item["card"] else ("", "")
+def _daily_more(name: str, date: str) -> str:
+    commands = {"to_assign": "oa list --status registered", "overdue": "oa overdue"}
+    return commands.get(name, f"oa daily --date {date} --format tsv")
 
 
-ITEM_COLUMNS: list[tuple[str, Callable[[dict[str, Any]], Cell]]] = [
-    (N_("ID"), lambda i: (str(i["id"]), "")),
-    (N_("Title"), lambda i: (i["title"], "")),
-    (N_("Unit"), lambda i: (i["unit"] or "", "")),
-    (N_("Leader"), lambda i: (i["leader"] or "", "")),
-    (N_("Due"), lambda i: (i["due"], "")),
-    (
-        N_("Overdue"),
-        lambda i: (t("{n} wd", n=i["overdue_days"]) if i["overdue_days"] else "", "red"),
-    ),
-    (N_("Card"), _card),
-    (N_("Last feedback"), lambda i: ((i["last_feedback_at"] or "")[:10], "")),
-]
-
-
-def item_block(name: str, items: list[dict[str, Any]]) -> Block:
-    return Block(
-        f"{t(SECTION_TITLES[name])} {len(items)}",
-        [t(h) for h, _ in ITEM_COLUMNS],
-        [[fn(item) for _, fn in ITEM_COLUMNS] for item in items],
-        wide=(1, 2),
-    )
-
-
-def date_heading(kind: str, day: dt.date, workday: bool | None = None) -> str:
-    weekday = t(day.strftime("%A"))
-    kind_text = ""
-    if workday is not None:
-        kind_text = t("working day") if workday else t("day off")
-    if get_lang() == "zh":
-        text = f"{t(kind)}  {day.year}年{day.month}月{day.day}日 {weekday}"
-        return text + (f"（{kind_text}）" if kind_text else "")
-    return f"{t(kind)}  {weekday} {day.isoformat()}" + (f" ({kind_text})" if kind_text else "")
-
-
-def daily_document(report: dict[str, Any], workday: bool) -> Document:
-    summary = report["summary"]
+def daily_document(report: dict[str, Any], facts: dict[str, Any], meta: Meta) -> Document:
+    """`facts`: {"workday": bool, "received_today": n, "yellow": n, "red": n}."""
+    date, summary = report["date"], report["summary"]
     parts = [
         t("open {n}", n=summary["open"]),
-        t("received today {n}", n=summary["received_today"]),
-        t("to assign {n}", n=summary["to_assign"]),
-        t("due soon {n}", n=summary["due_soon"]),
-        t(
-            "overdue {n} (red {red} · yellow {yellow})",
-            n=summary["overdue"],
-            red=summary["red"],
-            yellow=summary["yellow"],
-        ),
-        t("awaiting feedback {n}", n=summary["awaiting_feedback"]),
-        t("closed today {n}", n=summary["closed_today"]),
+        t("received today {n}", n=facts.get("received_today", 0)),
     ]
-    blocks = [item_block(n, items) for n, items in report["sections"].items() if items]
-    heading = date_heading(
-        N_("Daily dispatch table"), dt.date.fromisoformat(report["date"]), workday
+    blocks = []
+    for name, title in DAILY_SECTIONS.items():
+        words = f"{t(title)} {summary.get(name, 0)}"
+        if name == "overdue":
+            words += t(" (red {red} · yellow {yellow})", red=facts["red"], yellow=facts["yellow"])
+        parts.append(words)
+        items = report["sections"].get(name, [])
+        if items or summary.get(name):
+            block = item_block(t(title), items, summary.get(name, len(items)), meta, date)
+            block.more = _daily_more(name, date)
+            blocks.append(block)
+    line = date_line(dt.date.fromisoformat(date), facts.get("workday"))
+    return Document(t("Daily dispatch table"), line, parts, blocks, meta)
+
+
+# -- weekly ------------------------------------------------------------------
+
+WEEKLY_SECTIONS = {
+    "registered": N_("Registered this week"),
+    "closed": N_("Closed this week"),
+    "overdue": N_("Overdue"),
+    "no_feedback": N_("No update this week"),
+}
+EVENT_LABELS = {
+    "extend": N_("Extension"),
+    "correct": N_("Correction"),
+    "return": N_("Returned"),
+    "reopen": N_("Reopened"),
+}
+
+
+def _reason(data: dict[str, Any]) -> str:
+    return t(": {reason}", reason=data["reason"]) if data.get("reason") else ""
+
+
+def describe_event(action: str, data: dict[str, Any]) -> tuple[str, str]:
+    """(kind, what happened) of one event in the weekly's list of moves."""
+    if action == "feedback":
+        return t(data.get("kind") or "feedback"), data.get("text") or ""
+    if action == "escalate":
+        rule = t(data["rule"]) if data.get("rule") else ""
+        return t(f"{data.get('card')} card"), rule or data.get("reason") or ""
+    if action in ("extend", "correct"):
+        return t(EVENT_LABELS[action]), f"{data.get('previous_due')} → {data.get('due')}" + _reason(
+            data
+        )
+    if action == "assign" and data.get("previous_unit"):
+        return t("transfer"), f"{data['previous_unit']} → {data.get('unit') or ''}"
+    if action == "reopen":
+        due = t("due {date}", date=data["due"]) if data.get("due") else ""
+        return t(EVENT_LABELS[action]), due + _reason(data)
+    if action in EVENT_LABELS:
+        return t(EVENT_LABELS[action]), (data.get("reason") or "")
+    from oa_cli.render.table import describe
+
+    return t(action), describe(action, data)
+
+
+def moved_block(moved: list[dict[str, Any]]) -> Block:
+    columns = [
+        Column(t("No."), "seq", 4, terminal=False),
+        Column(t("ID"), "id", 5),
+        Column(t("Title"), "title", 21),
+        Column(t("Unit"), "name", 11),
+        Column(t("Time"), "date", 10),
+        Column(t("Kind"), "short", 7),
+        Column(t("What happened"), "text", 34),
+        Column(t("Actor"), "name", 8, terminal=False),
+    ]
+    rows, n = [], 0
+    for entry in moved:
+        for event in entry["events"]:
+            n += 1
+            kind, what = describe_event(event["action"], event.get("data") or {})
+            style = f"card-{event['data'].get('card')}" if event["action"] == "escalate" else ""
+            rows.append(
+                [
+                    Cell(str(n)),
+                    Cell(str(entry["id"])),
+                    Cell(entry["title"]),
+                    Cell(entry.get("unit") or ""),
+                    Cell(event["at"][5:16].replace("T", " ")),
+                    Cell(kind, style),
+                    Cell(what),
+                    Cell(event.get("actor") or ""),
+                ]
+            )
+    return Block(t("What moved this week {n}", n=len(moved)), columns, rows)
+
+
+def units_block(units: list[dict[str, Any]]) -> Block:
+    keys = ("open", "registered", "closed", "overdue", "no_feedback")
+    titles = {"open": N_("Open"), **WEEKLY_SECTIONS}
+    columns = [Column(t("Unit"), "name", 30)] + [Column(t(titles[k]), "num", 14) for k in keys]
+    rows = [
+        [Cell(u["unit"] or t("(not assigned)"))]
+        + [Cell(str(u[k]), "red" if k == "overdue" and u[k] else "") for k in keys]
+        for u in units
+    ]
+    return Block(t("By unit"), columns, rows)
+
+
+def weekly_document(report: dict[str, Any], meta: Meta) -> Document:
+    s, end = report["summary"], report["to"]
+    parts, blocks = [], []
+    for name, title in WEEKLY_SECTIONS.items():
+        words = f"{t(title)} {s[name]}"
+        if name == "closed":
+            words += t(" (on time {n})", n=s["closed_on_time"])
+        parts.append(words)
+        items = report["sections"].get(name, [])
+        if items or s[name]:
+            block = item_block(t(title), items, s[name], meta, end)
+            block.more = f"oa weekly --week {report['week']} --format tsv"
+            blocks.append(block)
+    if report.get("moved"):
+        blocks.append(moved_block(report["moved"]))
+    if report.get("units"):
+        blocks.append(units_block(report["units"]))
+    span = f"{report['week']}（{long_date(report['from'])} – {long_date(end)}）"
+    return Document(t("Weekly update"), span, parts, blocks, meta)
+
+
+# -- stats -------------------------------------------------------------------
+
+GROUP_HEADERS = {"unit": N_("Unit"), "leader": N_("Leader"), "source": N_("Source")}
+
+
+def rate_cell(rate: float | None) -> Cell:
+    """A rate as a percentage, coloured by how good it is: green only from 90%."""
+    if rate is None:
+        return Cell("—")
+    grade = "good" if rate >= 0.9 else "fair" if rate >= 0.6 else "poor"
+    return Cell(f"{rate:.0%}", grade, rate)
+
+
+def _stats_row(r: dict[str, Any], by: str) -> list[Cell]:
+    labelled = by in ("source", "priority") and r["group"]
+    group = t(r["group"]) if labelled else (r["group"] or t("(none)"))
+
+    def num(key: str, style: str = "") -> Cell:
+        return Cell(str(r[key]), style if r[key] else "")
+
+    return [
+        Cell(str(r["rank"])),
+        Cell(group),
+        num("total"),
+        num("closed"),
+        rate_cell(r["closed_rate"]),
+        num("on_time"),
+        rate_cell(r["on_time_rate"]),
+        Cell(f"{r['first_reports_on_time']}/{r['first_reports']}"),
+        num("overdue", "red"),
+        num("yellow", "card-yellow"),
+        num("red", "card-red"),
+        num("reminders"),
+        num("returned"),
+        Cell(f"{r['score']:g}"),
+    ]
+
+
+def stats_columns(by: str) -> list[Column]:
+    return [
+        Column(t("Rank"), "num", 5),
+        Column(t(GROUP_HEADERS.get(by, N_("Priority"))), "name", 15),
+        Column(t("Total"), "num", 5.5),
+        Column(t("Done"), "num", 5.5, terminal=False),
+        Column(t("Done %"), "rate", 7),
+        Column(t("On time"), "num", 6.5, terminal=False),
+        Column(t("On time %"), "rate", 14),
+        Column(t("First on time"), "num", 7.5),
+        Column(t("Overdue"), "num", 5.5),
+        Column(t("Yellow"), "num", 5.5),
+        Column(t("Red"), "num", 5.5),
+        Column(t("Urged"), "num", 6),
+        Column(t("Sent back"), "num", 5.5),
+        Column(t("Score"), "num", 6),
+    ]
+
+
+def stats_document(
+    report: dict[str, Any],
+    meta: Meta,
+    by: str = "unit",
+    start: str | None = None,
+    end: str | None = None,
+) -> Document:
+    rows = sorted(report["rows"], key=lambda r: r["rank"])
+    span = f"{long_date(start) if start else '…'} – {long_date(end) if end else '…'}"
+    line = span if start or end else t("all items")
+    total = sum(r["total"] for r in rows)
+    closed = sum(r["closed"] for r in rows)
+    notes = [
+        t("{total} items, {closed} closed", total=total, closed=closed),
+        t("cancelled {n} (not counted)", n=report.get("cancelled", 0)),
+        t("assigned late by the office {n}", n=report.get("late_assignments", 0)),
+    ]
+    block = Block(
+        t("Ranking by score"), stats_columns(by), [_stats_row(r, by) for r in rows], len(rows)
     )
-    return Document(heading, " · ".join(parts), blocks)
+    block.more = f"oa stats --by {by} --format tsv"
+    return Document(t("Assessment figures"), line, notes, [block], meta)
 
 
-# -- renderers ---------------------------------------------------------------
+# -- terminal ----------------------------------------------------------------
+
+RICH_STYLES = {
+    "red": "red",
+    "card-yellow": "bold yellow",
+    "card-red": "bold red",
+    "good": "green",
+    "fair": "yellow",
+    "poor": "red",
+}
+
+
+def _figure_width(header: str, cells: list[str]) -> int:
+    """A figure column's fixed width: its values, and its header on one line when that is a
+    short Chinese word, else its longest English word (so narrow columns never cut a word)."""
+    from rich.cells import cell_len
+
+    words = header.split()
+    head = (
+        cell_len(header)
+        if len(words) == 1 and cell_len(header) <= 10
+        else max((cell_len(w) for w in words), default=1)
+    )
+    return max([head, *(cell_len(c) for c in cells)])
+
+
+def _rich_table(block: Block, rows: list[list[Cell]], expand: bool) -> Any:
+    from rich.text import Text
+
+    from oa_cli.render.table import new_table
+
+    table = new_table(clean(block.title))
+    table.expand = expand
+    shown = [i for i, c in enumerate(block.columns) if c.terminal]
+    if len(shown) > 9:  # many narrow figures: no rules between columns
+        from rich import box
+
+        table.box, table.padding, table.show_edge = box.SIMPLE_HEAD, (0, 0), False
+    for i in shown:
+        col = block.columns[i]
+        short = col.kind in NOWRAP
+        figure = col.kind in ("num", "rate")
+        table.add_column(
+            Text(clean(col.header)),
+            justify="right" if col.kind in ("id", "num", "rate") else "left",
+            overflow="fold",
+            no_wrap=col.kind in ("id", "date"),
+            width=_figure_width(col.header, [row[i].text for row in rows]) if figure else None,
+            min_width=10 if col.kind == "date" else 4 if short else 8,
+            ratio=None if short else 3 if col.kind == "title" else 1,
+        )
+    for row in rows:
+        table.add_row(*(Text(clean(row[i].text), RICH_STYLES.get(row[i].style, "")) for i in shown))
+    return table
 
 
 def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
+    """Renderables for a terminal; each section cut to meta.max_rows, saying what is left."""
     from rich.text import Text
 
-    from oa_cli.render.table import new_table, safe
-
-    styles = {"red": "red", "yellow": "bold yellow", "bar": "green"}
-    out: list[Any] = [Text(safe(doc.heading), style="bold"), Text(safe(doc.summary))]
+    out: list[Any] = []
+    if doc.meta.office:
+        out.append(Text(clean(doc.meta.office)))
+    out.append(Text(clean(f"{doc.title}  {doc.date_line}"), style="bold"))
+    out.append(Text(clean(" · ".join(doc.summary))))
     for block in doc.blocks:
-        table = new_table(block.title)
-        table.expand = expand
-        for index, header in enumerate(block.headers):
-            wide = index in block.wide
-            table.add_column(
-                header,
-                overflow="fold",
-                no_wrap=not wide,
-                min_width=12 if index == block.wide[0] else None,
+        rows = block.rows[: doc.meta.max_rows]
+        out += [Text(""), _rich_table(block, rows, expand)]
+        total = len(block.rows) if block.total is None else block.total
+        if total > len(rows):
+            more = t(
+                "{n} more not shown; {command} lists them all",
+                n=total - len(rows),
+                command=block.more,
             )
-        for row in block.rows:
-            table.add_row(*(Text(safe(text), style=styles.get(style, "")) for text, style in row))
-        out += [Text(""), table]
+            out.append(Text(clean(more), style="dim"))
     return out
 
 
-def _md_cell(value: str) -> str:
-    from oa_cli.render.table import safe
+# -- markdown ----------------------------------------------------------------
 
-    return safe(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+def md_cell(value: Any) -> str:
+    text = html.escape(clean(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r", "").replace("\n", "<br>")
+
+
+def md_table(columns: list[Column], rows: list[list[Cell]]) -> list[str]:
+    lines = ["| " + " | ".join(md_cell(c.header) for c in columns) + " |"]
+    lines.append("|" + "".join("---:|" if c.kind in ("num", "rate") else "---|" for c in columns))
+    lines += ["| " + " | ".join(md_cell(cell.text) for cell in row) + " |" for row in rows]
+    return lines
 
 
 def markdown(doc: Document) -> str:
-    lines = [f"# {_md_cell(doc.heading)}", "", _md_cell(doc.summary), ""]
+    lines = [f"**{md_cell(doc.meta.office)}**", ""] if doc.meta.office else []
+    lines += [f"# {md_cell(doc.title)}", "", md_cell(doc.date_line), ""]
+    lines += [md_cell(" · ".join(doc.summary)), ""]
     for block in doc.blocks:
-        lines += [f"## {_md_cell(block.title)}", ""]
-        lines.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
-        lines.append("|" + "---|" * len(block.headers))
-        for row in block.rows:
-            lines.append("| " + " | ".join(_md_cell(text) for text, _ in row) + " |")
-        lines.append("")
+        lines += [f"## {md_cell(block.title)}", "", *md_table(block.columns, block.rows), ""]
+    lines += ["---", "", md_cell(footer_text(doc.meta)), ""]
     return "\n".join(lines)
 
 
-_STYLE = {
-    "body": "font-family:'Microsoft YaHei','PingFang SC',sans-serif;color:#222;",
-    "table": "border-collapse:collapse;margin:8px 0 16px 0;font-size:14px;",
-    "th": "border:1px solid #999;background:#eee;padding:4px 8px;text-align:left;",
-    "td": "border:1px solid #bbb;padding:4px 8px;vertical-align:top;",
+# -- html --------------------------------------------------------------------
+
+FONT = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','Source Han Sans SC',sans-serif"
+SERIF = "'SimSun','Songti SC','Noto Serif CJK SC','Source Han Serif SC',serif"
+CSS = {
+    "body": f"font-family:{FONT};color:#111;margin:0;padding:0 2px;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact;",
+    "office": "text-align:center;font-size:15px;letter-spacing:2px;margin:0;",
+    "title": f"text-align:center;font-family:{SERIF};font-size:26px;font-weight:bold;"
+    "letter-spacing:4px;margin:4px 0 2px 0;",
+    "dateline": "text-align:center;font-size:14px;margin:0 0 10px 0;",
+    "summary": "font-size:13px;margin:6px 0;",
+    "h2": "font-size:15px;margin:14px 0 4px 0;page-break-after:avoid;break-after:avoid;",
+    "table": "width:100%;table-layout:fixed;border-collapse:collapse;font-size:12px;",
+    "th": "border:1px solid #444;background:#e6e6e6;padding:3px 4px;text-align:center;"
+    "font-weight:bold;word-break:keep-all;",
+    "td": "border:1px solid #666;padding:3px 4px;vertical-align:top;overflow-wrap:anywhere;",
+    "tr": "page-break-inside:avoid;break-inside:avoid;",
+    "footer": "margin-top:14px;padding-top:4px;border-top:1px solid #999;font-size:11px;"
+    "color:#333;",
     "red": "color:#c00;font-weight:bold;",
-    "yellow": "color:#b8860b;font-weight:bold;",
-    "bar": "color:#2e7d32;font-family:monospace;",
+    "card-yellow": "background:#ffd54f;font-weight:bold;text-align:center;",
+    "card-red": "background:#d32f2f;color:#fff;font-weight:bold;text-align:center;",
+    "good": "color:#1b5e20;",
+    "fair": "color:#9a6700;",
+    "poor": "color:#b71c1c;font-weight:bold;",
 }
+BAR_COLOURS = {"good": "#2e7d32", "fair": "#f9a825", "poor": "#c62828"}
+
+
+def esc(value: Any) -> str:
+    return html.escape(clean(value)).replace("\n", "<br>")
+
+
+def _td_style(column: Column, cell: Cell) -> str:
+    style = CSS["td"]
+    if column.kind in NOWRAP:
+        style += "white-space:nowrap;overflow:hidden;"
+    if column.kind in ("seq", "id", "num", "rate", "short"):
+        style += "text-align:center;"
+    return style + (CSS.get(cell.style, "") if cell.text and cell.rate is None else "")
+
+
+def _bar(cell: Cell) -> str:
+    pct = round((cell.rate or 0) * 100)
+    track = (
+        "display:inline-block;width:58%;height:10px;background:#e0e0e0;border:1px solid #bbb;"
+        "vertical-align:middle;margin-right:4px;"
+    )
+    fill = f"width:{pct}%;height:100%;background:{BAR_COLOURS[cell.style]};"
+    return (
+        f'<div style="{track}"><div style="{fill}"></div></div>'
+        f'<span style="{CSS[cell.style]}">{pct}%</span>'
+    )
+
+
+def _html_cell(column: Column, cell: Cell) -> str:
+    """A wide rate column draws its rate as a bar; every other cell is escaped text."""
+    wide_rate = column.kind == "rate" and cell.rate is not None and column.width > 10
+    return _bar(cell) if wide_rate else esc(cell.text)
+
+
+def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
+    cols = "".join(f'<col style="width:{c.width}%">' for c in columns)
+    head = "".join(f'<th style="{CSS["th"]}">{esc(c.header)}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td style="{_td_style(col, cell)}">{_html_cell(col, cell)}</td>'
+            for col, cell in zip(columns, row, strict=True)
+        )
+        body.append(f'<tr style="{CSS["tr"]}">{cells}</tr>')
+    return (
+        f'<table style="{CSS["table"]}"><colgroup>{cols}</colgroup>'
+        f'<thead style="display:table-header-group"><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
+    """The page set-up, the one thing mail cannot carry inline: `@page` and print rules."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{get_lang()}"><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title><style>@page {{ size: {page}; margin: {margin}; }}"
+        " thead { display: table-header-group } tr { break-inside: avoid }</style></head>"
+    )
 
 
 def html_page(doc: Document) -> str:
-    from oa_cli.render.table import safe
-
-    def esc(value: str) -> str:
-        return html.escape(safe(value))
-
-    title = esc(doc.heading)
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{get_lang()}"><head><meta charset="utf-8"><title>{title}</title></head>',
-        f'<body style="{_STYLE["body"]}">',
-        f"<h1>{title}</h1>",
-        f"<p>{esc(doc.summary)}</p>",
-    ]
+    """An A4 landscape page for mail and print, styles inline."""
+    parts = [html_head(f"{doc.title} {doc.date_line}", "A4 landscape")]
+    parts.append(f'<body style="{CSS["body"]}">')
+    if doc.meta.office:
+        parts.append(f'<p style="{CSS["office"]}">{esc(doc.meta.office)}</p>')
+    parts.append(f'<h1 style="{CSS["title"]}">{esc(doc.title)}</h1>')
+    parts.append(f'<p style="{CSS["dateline"]}">{esc(doc.date_line)}</p>')
+    parts.append(f'<p style="{CSS["summary"]}">{esc(" · ".join(doc.summary))}</p>')
     for block in doc.blocks:
-        parts.append(f"<h2>{esc(block.title)}</h2>")
-        parts.append(f'<table style="{_STYLE["table"]}"><tr>')
-        parts += [f'<th style="{_STYLE["th"]}">{esc(h)}</th>' for h in block.headers]
-        parts.append("</tr>")
-        for row in block.rows:
-            cells = [
-                f'<td style="{_STYLE["td"] + (_STYLE.get(style, "") if text else "")}">'
-                f"{esc(text)}</td>"
-                for text, style in row
-            ]
-            parts.append("<tr>" + "".join(cells) + "</tr>")
-        parts.append("</table>")
+        parts.append(f'<h2 style="{CSS["h2"]}">{esc(block.title)}</h2>')
+        parts.append(html_table(block.columns, block.rows))
+    parts.append(f'<p style="{CSS["footer"]}">{esc(footer_text(doc.meta))}</p>')
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
-
-
-def weekly_document(report: dict[str, Any]) -> Document:
-    s = report["summary"]
-    heading = f"{t('Weekly update')}  {report['week']}  ({report['from']} – {report['to']})"
-    summary = " · ".join(
-        [
-            t("registered {n}", n=s["registered"]),
-            t("closed {n} (on time {m})", n=s["closed"], m=s["closed_on_time"]),
-            t("still overdue {n}", n=s["overdue"]),
-            t("no update this week {n}", n=s["no_feedback"]),
-        ]
-    )
-    blocks = [item_block(n, items) for n, items in report["sections"].items() if items]
-    if report["units"]:
-        headers = [t("Unit"), t("Open"), t("New"), t("Done"), t("Overdue"), t("No update")]
-        rows = [
-            [
-                (u["unit"] or t("(not assigned)"), ""),
-                (str(u["open"]), ""),
-                (str(u["registered"]), ""),
-                (str(u["closed"]), ""),
-                (str(u["overdue"]), "red" if u["overdue"] else ""),
-                (str(u["no_feedback"]), ""),
-            ]
-            for u in report["units"]
-        ]
-        blocks.append(Block(t("By unit"), headers, rows, wide=(0,)))
-    return Document(heading, summary, blocks)
-
-
-def rate_bar(rate: float | None, width: int = 10) -> str:
-    if rate is None:
-        return "—"
-    filled = round(rate * width)
-    return "█" * filled + "░" * (width - filled) + f" {rate:.0%}"
-
-
-def stats_document(report: dict[str, Any]) -> Document:
-    span = (
-        f"{report['from'] or '…'} – {report['to'] or '…'}"
-        if report["from"] or report["to"]
-        else t("all items")
-    )
-    heading = f"{t('Assessment figures')}  {t('by ' + report['by'])}  ({span})"
-    rows_data = sorted(
-        report["rows"],
-        key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), -r["closed"]),
-    )
-    total = sum(r["total"] for r in rows_data)
-    closed = sum(r["closed"] for r in rows_data)
-    summary = t("{total} items, {closed} closed", total=total, closed=closed)
-    headers = [
-        t("Group"),
-        t("Total"),
-        t("Done"),
-        t("On time"),
-        t("On-time rate"),
-        t("Overdue"),
-        t("Yellow"),
-        t("Red"),
-        t("Reminders"),
-        t("Late assignments"),
-        t("Avg. working days to close"),
-    ]
-    labelled = report["by"] in ("source", "priority")
-    rows = [
-        [
-            (t(r["group"]) if labelled and r["group"] else (r["group"] or t("(none)")), ""),
-            (str(r["total"]), ""),
-            (str(r["closed"]), ""),
-            (str(r["on_time"]), ""),
-            (rate_bar(r["on_time_rate"]), "bar"),
-            (str(r["overdue"]), "red" if r["overdue"] else ""),
-            (str(r["yellow"]), "yellow" if r["yellow"] else ""),
-            (str(r["red"]), "red" if r["red"] else ""),
-            (str(r["reminders"]), ""),
-            (str(r["late_assignments"]), ""),
-            ("" if r["avg_workdays_to_close"] is None else str(r["avg_workdays_to_close"]), ""),
-        ]
-        for r in rows_data
-    ]
-    return Document(
-        heading, summary, [Block(t("Ranking by on-time rate"), headers, rows, wide=(0,))]
-    )

@@ -1,0 +1,150 @@
+"""The urging notice as a Word document (python-docx): A4 portrait, one page per unit,
+Chinese fonts, a bordered table whose header row repeats, space for the stamp."""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from oa_cli.i18n import t
+from oa_cli.render.notice import COLOUR_HEX, NoticeText, notice_columns, notice_rows, notice_text
+from oa_cli.render.report import Cell, Meta, clean
+
+BODY_FONT = "仿宋"
+TITLE_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+# column widths in cm, filling 21 cm less two 2.6 cm margins
+WIDTHS = (1.2, 1.2, 4.4, 2.0, 2.3, 3.5, 1.2)
+CELL_FILL = {"card-yellow": "FFD54F", "card-red": "D32F2F"}
+
+
+def _east_asian(element: Any, font: str) -> None:
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    rfonts.set(qn("w:eastAsia"), font)
+    for key in ("w:ascii", "w:hAnsi"):  # digits and Latin: narrow, so dates fit their column
+        rfonts.set(qn(key), LATIN_FONT)
+
+
+def _run(
+    paragraph: Any,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: str = "",
+    font: str = BODY_FONT,
+) -> Any:
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(clean(text))
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
+    _east_asian(run._r, font)
+    return run
+
+
+def _paragraph(doc: Any, align: str = "left", before: float = 0, after: float = 0) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+    p.paragraph_format.space_before = Pt(before)
+    p.paragraph_format.space_after = Pt(after)
+    return p
+
+
+def _setup(doc: Any) -> None:
+    from docx.shared import Cm, Pt
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.5)
+        section.left_margin, section.right_margin = Cm(2.6), Cm(2.6)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(12)
+    _east_asian(normal.element, BODY_FONT)
+
+
+def _flag(row: Any, tag: str) -> None:
+    """A row property: w:tblHeader (repeat on each page) or w:cantSplit."""
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn(tag), {qn("w:val"): "true"}))
+
+
+def _fill(cell: Any, colour: str) -> None:
+    from docx.oxml.ns import qn
+
+    tcpr = cell._tc.get_or_add_tcPr()
+    tcpr.append(tcpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:fill"): colour}))
+
+
+def _cell(cell: Any, value: Cell, width: Any, header: bool = False) -> None:
+    cell.width = width
+    p = cell.paragraphs[0]
+    center = header or value.style.startswith("card") or len(value.text) <= 4
+    p.alignment = 1 if center else 0
+    colour = "#FFFFFF" if value.style == "card-red" else "#C00000" if value.style == "red" else ""
+    _run(p, value.text, 10.5, bold=header or bool(colour), colour=colour)
+    if value.style in CELL_FILL:
+        _fill(cell, CELL_FILL[value.style])
+    if header:
+        _fill(cell, "E6E6E6")
+
+
+def _table(doc: Any, rows: list[list[Cell]]) -> None:
+    from docx.shared import Cm
+
+    columns = notice_columns()
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"  # single borders on every cell
+    table.autofit = False
+    widths = [Cm(w) for w in WIDTHS]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # w:gridCol, which LibreOffice and WPS go by
+    for cell, column, width in zip(table.rows[0].cells, columns, widths, strict=True):
+        _cell(cell, Cell(column.header), width, header=True)
+    _flag(table.rows[0], "w:tblHeader")
+    for values in rows:
+        row = table.add_row()
+        _flag(row, "w:cantSplit")
+        for cell, value, width in zip(row.cells, values, widths, strict=True):
+            _cell(cell, value, width)
+
+
+def _notice(doc: Any, text: NoticeText, rows: list[list[Cell]]) -> None:
+    _run(_paragraph(doc, "center"), text.office, 20, bold=True, colour="#C00000", font=TITLE_FONT)
+    _run(_paragraph(doc, "center", before=6), text.title, 26, bold=True, font=TITLE_FONT)
+    label = _paragraph(doc, "center", before=4)
+    _run(label, f"【{text.label}】", 15, bold=True, colour=COLOUR_HEX[text.colour])
+    _run(_paragraph(doc, "center", before=4, after=12), text.number, 14)
+    _run(_paragraph(doc, after=4), text.addressee, 15, bold=True)
+    request = _paragraph(doc, after=10)
+    _run(request, "\u3000\u3000" + text.request, 14)
+    _table(doc, rows)
+    _run(_paragraph(doc, "right", before=60), text.signature + "\u3000\u3000", 14)
+    _run(_paragraph(doc, "right", before=4), text.date + "\u3000\u3000", 14)
+
+
+def write_notice_docx(out: BinaryIO, notices: list[dict[str, Any]], meta: Meta) -> None:
+    """Write the notices as one .docx to `out` (a binary file), one A4 page per unit."""
+    from docx import Document
+
+    doc = Document()
+    _setup(doc)
+    for i, notice in enumerate(notices):
+        if i:
+            doc.add_page_break()
+        _notice(doc, notice_text(notice, meta), notice_rows(notice, meta))
+    if not notices:
+        _run(_paragraph(doc), t("No unit needs urging."), 14)
+    doc.save(out)

@@ -1,0 +1,336 @@
+"""Printed documents: daily, weekly, stats and the urging notice as html, markdown, Rich
+and docx, called directly on the report shapes the commands hand over."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from oa_cli.domain.fields import KEYS
+from oa_cli.i18n import set_lang
+from oa_cli.render import report as r
+from oa_cli.render.docx import write_notice_docx
+from oa_cli.render.notice import notice_html, notice_json, notice_markdown
+
+OFFICE = "中共某市委办公室督查室"
+ANCHOR = {"seq": 412, "hash": "ab12cd34ef56" + "0" * 52}
+
+
+@pytest.fixture(autouse=True)
+def zh() -> Iterator[None]:
+    set_lang("zh")
+    yield
+    set_lang("en")
+
+
+def item(id: int, title: str, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = dict.fromkeys(KEYS)
+    base.update(
+        id=id,
+        title=title,
+        source="instruction",
+        priority="normal",
+        status="assigned",
+        unit="市住建局",
+        co_units=[],
+        tags=[],
+        leader="张书记",
+        owner="李科长",
+        due="2026-11-20",
+        original_due="2026-11-20",
+        overdue=False,
+        overdue_days=0,
+        feedback_count=1,
+        remind_count=0,
+        report_overdue_days=0,
+        created_by="clerk",
+    )
+    return base | fields
+
+
+def meta(**fields: Any) -> r.Meta:
+    base = dict(
+        office=OFFICE,
+        office_short="市委督查室",
+        made_at="2026-11-25T09:30:00+08:00",
+        actor="王干事",
+        anchor=ANCHOR,
+        progress={7: "已召开专题会议部署，制定保障方案"},
+        date="2026-11-25",
+        reply_by="2026-11-27",
+    )
+    return r.Meta(**(base | fields))
+
+
+OVERDUE = item(7, "落实冬季安全生产部署要求", overdue=True, overdue_days=6, card="red")
+OWED = item(
+    9,
+    "研究制定优化营商环境方案",
+    unit="市发展改革委",
+    feedback_count=0,
+    report_due="2026-11-20",
+    report_overdue_days=3,
+)
+NASTY = item(11, "<script>alert(1)</script> a|b \x1b[31m\u202eevil", owner="<b>x</b>")
+
+
+def daily_report(overdue: list[dict[str, Any]] | None = None, count: int = 2) -> dict[str, Any]:
+    sections = {name: [] for name in r.DAILY_SECTIONS}
+    sections["overdue"] = [OVERDUE, NASTY] if overdue is None else overdue
+    sections["awaiting_feedback"] = [OWED]
+    summary = {name: len(items) for name, items in sections.items()} | {"open": 41}
+    summary["overdue"] = count
+    return {"date": "2026-11-25", "summary": summary, "sections": sections, "anchor": ANCHOR}
+
+
+FACTS = {"workday": True, "received_today": 3, "yellow": 0, "red": 1}
+
+
+def daily_doc(**kw: Any) -> r.Document:
+    return r.daily_document(daily_report(**kw), FACTS, meta())
+
+
+def stats_report() -> dict[str, Any]:
+    def row(group: str, rate: float | None, rank: int) -> dict[str, Any]:
+        return dict(
+            group=group,
+            total=4,
+            closed=3,
+            closed_rate=0.75,
+            on_time=2,
+            on_time_rate=rate,
+            first_reports=3,
+            first_reports_on_time=2,
+            overdue=1,
+            yellow=1,
+            red=0,
+            reminders=2,
+            returned=0,
+            score=92.5,
+            rank=rank,
+        )
+
+    rows = [
+        row("市发展和改革委员会", 1.0, 1),
+        row("市住房和城乡建设局", 0.0, 2),
+        row("市应急管理局", None, 3),
+    ]
+    return {"rows": rows, "cancelled": 1, "late_assignments": 2, "anchor": ANCHOR}
+
+
+def rich_text(doc: r.Document, width: int = 80) -> str:
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    for part in r.rich_parts(doc):
+        console.print(part)
+    return console.export_text()
+
+
+def test_daily_html_is_an_a4_page_with_heading_progress_owner_and_anchor() -> None:
+    page = r.html_page(daily_doc())
+    assert "@page" in page and "size: A4 landscape" in page
+    assert OFFICE in page and "每日调度表" in page and "星期三（工作日）" in page
+    assert "<th" in page and "序号" in page and "办理情况" in page and "责任人" in page
+    assert "已召开专题会议部署，制定保障方案" in page and "李科长" in page
+    assert "首报未报<br>应报日 2026-11-20" in page
+    assert "逾期 6 个工作日" in page and "红牌" in page
+    assert "台账校验码 412:ab12cd34ef56" in page and "王干事" in page
+    assert "display:table-header-group" in page
+
+
+def test_every_item_table_of_a_page_has_the_same_width_and_columns() -> None:
+    page = r.html_page(daily_doc())
+    tables = re.findall(r'<table style="([^"]*)"><colgroup>(.*?)</colgroup>', page)
+    assert len(tables) == 2
+    assert len({t for t in tables}) == 1
+    assert "width:100%;table-layout:fixed" in tables[0][0]
+
+
+def test_html_escapes_user_text() -> None:
+    page = r.html_page(daily_doc())
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<b>x</b>" not in page
+    assert "\x1b" not in page and "\u202e" not in page and "\\u202e" in page
+
+
+def test_markdown_escapes_html_and_pipes() -> None:
+    text = r.markdown(daily_doc())
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "a\\|b" in text and "\x1b" not in text
+    assert "台账校验码 412:ab12cd34ef56" in text
+
+
+def test_a_terminal_section_cut_short_says_how_many_more_and_where() -> None:
+    out = rich_text(daily_doc(overdue=[OVERDUE], count=250))
+    assert "逾期 250" in out
+    assert "另有 249 项未显示；全部请用 oa overdue" in out
+
+
+def test_terminal_text_is_never_markup_and_controls_are_escaped() -> None:
+    out = rich_text(daily_doc(), width=200)
+    assert "\\x1b[31m" in out and "\\u202e" in out
+
+
+def test_summary_and_sections_use_the_same_words() -> None:
+    report = {
+        "week": "2026-W48",
+        "from": "2026-11-23",
+        "to": "2026-11-29",
+        "summary": {
+            "registered": 0,
+            "closed": 0,
+            "closed_on_time": 0,
+            "overdue": 1,
+            "no_feedback": 0,
+        },
+        "sections": {"registered": [], "closed": [], "overdue": [OVERDUE], "no_feedback": []},
+        "moved": [],
+        "units": [],
+        "anchor": ANCHOR,
+    }
+    doc = r.weekly_document(report, meta())
+    assert "逾期 1" in doc.summary and doc.blocks[0].title == "逾期 1"
+
+
+def test_weekly_shows_report_texts_and_every_move() -> None:
+    events = [
+        ("feedback", {"text": "已完成初步排查", "kind": "follow_up"}),
+        ("escalate", {"card": "yellow", "rule": "overdue_yellow"}),
+        ("extend", {"due": "2026-12-10", "previous_due": "2026-11-30", "reason": "需协调"}),
+        ("correct", {"due": "2026-12-01", "previous_due": "2026-11-30", "reason": "录入错误"}),
+        ("return", {"reason": "材料不全"}),
+        ("assign", {"unit": "市应急管理局", "previous_unit": "市住建局"}),
+        ("reopen", {"reason": "群众反映未解决", "due": "2026-12-20"}),
+    ]
+    moved = [
+        {
+            "id": 7,
+            "title": "落实冬季安全生产部署要求",
+            "unit": "市住建局",
+            "events": [
+                {"at": "2026-11-24T10:00:00+08:00", "action": a, "actor": "王干事", "data": d}
+                for a, d in events
+            ],
+        }
+    ]
+    report = {
+        "week": "2026-W48",
+        "from": "2026-11-23",
+        "to": "2026-11-29",
+        "summary": {
+            "registered": 0,
+            "closed": 0,
+            "closed_on_time": 0,
+            "overdue": 0,
+            "no_feedback": 0,
+        },
+        "sections": {"registered": [], "closed": [], "overdue": [], "no_feedback": []},
+        "moved": moved,
+        "units": [],
+        "anchor": ANCHOR,
+    }
+    page = r.html_page(r.weekly_document(report, meta()))
+    for words in (
+        "续报",
+        "已完成初步排查",
+        "黄牌",
+        "延期",
+        "2026-11-30 → 2026-12-10",
+        "更正时限",
+        "退回",
+        "材料不全",
+        "转办",
+        "市住建局 → 市应急管理局",
+        "重新办理",
+    ):
+        assert words in page
+
+
+def test_stats_at_80_columns_keeps_group_names_and_headers_readable() -> None:
+    doc = r.stats_document(stats_report(), meta(), by="unit")
+    out = rich_text(doc, width=80)
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if "承办单位" in line)
+    at = cell_len(lines[head][: lines[head].index("承办单位")])  # rank digits before: ASCII
+    column = "".join(
+        (line[at:].split() or [""])[0] for line in lines[head + 1 :] if not line.startswith("─")
+    )
+    for name in ("市发展和改革委员会", "市住房和城乡建设局", "市应急管理局"):
+        assert name in column
+    header = out[out.index("排名") : out.index("市发展")]
+    for word in ("排名", "承办单位", "总数", "得分", "逾期"):
+        assert word in header
+    assert "100%" in out and "0%" in out
+
+
+def test_stats_rates_are_percentages_and_zero_is_not_green() -> None:
+    doc = r.stats_document(stats_report(), meta(), by="unit")
+    cells = {row[1].text: row[6] for row in doc.blocks[0].rows}
+    assert cells["市发展和改革委员会"].text == "100%"
+    assert cells["市住房和城乡建设局"].style == "poor"
+    assert r.RICH_STYLES[cells["市住房和城乡建设局"].style] != "green"
+
+
+def test_stats_html_draws_the_on_time_rate_as_a_bar() -> None:
+    page = r.html_page(r.stats_document(stats_report(), meta(), by="unit"))
+    assert "width:100%;height:100%" in page and "█" not in page
+    assert "已撤销 1 件" in page and "承办单位" in page and "考核" in page
+
+
+def notices() -> list[dict[str, Any]]:
+    return [
+        {"unit": "市住建局", "colour": "red", "number": "〔2026〕7号", "items": [OVERDUE, NASTY]},
+        {"unit": "市发展改革委", "colour": "blue", "number": None, "items": [OWED]},
+    ]
+
+
+def test_notice_html_is_one_a4_portrait_page_per_unit() -> None:
+    page = notice_html(notices(), meta())
+    assert "size: A4 portrait" in page and page.count("page-break-after:always") == 1
+    for words in (
+        "催办通知单",
+        "红色督办单",
+        "蓝色督办单",
+        "〔2026〕7号",
+        "预览",
+        "市住建局：",
+        "2026年11月27日前",
+        "市委督查室",
+        OFFICE,
+        "2026年11月25日",
+    ):
+        assert words in page
+    assert "<script>" not in page
+
+
+def test_notice_markdown_and_json() -> None:
+    text = notice_markdown(notices(), meta())
+    assert "市发展改革委：" in text and "&lt;script&gt;" in text and "a\\|b" in text
+    assert [n["number"] for n in notice_json(notices())] == ["〔2026〕7号", None]
+
+
+def test_notice_docx_reads_back_with_unit_number_items_and_a4() -> None:
+    from docx import Document
+    from docx.shared import Cm
+
+    out = io.BytesIO()
+    write_notice_docx(out, notices(), meta())
+    doc = Document(io.BytesIO(out.getvalue()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "市住建局：" in text and "市发展改革委：" in text
+    assert "〔2026〕7号" in text and "预览" in text and "红色督办单" in text
+    for it in (OVERDUE, OWED):
+        assert it["title"] in cells
+    assert "\x1b" not in cells
+    section = doc.sections[0]
+    assert abs(section.page_width - Cm(21)) < Cm(0.05)
+    assert abs(section.page_height - Cm(29.7)) < Cm(0.05)
+    assert len(doc.tables) == 2
+    assert doc.tables[0].style.name == "Table Grid"
