@@ -1,4 +1,4 @@
-"""Data in and out: import."""
+"""Data in and out: import, export, backup, copy, evidence."""
 
 import sys
 from collections.abc import Callable
@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from oa_cli.cli.state import STATE, command_help
-from oa_cli.i18n import t
+from oa_cli.i18n import N_, t
 
 
 def _read(source: str) -> bytes:
@@ -26,15 +26,17 @@ def import_(
     source: Annotated[
         str,
         typer.Argument(
-            metavar="FILE|-", help="File to import, or - for stdin.", show_default=False
+            metavar="FILE|-", help=N_("File to import, or - for stdin."), show_default=False
         ),
     ],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="yaml, json, jsonl, csv or xlsx (default: from the name)."),
+        typer.Option(
+            "--format", help=N_("yaml, json, jsonl, csv or xlsx (default: from the name).")
+        ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+        bool, typer.Option("--dry-run", help=N_("Validate and report; write nothing."))
     ] = False,
 ) -> None:
     """Import items; every record is validated first, and one bad record writes nothing."""
@@ -48,9 +50,11 @@ def import_(
     gc.disable()
     name = "stdin" if source == "-" else source
     kind = imports.detect_format(name, fmt)
-    records = imports.parse(_read(source), kind, name)
-    ctx = STATE.context()
-    items = imports.validate(ctx, records)
+    parsed = imports.parse(_read(source), kind, name)
+    for warning in parsed.warnings:
+        print(t("oa: warning: {message}", message=warning), file=sys.stderr)
+    ctx = STATE.context(write=not dry_run)
+    items = imports.validate(ctx, parsed.records)
     if dry_run:
         print(t("dry run: {n} records valid; nothing written", n=len(items)), file=sys.stderr)
         return
@@ -67,55 +71,120 @@ EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv", "yaml", "xlsx")
 
 def export(
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file (xlsx needs one).")
+        Path | None, typer.Option("-o", "--output", help=N_("Write to this file (xlsx needs one)."))
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="json, jsonl, csv, tsv, yaml or xlsx.")
+        str | None, typer.Option("--format", help=N_("json, jsonl, csv, tsv, yaml or xlsx."))
+    ] = None,
+    headers: Annotated[
+        str | None,
+        typer.Option("--headers", help=N_("zh: Chinese column headers and a BOM for csv.")),
     ] = None,
 ) -> None:
     """Every item, every status, in id order."""
     from oa_cli.errors import UsageError
-    from oa_cli.ledger import items as store
+    from oa_cli.outfile import atomic_output
     from oa_cli.render import choose
 
+    if headers not in (None, "zh"):
+        raise UsageError(t("--headers takes zh"))
     if fmt is None and output is not None:  # -o ledger.xlsx, -o all.jsonl …
         suffix = output.suffix.lower().lstrip(".")
         fmt = {"yml": "yaml"}.get(suffix, suffix) if suffix in (*EXPORT_FORMATS, "yml") else None
     if fmt is None:  # to a file of no known kind, or to stdout: json for a person, tsv piped
         fmt = "json" if output is not None or sys.stdout.isatty() else None
     fmt = choose(fmt, EXPORT_FORMATS)
-    from oa_cli.cli.read import write_items
-
-    ctx = STATE.context()
-    query = store.Query(statuses=(), sort="id")
-    if fmt == "xlsx":
-        if output is None:
-            raise UsageError(t("xlsx needs a file: use -o FILE.xlsx"))
-        from oa_cli.render.xlsx import write_workbook
-
-        count = write_workbook(output, (ctx.item_json(i) for i in store.select(ctx.conn, query)))
-    elif output is None:
-        count = write_items(sys.stdout, fmt, query)
+    if fmt == "xlsx" and output is None:
+        raise UsageError(t("xlsx needs a file: use -o FILE.xlsx"))
+    if headers == "zh" and fmt != "csv":
+        raise UsageError(t("--headers zh is for csv"))
+    ctx = STATE.context(write=False)
+    if output is None:
+        count = _export_to(sys.stdout, fmt, headers)
     else:
-        with open(output, "w", encoding="utf-8", newline="") as out:
-            count = write_items(out, fmt, query)
-    if output is not None:
+        with atomic_output(output, ctx.ledger.path, binary=fmt == "xlsx") as out:
+            count = _export_to(out, fmt, headers)
         print(t("exported {n} items to {path}", n=count, path=output), file=sys.stderr)
 
 
+def _export_to(out: object, fmt: str, headers: str | None) -> int:
+    from oa_cli.cli.read import write_items
+    from oa_cli.domain.selection import EVERY
+
+    ctx = STATE.context(write=False)
+    if fmt == "xlsx":
+        from oa_cli.render.xlsx import write_workbook
+
+        items = [ctx.item_json(i) for i in ctx.ledger.select(EVERY)]
+        ids = [i["id"] for i in items]
+        return write_workbook(
+            out,  # type: ignore[arg-type]
+            items,
+            office=ctx.config.office["name"],
+            day=ctx.today,
+            progress=ctx.ledger.latest_reports(ids),
+        )
+    if headers == "zh":
+        from oa_cli.render.csv_zh import write_csv_zh
+
+        return write_csv_zh(out, (ctx.item_json(i) for i in ctx.ledger.select(EVERY)))  # type: ignore[arg-type]
+    return write_items(out, fmt, EVERY)  # type: ignore[arg-type]
+
+
 def backup(
-    dest: Annotated[Path, typer.Argument(help="Where to write the copy.", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    dest: Annotated[Path, typer.Argument(help=N_("Where to write the copy."), show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file."))] = False,
 ) -> None:
     """A consistent copy of the ledger, taken while others may be writing."""
-    from oa_cli.ledger.connection import backup_to
-
-    ctx = STATE.context()
-    backup_to(ctx.conn, dest, force=force)
+    ctx = STATE.context(write=False)
+    ctx.ledger.backup_to(dest, force=force)
     print(t("ledger copied to {path}", path=dest), file=sys.stderr)
 
 
-COMMANDS: dict[str, Callable[..., None]] = {"import": import_, "export": export, "backup": backup}
+def copy(
+    dest: Annotated[str, typer.Argument(help=N_("An empty ledger: a path."), show_default=False)],
+) -> None:
+    """Copy the whole ledger (items, journal, units, evidence) to an empty ledger."""
+    from oa_cli.actions.copy import copy_ledger
+
+    ctx = STATE.context(write=False)
+    seq, digest = copy_ledger(ctx, dest)
+    print(
+        t("ledger copied to {path}; head {seq}:{hash}", path=dest, seq=seq, hash=digest[:12]),
+        file=sys.stderr,
+    )
+
+
+def evidence(
+    sha: Annotated[
+        str, typer.Argument(help=N_("SHA-256 of the file (8+ hex digits)."), show_default=False)
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=N_("Write to this file."))
+    ] = None,
+) -> None:
+    """Write out an evidence file kept in the ledger (佐证材料)."""
+    from oa_cli.actions.evidence import content
+    from oa_cli.outfile import atomic_output
+
+    ctx = STATE.context(write=False)
+    data = content(ctx, sha)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
+    with atomic_output(output, ctx.ledger.path, binary=True) as out:
+        out.write(data)
+    print(t("wrote {path} ({size} bytes)", path=output, size=len(data)), file=sys.stderr)
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "import": import_,
+    "export": export,
+    "backup": backup,
+    "copy": copy,
+    "evidence": evidence,
+}
 
 
 def register(app: typer.Typer, name: str) -> None:

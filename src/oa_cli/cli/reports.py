@@ -1,21 +1,43 @@
-"""Reports and cron commands: daily dispatch table, automatic escalation."""
+"""Reports and cron commands: daily dispatch table, weekly update, assessment, urging
+notices, automatic escalation."""
 
+import datetime as dt
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from oa_cli.cli.state import STATE, command_help
-from oa_cli.i18n import t
+from oa_cli.i18n import N_, t
 
 ReportFormat = Annotated[
     str | None,
-    typer.Option("--format", help="table, tsv, csv, json, jsonl, yaml, markdown or html."),
+    typer.Option("--format", help=N_("table, tsv, csv, json, jsonl, yaml, markdown or html.")),
 ]
+CHECK_FAILED = N_("items need attention: overdue or not yet assigned")
 
 
-def _emit(fmt: str, report: dict[str, Any], document: Any, rows: Any) -> None:
+def meta(ctx: Any, report: dict[str, Any] | None = None, **extra: Any) -> Any:
+    """What a printed document says about itself: office, time, actor, anchor."""
+    from oa_cli.actions.reports import anchor, progress
+    from oa_cli.domain.dates import iso
+    from oa_cli.render.report import Meta
+
+    return Meta(
+        office=ctx.config.office["name"],
+        office_short=ctx.config.office["short"],
+        made_at=iso(ctx.real_clock()),
+        actor=ctx.actor,
+        anchor=anchor(ctx),
+        progress=progress(ctx, report) if report is not None else {},
+        max_rows=ctx.config.display["max_rows"],
+        **extra,
+    )
+
+
+def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: Any) -> None:
     """One report in any format: a Document for people, the dict or its rows for machines."""
     from oa_cli.render import report as r
 
@@ -41,58 +63,58 @@ def _emit(fmt: str, report: dict[str, Any], document: Any, rows: Any) -> None:
 
 
 def _section_rows(report: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
-    """Row formats of a sectioned report: one item a row, its section first."""
+    from oa_cli.actions.reports import section_rows
     from oa_cli.domain.item import KEYS
 
-    rows = (
-        {"section": name, **item} for name, items in report["sections"].items() for item in items
-    )
-    return rows, ("section", *KEYS)
+    return section_rows(report), ("section", *KEYS)
 
 
 def daily(
-    date: Annotated[str | None, typer.Option("--date", help="Report day (default: today).")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help=N_("Report day (default: today)."))
+    ] = None,
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="Exit 3 when items are overdue or still unassigned from before today."
+            "--check",
+            help=N_("Exit 3 when items are overdue or still unassigned from before today."),
         ),
     ] = False,
     fmt: ReportFormat = None,
 ) -> None:
     """The daily dispatch table (每日调度表)."""
+    from oa_cli.actions import reports
     from oa_cli.errors import CheckFailed
     from oa_cli.render import REPORT_FORMATS, choose
     from oa_cli.render.plain import binary
 
     fmt = choose(fmt, REPORT_FORMATS)
-    ctx = STATE.context()
+    ctx = STATE.context(write=False)
     day = ctx.today if date is None else _date(date)
     if fmt == "json" and (raw := binary(sys.stdout)) is not None:  # cron and pipes
-        from oa_cli.actions.reports import daily_json
+        reports.daily_json(ctx, day, raw)
+    else:
+        from oa_cli.render.report import daily_document
 
-        if daily_json(ctx, day, raw) and check:
-            raise CheckFailed(t("items need attention: overdue or not yet assigned"))
-        return
-    from oa_cli.actions.reports import daily as build
-    from oa_cli.domain.reports import needs_attention
-    from oa_cli.render.report import daily_document
-
-    report = build(ctx, day)
-    workday = ctx.calendar.is_workday(day)
-    _emit(fmt, report, lambda: daily_document(report, workday), lambda: _section_rows(report))
-    if check and needs_attention(report, day):
-        raise CheckFailed(t("items need attention: overdue or not yet assigned"))
+        limit = ctx.config.display["max_rows"] if fmt == "table" else None
+        report = reports.daily(ctx, day, limit)
+        facts = reports.daily_facts(ctx, day)
+        _emit(
+            fmt,
+            report,
+            lambda: daily_document(report, facts, meta(ctx, report)),
+            lambda: _section_rows(report),
+        )
+    if check and reports.needs_attention(ctx, day):
+        raise CheckFailed(t(CHECK_FAILED))
 
 
 def weekly(
-    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W48.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="A day in the week.")] = None,
+    week: Annotated[str | None, typer.Option("--week", help=N_("ISO week, e.g. 2026-W48."))] = None,
+    date: Annotated[str | None, typer.Option("--date", help=N_("A day in the week."))] = None,
     fmt: ReportFormat = None,
 ) -> None:
     """The weekly update (每周更新): registered, closed, overdue, no update, per unit."""
-    import datetime as dt
-
     from oa_cli.actions.reports import weekly as build
     from oa_cli.errors import UsageError
     from oa_cli.render import REPORT_FORMATS, choose
@@ -101,7 +123,7 @@ def weekly(
     fmt = choose(fmt, REPORT_FORMATS)
     if week is not None and date is not None:
         raise UsageError(t("give --week or --date, not both"))
-    ctx = STATE.context()
+    ctx = STATE.context(write=False)
     day = ctx.today if date is None else _date(date)
     if week is not None:
         try:
@@ -111,42 +133,127 @@ def weekly(
                 t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week)
             ) from None
     report = build(ctx, day)
-    _emit(fmt, report, lambda: weekly_document(report), lambda: _section_rows(report))
+    _emit(
+        fmt,
+        report,
+        lambda: weekly_document(report, meta(ctx, report)),
+        lambda: _section_rows(report),
+    )
 
 
 def stats(
-    start: Annotated[str | None, typer.Option("--from", help="Items received on or after.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Items received on or before.")] = None,
-    by: Annotated[str, typer.Option("--by", help="unit, leader, source or priority.")] = "unit",
+    start: Annotated[
+        str | None, typer.Option("--from", help=N_("Items received on or after."))
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help=N_("Items received on or before."))
+    ] = None,
+    by: Annotated[
+        str, typer.Option("--by", help=N_("unit, leader, source or priority (单位, 领导 …)."))
+    ] = "unit",
     fmt: ReportFormat = None,
 ) -> None:
     """Assessment figures (考核评价) per unit, leader, source or priority."""
     from oa_cli.actions.reports import stats as build
-    from oa_cli.domain.stats import GROUPS, STAT_KEYS
+    from oa_cli.cli.options import choice
+    from oa_cli.domain.stats import STAT_KEYS
     from oa_cli.errors import UsageError
     from oa_cli.render import REPORT_FORMATS, choose
     from oa_cli.render.report import stats_document
 
     fmt = choose(fmt, REPORT_FORMATS)
-    if by not in GROUPS:
-        raise UsageError(t("--by takes unit, leader, source or priority"))
-    ctx = STATE.context()
-    first = _date(start) if start else None
-    last = _date(end) if end else None
-    rows = build(ctx, by, first, last)
-    report = {
-        "by": by,
-        "from": first and first.isoformat(),
-        "to": last and last.isoformat(),
-        "rows": rows,
-    }
-    _emit(fmt, report, lambda: stats_document(report), lambda: (rows, STAT_KEYS))
+    group = choice("by", by, "--by")
+    ctx = STATE.context(write=False)
+    first = _date(start, "--from") if start else None
+    last = _date(end, "--to") if end else None
+    if first and last and first > last:
+        raise UsageError(t("--from {start} is after --to {end}", start=first, end=last))
+    report = build(ctx, group, first, last)
+    _emit(
+        fmt,
+        report,
+        lambda: stats_document(report, meta(ctx), by=group, start=first, end=last),
+        lambda: (report["rows"], STAT_KEYS),
+    )
 
 
-def _date(text: str) -> Any:
+def notice(
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help=N_("Only this unit (repeatable)."))
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help=N_("Report day (default: today)."))
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help=N_("html, docx, markdown or json."))
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=N_("Write to this file (docx needs one)."))
+    ] = None,
+    issue: Annotated[
+        bool,
+        typer.Option(
+            "--issue", help=N_("Number the notices and record them as 催办 (else a preview).")
+        ),
+    ] = False,
+) -> None:
+    """Urging notices (催办通知单) to the units whose items need urging."""
+    from oa_cli.actions.notices import notices as build
+    from oa_cli.errors import UsageError
+
+    formats = ("html", "docx", "markdown", "json")
+    if fmt is None and output is not None and output.suffix.lower().lstrip(".") in formats:
+        fmt = output.suffix.lower().lstrip(".")
+    fmt = fmt or ("html" if output is not None else "markdown" if sys.stdout.isatty() else "json")
+    if fmt not in formats:
+        raise UsageError(
+            t("unknown format '{fmt}': choose {choices}", fmt=fmt, choices=", ".join(formats))
+        )
+    if fmt == "docx" and output is None:
+        raise UsageError(t("docx needs a file: use -o FILE.docx"))
+    ctx = STATE.context(write=issue)
+    day = ctx.today if date is None else _date(date)
+    found = build(ctx, day, unit or [], issue)
+    reply_by = ctx.calendar.add(day, ctx.config.feedback["resubmit_within"]).isoformat()
+    info = meta(
+        ctx,
+        {"sections": {"all": [i for n in found for i in n["items"]]}},
+        date=day.isoformat(),
+        reply_by=reply_by,
+    )
+    _write_notices(ctx, fmt, found, info, output)
+    if issue:
+        print(t("{n} notices issued", n=len(found)), file=sys.stderr)
+
+
+def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path | None) -> None:
+    from oa_cli.outfile import atomic_output
+    from oa_cli.render import notice as n
+
+    if fmt == "docx":
+        from oa_cli.render.docx import write_notice_docx
+
+        assert output is not None
+        with atomic_output(output, ctx.ledger.path, binary=True) as out:
+            write_notice_docx(out, found, info)
+        return
+    if fmt == "json":
+        import json
+
+        text = json.dumps(n.notice_json(found), ensure_ascii=False, separators=(",", ":")) + "\n"
+    else:
+        text = n.notice_html(found, info) if fmt == "html" else n.notice_markdown(found, info)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    with atomic_output(output, ctx.ledger.path) as out:
+        out.write(text)
+
+
+def _date(text: str, option: str = "--date") -> Any:
     from oa_cli.domain.dates import parse_due
 
-    ctx = STATE.context()
+    ctx = STATE.context(write=False)
     return parse_due(text, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
 
 
@@ -188,11 +295,11 @@ def _progress(ctx: Any) -> Any:
     """A Rich progress bar on stderr when it is a terminal and the ledger is large."""
     import contextlib
 
+    from oa_cli.domain.selection import Selection
+
     if not sys.stderr.isatty():  # cron and pipes: no bar, and no count to pay for
         return contextlib.nullcontext(None)
-    total = ctx.conn.execute(
-        "SELECT count(*) FROM items WHERE status IN ('registered', 'assigned')"
-    ).fetchone()[0]
+    total = ctx.ledger.count(Selection())
     if total < 5000:
         return contextlib.nullcontext(None)
     return progress_bar(t("escalating"), total)
@@ -218,7 +325,12 @@ def _stderr_console() -> Any:
     return console(stderr=True)
 
 
-COMMANDS: dict[str, Callable[..., None]] = {"daily": daily, "weekly": weekly, "stats": stats}
+COMMANDS: dict[str, Callable[..., None]] = {
+    "daily": daily,
+    "weekly": weekly,
+    "stats": stats,
+    "notice": notice,
+}
 
 
 def register(app: typer.Typer, name: str) -> None:

@@ -220,6 +220,43 @@ class Ledger:
         for row in self.conn.execute(f"SELECT {', '.join(COLUMNS)}, doc FROM items ORDER BY id"):
             yield rows.from_row(row[:-1]), row[-1]
 
+    # Every table's rows, for `oa copy` (the item table's stored object is derived).
+    TABLES = {
+        "items": (*rows._INSERT_COLUMNS,),
+        "events": (
+            "seq",
+            "item_id",
+            "at",
+            "recorded_at",
+            "actor",
+            "action",
+            "data",
+            "prev_hash",
+            "hash",
+        ),
+        "units": ("code", "name", "contact"),
+        "auto_actions": ("item_id", "rule", "day", "seq"),
+        "evidence": ("sha256", "size", "data"),
+    }
+
+    def dump(self, table: str) -> Iterator[list[tuple[Any, ...]]]:
+        columns = ", ".join(self.TABLES[table])
+        cursor = self.conn.execute(f"SELECT {columns} FROM {table} ORDER BY rowid")
+        while batch := cursor.fetchmany(1000):
+            yield [tuple(r) for r in batch]
+
+    def load(self, table: str, batch: list[tuple[Any, ...]]) -> None:
+        columns = self.TABLES[table]
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            batch,
+        )
+
+    def is_empty(self) -> bool:
+        return not any(
+            self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in self.TABLES
+        )
+
     def backup_to(self, dest: Path, *, force: bool = False) -> None:
         from oa_cli.ledger.connection import backup_to
 
