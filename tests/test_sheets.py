@@ -280,7 +280,7 @@ def test_gbk_csv_is_read_with_a_warning() -> None:
 
 
 def test_utf8_csv_with_bom_and_a_title_line_above_the_header() -> None:
-    data = "\ufeff督办台账,,\n事项,承办单位,最新进展\n\n甲,市住建局,\"第一行\n第二行\"\n乙,,\n"
+    data = '\ufeff督办台账,,\n事项,承办单位,最新进展\n\n甲,市住建局,"第一行\n第二行"\n乙,,\n'
     sheet = read_csv(data.encode())
     assert sheet.warnings == []
     rows = list(sheet.records)
@@ -319,7 +319,7 @@ def test_csv_zh_has_bom_chinese_headers_and_guards_formulas() -> None:
     text = out.getvalue()
     assert text.startswith("\ufeff编号,事项,批示内容,来源,")
     rows = list(csv.reader(io.StringIO(text[1:])))
-    assert rows[4][1] == "'=HYPERLINK(\"http://x\",\"click\")"
+    assert rows[4][1] == '\'=HYPERLINK("http://x","click")'
     assert rows[4][KEYS.index("unit")] == "'+市住建局"
     assert rows[1][KEYS.index("co_units")] == "市发改委,市财政局"
     assert rows[1][KEYS.index("status")] == "assigned"  # machine values: they import back
@@ -334,3 +334,25 @@ def test_csv_zh_reads_back_with_the_guard_taken_off() -> None:
     assert rows[3].data["title"] == '=HYPERLINK("http://x","click")'
     assert rows[3].data["unit"] == "+市住建局"
     assert rows[0].data["received_at"] == "2026-11-02T09:30:00+08:00"
+
+
+def test_a_title_row_naming_the_item_does_not_pass_for_the_header() -> None:
+    sheet = read_csv("督办事项,\n事项名称,联系电话\n甲,123\n".encode())
+    assert [r.data for r in sheet.records] == [{"title": "甲"}]
+    assert sheet.unknown == ["联系电话"]
+
+
+def test_rows_with_long_text_are_tall_enough_to_show_it() -> None:
+    items = [make_item(1, co_units=[]), make_item(2, co_units=[])]
+    out = io.BytesIO()
+    long = "已召开专题会议研究部署，完成项目选址和方案设计。" * 4  # 96 characters: 6 lines
+    write_workbook(out, items, office=OFFICE, day=DAY, progress={2: long})
+    sheet = load_workbook(out)["督办台账"]
+    short, tall = sheet.row_dimensions[3].height, sheet.row_dimensions[4].height
+    assert short == 20 and tall >= 6 * 14
+
+
+def test_evidence_column_names_each_file_with_its_hash() -> None:
+    files = [{"name": "报告.pdf", "sha256": "ab" * 32, "size": 3}]
+    book = load_workbook(io.BytesIO(workbook(evidence={2: files})))
+    assert book["全部字段"]["AG3"].value == f"报告.pdf sha256:{'ab' * 32}"

@@ -69,8 +69,9 @@ def read_xlsx(data: bytes, *, max_bytes: int = 200 * 2**20) -> Sheet:
                     others=", ".join(others),
                 )
             )
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # some programs write a wrong size: read to the end
+    if not hasattr(sheet, "iter_rows"):  # a chart sheet
+        raise InvalidInput(t("cannot read the workbook: {error}", error=sheet.title))
+    sheet.reset_dimensions()  # some programs write a wrong size: read to the end
     rows = enumerate(sheet.iter_rows(values_only=True), 1)
     return _sheet(_guarded(rows, book.close), _xlsx_value, warnings)
 
@@ -220,14 +221,15 @@ def _known() -> dict[str, str | None]:
 
 
 def _header_index(rows: list[tuple[int, Cells]]) -> int:
-    """The row with a title column and the most recognised headers (the first on a tie)."""
+    """The row with a title column and the most recognised headers; on a tie the one with
+    more headers (a merged title 督办事项 above the real header row), then the first."""
     known = _known()
-    best, best_count = -1, 0
+    best, best_score = -1, (0, 0)
     for index, (_, cells) in enumerate(rows):
         found = [_key(header_name(c), known) for c in cells if header_name(c)]
-        count = sum(1 for key in found if key is not False)
-        if "title" in found and count > best_count:
-            best, best_count = index, count
+        score = (sum(1 for key in found if key is not False), len(found))
+        if "title" in found and score > best_score:
+            best, best_score = index, score
     if best < 0:
         _no_title(rows, known)
     return best

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
+from copy import copy
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from oa_cli.domain.fields import BY_KEY, KEYS, LABELS, value_label
@@ -41,7 +43,23 @@ _MAX_CELL = 32767  # the most characters a cell holds
 # What XML 1.0 (and so xlsx) cannot carry: C0 controls but tab/newline/CR, lone surrogates,
 # U+FFFE/U+FFFF.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+_LINE_HEIGHT = 14  # points per line of 10-point text
 _LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def _line_count(text: str, width: int) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (a Chinese
+    character is about 1.8 wide in 10-point type), rounded up so the text is never cut."""
+    room = max(width - 1.0, 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        wide = len(_WIDE.findall(paragraph))
+        units = 1.8 * wide + 1.0 * (len(paragraph) - wide)
+        lines += max(1, math.ceil(units / room))
+    return lines
 
 
 def cell_text(text: str) -> str:
@@ -91,6 +109,14 @@ def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
     return WriteOnlyCell(sheet, value=value)
 
 
+def _plain(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """An unstyled value: itself (cheap), or a text cell where openpyxl would see a formula."""
+    if not isinstance(value, str):
+        return value
+    text = cell_text(value)
+    return _text_cell(sheet, text) if text.startswith("=") else text
+
+
 class _Ledger:
     """督办台账: a title row, a header row repeated on every page, one row per item."""
 
@@ -105,6 +131,7 @@ class _Ledger:
         self.red_font = Font(name=_FONT, size=10, color="C00000", bold=True)
         self.wrap = Alignment(wrap_text=True, vertical="center", horizontal="left")
         self.centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self.styles: dict[tuple[int, int, int, str], Any] = {}
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in _CARD_FILLS.items()}
         self._set_up_page()
         title = f"{office}督办台账（{day.year}年{day.month}月{day.day}日）"
@@ -114,6 +141,7 @@ class _Ledger:
         self.sheet.append(
             [self._cell(h, header_font, self.centre, header_fill) for h, _, _ in _PRINT_COLUMNS]
         )
+        self.row = 2  # the spreadsheet row last written
 
     def _set_up_page(self) -> None:
         from openpyxl.utils import get_column_letter
@@ -145,13 +173,23 @@ class _Ledger:
         cell.alignment = Alignment(horizontal="center", vertical="center")
         self.sheet.append([cell])
 
-    def _cell(self, value: Any, font: Any, alignment: Any, fill: Any = None) -> WriteOnlyCell:
+    def _cell(
+        self, value: Any, font: Any, alignment: Any, fill: Any = None, number_format: str = ""
+    ) -> WriteOnlyCell:
         cell = _text_cell(self.sheet, value)
+        key = (id(font), id(alignment), id(fill), number_format)
+        style = self.styles.get(key)
+        if style is not None:  # registered by an earlier cell: copying skips openpyxl's
+            cell._style = copy(style)  # hashing of every style object (10x faster)
+            return cell
         cell.border = self.border
         cell.font = font
         cell.alignment = alignment
         if fill is not None:
             cell.fill = fill
+        if number_format:
+            cell.number_format = number_format
+        self.styles[key] = copy(cell._style)
         return cell
 
     def append(self, number: int, item: dict[str, Any], progress: str | None) -> None:
@@ -175,11 +213,24 @@ class _Ledger:
         ):
             late = index == _DUE_COLUMN and bool(item.get("overdue"))
             font = self.red_font if late else self.font
-            cell = self._cell(value, font, self.wrap if wrapped else self.centre, fill)
-            if index == _DUE_COLUMN:
-                cell.number_format = "yyyy-mm-dd"
+            number_format = "yyyy-mm-dd" if index == _DUE_COLUMN else ""
+            cell = self._cell(
+                value, font, self.wrap if wrapped else self.centre, fill, number_format
+            )
             cells.append(cell)
+        self._append_fitted(cells, values)
+
+    def _append_fitted(self, cells: list[WriteOnlyCell], values: tuple[Any, ...]) -> None:
+        """Append a row as tall as its wrapped text (programs do not fit rows on opening a
+        file); the height is dropped once written, so memory stays flat."""
+        texts = zip(_PRINT_COLUMNS, values, strict=True)
+        lines = [_line_count(v, width) for (_, width, wraps), v in texts if wraps and v]
+        self.row += 1
+        self.sheet.row_dimensions[self.row].height = max(
+            20, max(lines, default=1) * _LINE_HEIGHT + 6
+        )
         self.sheet.append(cells)
+        del self.sheet.row_dimensions[self.row]
 
 
 class _Fields:
@@ -187,6 +238,7 @@ class _Fields:
 
     def __init__(self, sheet: WriteOnlyWorksheet, *, with_evidence: bool) -> None:
         from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
 
         self.sheet = sheet
         self.with_evidence = with_evidence
@@ -199,15 +251,25 @@ class _Fields:
             cell = _text_cell(sheet, header)
             cell.font = bold
             cells.append(cell)
+        for index, key in enumerate(KEYS, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = _field_width(key)
+        if with_evidence:
+            sheet.column_dimensions[get_column_letter(len(KEYS) + 1)].width = 40
         sheet.freeze_panes = "B2"
         sheet.append(cells)
 
     def append(self, item: dict[str, Any], files: list[dict[str, Any]] | None) -> None:
-        row = [_text_cell(self.sheet, field_value(key, item.get(key))) for key in KEYS]
+        row = [_plain(self.sheet, field_value(key, item.get(key))) for key in KEYS]
         if self.with_evidence:
             lines = [f"{f.get('name', '')} sha256:{f.get('sha256', '')}" for f in files or []]
-            row.append(_text_cell(self.sheet, "\n".join(lines) or None))
+            row.append(_plain(self.sheet, "\n".join(lines) or None))
         self.sheet.append(row)
+
+
+def _field_width(key: str) -> int:
+    if key in ("title", "body"):
+        return 30
+    return {"stamp": 26, "date": 12, "list": 18, "text": 14}.get(BY_KEY[key].kind, 10)
 
 
 def field_value(key: str, value: Any) -> Any:
