@@ -1,0 +1,339 @@
+"""The office's own spreadsheets (xlsx, csv) as records keyed by item field.
+
+The header row is found among the first rows (title rows, merged cells and blank rows
+above it skipped); column headers map to keys through `fields.header_map()`, plus the
+special key "progress" (办理情况/最新进展). Values come through as the file holds them
+(text stripped, empty as None, date cells as dates); checking them is the importer's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from oa_cli.domain.fields import BY_KEY, LABELS, header_map
+from oa_cli.errors import InvalidInput, OaError
+from oa_cli.i18n import t
+
+HEADER_ROWS = 10  # the header row is looked for among this many first rows
+FIELDS_SHEET = "全部字段"
+EVIDENCE_HEADER = "附件"  # written by render.xlsx on 全部字段; not read back
+_SPACE = re.compile(r"\s+")
+_FORMULA_START = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # csv_zh's guard, taken off again
+
+Cells = Sequence[Any]
+
+
+@dataclass
+class Row:
+    number: int  # counted from 1 among the records
+    row: int  # the spreadsheet row (csv: line) where the record starts
+    data: dict[str, Any]
+
+
+@dataclass
+class Sheet:
+    records: Iterator[Row]
+    unknown: list[str] = field(default_factory=list)  # headers that map to nothing, once each
+    warnings: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # key → the header as written
+
+
+def read_xlsx(data: bytes, *, max_bytes: int = 200 * 2**20) -> Sheet:
+    """The sheet 全部字段 when there is one, else the active sheet, streamed."""
+    _check_unpacked_size(data, max_bytes)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # an untrusted file: whatever openpyxl trips on
+        raise InvalidInput(t("cannot read the workbook: {error}", error=_reason(exc))) from None
+    warnings: list[str] = []
+    if FIELDS_SHEET in book.sheetnames:
+        sheet = book[FIELDS_SHEET]
+    else:
+        sheet = book.active if book.active is not None else book.worksheets[0]
+        others = [name for name in book.sheetnames if name != sheet.title]
+        if others:
+            warnings.append(
+                t(
+                    "read the sheet {sheet}; other sheets ignored: {others}",
+                    sheet=sheet.title,
+                    others=", ".join(others),
+                )
+            )
+    if not hasattr(sheet, "iter_rows"):  # a chart sheet
+        raise InvalidInput(t("cannot read the workbook: {error}", error=sheet.title))
+    sheet.reset_dimensions()  # some programs write a wrong size: read to the end
+    rows = enumerate(sheet.iter_rows(values_only=True), 1)
+    return _sheet(_guarded(rows, book.close), _xlsx_value, warnings)
+
+
+def read_csv(data: bytes) -> Sheet:
+    """UTF-8 (with or without BOM), else GB18030 (Excel's Chinese CSV) with a warning."""
+    text, warnings = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    return _sheet(_csv_rows(reader), _csv_value, warnings)
+
+
+def _check_unpacked_size(data: bytes, max_bytes: int) -> None:
+    """Refuse a workbook that would unpack to more than max_bytes, before unpacking it.
+    (zipfile never inflates a member past its declared size, so the sum is a bound.)"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InvalidInput(t("not an xlsx workbook (not a zip archive)")) from None
+    if total > max_bytes:
+        raise InvalidInput(
+            t(
+                "the workbook unpacks to {size}, more than the {limit} import reads",
+                size=_size(total),
+                limit=_size(max_bytes),
+            )
+        )
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{count} B"
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _guarded(
+    rows: Iterator[tuple[int, Cells]], close: Callable[[], None]
+) -> Iterator[tuple[int, Cells]]:
+    """Rows of a workbook; a damaged part is an InvalidInput naming the row, not a crash."""
+    number = 0
+    try:
+        for number, cells in rows:
+            yield number, cells
+    except OaError:
+        raise
+    except Exception as exc:  # an untrusted file: whatever openpyxl trips on
+        raise InvalidInput(
+            t("the workbook is damaged after row {row}: {error}", row=number, error=_reason(exc))
+        ) from None
+    finally:
+        close()
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            t("the file is neither UTF-8 nor GB18030 text (byte {pos})", pos=exc.start)
+        ) from None
+    return text, [t("the file is not UTF-8: read as GB18030 (the Chinese Excel's CSV)")]
+
+
+def _csv_rows(reader: Any) -> Iterator[tuple[int, Cells]]:
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInput(t("line {line}: {error}", line=start, error=str(exc))) from None
+        yield start, cells
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() and value.tzinfo is None else value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _csv_value(value: str) -> str | None:
+    value = value.strip()
+    if value.startswith(_FORMULA_START):
+        value = value[1:]
+    return value or None
+
+
+def _sheet(
+    rows: Iterator[tuple[int, Cells]], clean: Callable[[Any], Any], warnings: list[str]
+) -> Sheet:
+    first = [(number, cells) for number, cells in _take(rows, HEADER_ROWS)]
+    filled = [(number, cells) for number, cells in first if not _blank(cells)]
+    if not filled:
+        return Sheet(records=iter(()), warnings=warnings)
+    at = _header_index(filled)
+    header_row = filled[at][0]
+    keys, unknown, columns = _columns(filled[at][1])
+    after = (pair for pair in first if pair[0] > header_row)
+    records = _records(_chain(after, rows), keys, clean)
+    return Sheet(records=records, unknown=unknown, warnings=warnings, columns=columns)
+
+
+def _take(rows: Iterator[tuple[int, Cells]], count: int) -> list[tuple[int, Cells]]:
+    taken = []
+    for pair in rows:
+        taken.append(pair)
+        if len(taken) >= count:
+            break
+    return taken
+
+
+def _chain(*parts: Iterable[tuple[int, Cells]]) -> Iterator[tuple[int, Cells]]:
+    for part in parts:
+        yield from part
+
+
+def _blank(cells: Cells) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def header_name(value: Any) -> str:
+    """A header as written, without the spaces offices pad headers with (承 办 单 位)."""
+    return "" if value is None else _SPACE.sub("", str(value)).strip("*＊")
+
+
+def _key(name: str, known: dict[str, str | None]) -> str | None | bool:
+    """The key a header maps to, None when it is recognised and not kept, False when unknown."""
+    for form in (name, name.lower()):
+        if form in known:
+            return known[form]
+    return False
+
+
+def _known() -> dict[str, str | None]:
+    return {**header_map(), EVIDENCE_HEADER: None}
+
+
+def _header_index(rows: list[tuple[int, Cells]]) -> int:
+    """The row with a title column and the most recognised headers; on a tie the one with
+    more headers (a merged title 督办事项 above the real header row), then the first."""
+    known = _known()
+    best, best_score = -1, (0, 0)
+    for index, (_, cells) in enumerate(rows):
+        found = [_key(header_name(c), known) for c in cells if header_name(c)]
+        score = (sum(1 for key in found if key is not False), len(found))
+        if "title" in found and score > best_score:
+            best, best_score = index, score
+    if best < 0:
+        _no_title(rows, known)
+    return best
+
+
+def _no_title(rows: list[tuple[int, Cells]], known: dict[str, str | None]) -> None:
+    def recognised(cells: Cells) -> int:
+        return sum(1 for c in cells if header_name(c) and _key(header_name(c), known) is not False)
+
+    cells = max((cells for _, cells in rows), key=recognised)
+    found = [header_name(c) for c in cells if header_name(c)]
+    title = BY_KEY["title"]
+    raise InvalidInput(
+        t(
+            "no column for the item ({label}): the columns found are {found}; "
+            "the item's column is headed one of {names}",
+            label=title.label,
+            found=", ".join(found),
+            names=", ".join((title.label, *title.headers)),
+        )
+    )
+
+
+def _columns(cells: Cells) -> tuple[list[tuple[int, str]], list[str], dict[str, str]]:
+    """(column index, key) of the kept columns, the unknown headers, key → header."""
+    known = _known()
+    keys: list[tuple[int, str]] = []
+    unknown: list[str] = []
+    columns: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for index, value in enumerate(cells):
+        name = header_name(value)
+        if not name:
+            continue
+        key = _key(name, known)
+        if key is False:
+            if name not in unknown:
+                unknown.append(name)
+            continue
+        if key is None:
+            continue
+        assert isinstance(key, str)
+        if key in seen:
+            _duplicate(key, cells, seen[key], index)
+        seen[key] = index
+        keys.append((index, key))
+        columns[key] = name
+    return keys, unknown, columns
+
+
+def _duplicate(key: str, cells: Cells, first: int, second: int) -> None:
+    label = LABELS.get(key, "办理情况" if key == "progress" else key)
+    raise InvalidInput(
+        t(
+            "columns {first} and {second} both mean {label}: keep one of them",
+            first=f"{header_name(cells[first])} ({column_letter(first)})",
+            second=f"{header_name(cells[second])} ({column_letter(second)})",
+            label=label,
+        )
+    )
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a column counted from 0 (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _records(
+    rows: Iterator[tuple[int, Cells]], keys: list[tuple[int, str]], clean: Callable[[Any], Any]
+) -> Iterator[Row]:
+    number = 0
+    for line, cells in rows:
+        if _blank(cells):
+            continue
+        number += 1
+        data = {}
+        for index, key in keys:
+            value = clean(cells[index]) if index < len(cells) else None
+            data[key] = _list_value(value) if key in _LIST_KEYS else value
+        yield Row(number=number, row=line, data=data)
+
+
+_LIST_SPLIT = re.compile(r"\s*[,，、;；]\s*")
+_LIST_KEYS = frozenset(key for key, f in BY_KEY.items() if f.kind == "list")
+
+
+def _list_value(value: Any) -> Any:
+    """A list cell as a list: names split at , ， 、 ; ； or, as render.xlsx writes a list
+    whose names hold a separator, JSON."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, list) and all(isinstance(v, str) for v in decoded):
+            return decoded
+    return [name for name in _LIST_SPLIT.split(value) if name]
+
+
+__all__ = ["Row", "Sheet", "column_letter", "header_name", "read_csv", "read_xlsx"]
