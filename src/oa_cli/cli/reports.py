@@ -235,7 +235,7 @@ def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path
 
         assert output is not None
         with atomic_output(output, ctx.ledger.path, binary=True) as out:
-            write_notice_docx(out, found, info)
+            write_notice_docx(out, found, info)  # type: ignore[arg-type]
         return
     if fmt == "json":
         import json
