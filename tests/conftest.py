@@ -1,11 +1,20 @@
-"""Every test runs the installed `oa` as a user would: a temporary ledger, a fixed clock."""
+"""Tests run `oa` as a user would: a temporary ledger, a fixed clock.
+
+`oa(...)` runs `oa_cli.cli.app.main()` in this process (argv, environment, stdin, captured
+stdout/stderr bytes, exit code): the same bytes and exit code as the installed `oa`, without
+a Python start-up per call. `oa.process(...)` runs the real `oa` in a subprocess, for tests
+that need a real process (pty, signals, concurrency, start-up, broken pipe): mark those
+`@pytest.mark.process`."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +61,18 @@ class Oa:
         input: str | None = None,
         env: dict[str, str] | None = None,
     ) -> Result:
+        """`oa ARGS` in this process, as faithful to the real one as the tests need."""
+        full_env = {**self.env, "OA_NOW": now or self.now, **(env or {})}
+        return run_in_process(list(args), full_env, input)
+
+    def process(
+        self,
+        *args: str,
+        now: str | None = None,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:
+        """`oa ARGS` as a real process (the installed entry point)."""
         full_env = {**self.env, "OA_NOW": now or self.now, **(env or {})}
         proc = subprocess.run(
             [OA, *args],
@@ -87,6 +108,64 @@ class Oa:
 
     def write_config(self, text: str) -> None:
         self.config.write_text(text, encoding="utf-8")
+
+
+def _decode(data: bytes) -> str:
+    """As `subprocess.run(text=True, errors="replace")` decodes: universal newlines."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace").read()
+
+
+def run_in_process(argv: list[str], env: dict[str, str], stdin: str | None) -> Result:
+    from oa_cli.cli.app import main
+    from oa_cli.cli.state import reset_state
+
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (sys.argv, sys.stdin, sys.stdout, sys.stderr)
+    saved_env = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    time.tzset()
+    sys.argv = ["oa", *argv]
+    sys.stdin = io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8")), encoding="utf-8")
+    sys.stdout = out_text = io.TextIOWrapper(out, encoding="utf-8", errors="strict")
+    sys.stderr = err_text = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace")
+    code = 0
+    try:
+        reset_state()
+        main()
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    except Exception:  # as the interpreter would: the trace on stderr, exit 1
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in (out_text, err_text):
+            try:
+                stream.flush()
+            except ValueError:  # closed by the command
+                pass
+        data = out.getvalue(), err.getvalue()
+        sys.argv, sys.stdin, sys.stdout, sys.stderr = streams
+        reset_state()
+        os.environ.clear()
+        os.environ.update(saved_env)
+        time.tzset()
+    return Result(code, _decode(data[0]), _decode(data[1]))
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # sys.exit("text"): printed, exit 1
+    return 1
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "process: runs the real `oa` in a subprocess (pty, signals, start-up...)"
+    )
 
 
 @pytest.fixture

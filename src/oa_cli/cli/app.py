@@ -1,4 +1,4 @@
-"""The `oa` application: global options, command registration, the one error handler."""
+"""The `oa` application: global options, the lazy command table, the one error handler."""
 
 import os
 import sys
@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from oa_cli import __version__
+from oa_cli.cli.lazy import LazyGroup
 from oa_cli.cli.state import STATE
 from oa_cli.errors import OaError
 from oa_cli.i18n import N_, t
@@ -15,6 +16,7 @@ from oa_cli.i18n import N_, t
 APP_HELP = N_("oa: the supervision ledger (督办台账): register, assign, chase and close items.")
 app = typer.Typer(
     name="oa",
+    cls=LazyGroup,
     help=APP_HELP,
     add_completion=False,
     no_args_is_help=True,
@@ -33,20 +35,13 @@ def _version(value: bool) -> None:
 def _parse_now(value: str | None) -> None:
     if value is None:
         return
-    import datetime as dt
+    from oa_cli.domain.dates import parse_now
+    from oa_cli.errors import InvalidInput
 
-    from oa_cli.domain.dates import local, parse_date
-
-    day = parse_date(value)
     try:
-        moment = (
-            dt.datetime.combine(day, dt.time()) if day else dt.datetime.fromisoformat(value.strip())
-        )
-    except ValueError:
-        raise typer.BadParameter(
-            t("'{value}' is not a date or ISO 8601 date-time", value=value), param_hint="--now"
-        ) from None
-    STATE.now = local(moment)
+        STATE.now = parse_now(value)
+    except InvalidInput as exc:
+        raise typer.BadParameter(exc.message, param_hint="--now") from None
 
 
 @app.callback()
@@ -97,14 +92,16 @@ def main_options(
     _parse_now(now)
 
 
-# Command → the module that defines it, in the order `oa --help` lists them.
-COMMAND_MODULES = {
+# Command → the module under oa_cli.cli that defines it, in the order `oa --help` lists them.
+COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(
         (
             "add",
             "create",
+            "ack",
             "assign",
             "feedback",
+            "return",
             "remind",
             "escalate",
             "extend",
@@ -115,59 +112,53 @@ COMMAND_MODULES = {
         ),
         "write",
     ),
-    **dict.fromkeys(("import", "export", "backup"), "data"),
+    **dict.fromkeys(("import", "export", "backup", "copy", "evidence"), "data"),
     **dict.fromkeys(("list", "show", "overdue", "log", "verify", "workday"), "read"),
-    **dict.fromkeys(("daily", "weekly", "stats"), "reports"),
+    **dict.fromkeys(("daily", "weekly", "stats", "notice"), "reports"),
     "unit": "units",
+    "grant": "admin",
+    "completion": "completion",
 }
-_VALUE_OPTIONS = ("--db", "--config", "--now", "--as", "--lang")
-
-
-def requested_command(argv: list[str]) -> str | None:
-    """The subcommand named on the command line, skipping the global options before it."""
-    args = iter(argv)
-    for arg in args:
-        if arg in _VALUE_OPTIONS:
-            next(args, None)
-        elif arg.startswith("-"):
-            continue
-        else:
-            return arg if arg in COMMAND_MODULES else None
-    return None
+LazyGroup.modules = COMMAND_MODULES
 
 
 def _early_lang(argv: list[str]) -> None:
-    """Help text is fixed when commands are registered, before the callback runs."""
+    """The language of help pages and usage errors, which click produces before the callback."""
     from oa_cli.i18n import detect_lang, set_lang
 
     lang = os.environ.get("OA_LANG")
     for i, arg in enumerate(argv):
+        if arg == "--":
+            break
         if arg == "--lang" and i + 1 < len(argv):
             lang = argv[i + 1]
         elif arg.startswith("--lang="):
             lang = arg.split("=", 1)[1]
     set_lang(detect_lang(lang if lang in ("en", "zh") else None))
-    app.info.help = t(APP_HELP)
-
-
-def register(wanted: str | None) -> None:
-    """Register the one command asked for (Typer then builds only its parameters), or all
-    of them for `oa --help` and for a command name click should call unknown."""
-    import importlib
-
-    names = [wanted] if wanted is not None else list(COMMAND_MODULES)
-    for name in names:
-        module = importlib.import_module(f"oa_cli.cli.{COMMAND_MODULES[name]}")
-        module.register(app, name)
 
 
 def _fail(lines: list[str], code: int) -> None:
+    from oa_cli.cli.usage import prefix
+
     for line in lines:
-        print(f"oa: {line}", file=sys.stderr)
+        print(f"{prefix()}{line}", file=sys.stderr)
     sys.exit(code)
 
 
+def _complete() -> None:
+    """The shell asked for completions (`_OA_COMPLETE`): answer, or say nothing; never fail."""
+    try:
+        app(prog_name="oa")
+    except SystemExit:
+        raise
+    except BaseException:  # noqa: BLE001 - a completion must never show a traceback
+        if os.environ.get("OA_DEBUG"):
+            raise
+    sys.exit(0)
+
+
 def main() -> None:
+    _early_lang(sys.argv[1:])
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -177,10 +168,8 @@ def main() -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             _fail([t("argument {n} is not valid UTF-8 text", n=index)], 2)
-    _early_lang(sys.argv[1:])
-    command = requested_command(sys.argv[1:])
-    if command is not None or "--version" not in sys.argv[1:]:
-        register(command)  # `oa --version` needs no command at all
+    if os.environ.get("_OA_COMPLETE"):
+        _complete()
     from typer import exceptions as typer_errors
     from typer._click import exceptions as click_errors
 
@@ -191,8 +180,7 @@ def main() -> None:
 
         sys.exit(report(exc))
     except click_errors.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        _fail([exc.format_message()], exc.exit_code)
     except typer_errors.Abort:
         _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     except OaError as exc:

@@ -123,3 +123,26 @@ class State:
 
 
 STATE = State()
+
+
+def reset_state() -> None:
+    """Back to a fresh invocation (in-process tests): close the ledger, forget the options,
+    the language and the NO_COLOR that --no-color set."""
+    import dataclasses
+    import os
+
+    from oa_cli.i18n import set_lang
+
+    ctx = STATE._context
+    if ctx is not None:
+        close = getattr(ctx, "close", None)
+        if close is not None:
+            close()
+        else:
+            ctx.conn.close()
+    fresh = State()
+    for f in dataclasses.fields(State):
+        setattr(STATE, f.name, getattr(fresh, f.name))
+    set_lang("en")
+    if os.environ.get("NO_COLOR") == "1":
+        os.environ.pop("NO_COLOR", None)

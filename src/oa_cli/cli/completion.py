@@ -1,0 +1,95 @@
+"""`oa completion bash|zsh|fish`, and what the shell completes beyond commands and options:
+unit names and open item ids (with their titles), read from an existing ledger only."""
+
+import contextlib
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from oa_cli.i18n import t
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def completion(
+    shell: Annotated[str, typer.Argument(help="bash, zsh or fish.", show_default=False)],
+) -> None:
+    """Print the shell completion script for bash, zsh or fish (see README: Completion)."""
+    from typer._completion_shared import get_completion_script
+
+    from oa_cli.errors import UsageError
+
+    if shell not in SHELLS:
+        raise UsageError(t("unknown shell '{shell}': choose {choices}", shell=shell, choices=", ".join(SHELLS)))
+    print(get_completion_script(prog_name="oa", complete_var="_OA_COMPLETE", shell=shell))
+
+
+COMMANDS: dict[str, Callable[..., None]] = {"completion": completion}
+
+
+def _ledger_context(ctx: Any) -> Any:
+    """The action context for the ledger the command line names, or None when there is no
+    ledger file yet: completion never creates one."""
+    from oa_cli.cli.state import STATE, default_db
+
+    root = ctx.find_root().params
+    if STATE.db is None and root.get("db") is not None:
+        STATE.db = Path(root["db"])
+    if STATE.config_path is None and root.get("config") is not None:
+        STATE.config_path = Path(root["config"])
+    path = STATE.db or default_db()
+    if "://" not in str(path) and not Path(path).is_file():
+        return None
+    return STATE.context()
+
+
+def _quietly(lookup: Callable[[Any], list[Any]], ctx: Any) -> list[Any]:
+    """Run a look-up with stderr silenced; any failure completes nothing."""
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            context = _ledger_context(ctx)
+            return [] if context is None else lookup(context)
+    except Exception:  # a broken ledger or config must not break the shell
+        if os.environ.get("OA_DEBUG"):
+            raise
+        return []
+
+
+def complete_unit(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+    """Unit names starting with (or containing) what is typed."""
+    from typer._click.shell_completion import CompletionItem
+
+    from oa_cli.actions import lookups
+
+    names = _quietly(lookups.unit_names, ctx)
+    return [CompletionItem(n) for n in names if incomplete in n]
+
+
+def complete_open_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+    """Ids of open items starting with what is typed, each with its title as help."""
+    from typer._click.shell_completion import CompletionItem
+
+    from oa_cli.actions import lookups
+
+    items = _quietly(lookups.open_items, ctx)
+    return [CompletionItem(str(i), help=title) for i, title in items if str(i).startswith(incomplete)]
+
+
+# Parameters completed by name, on every command (unless a command gives its own).
+BY_NAME: dict[str, Callable[[Any, Any, str], list[Any]]] = {
+    "unit": complete_unit,
+    "co": complete_unit,
+    "item_id": complete_open_item,
+}
+
+
+def attach(command: Any) -> None:
+    """Give a built command's `unit`, `co` and `item_id` parameters their completion."""
+    for param in getattr(command, "params", []):
+        found = BY_NAME.get(param.name or "")
+        if found is not None and getattr(param, "_custom_shell_complete", None) is None:
+            param._custom_shell_complete = found
