@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN, Item
+from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN, STATUSES, Item
 from oa_cli.domain.selection import Selection
 from oa_cli.errors import NotFound
 from oa_cli.i18n import t
@@ -133,9 +133,13 @@ def _where(sel: Selection) -> tuple[str, list[Any]]:
     params: list[Any] = []
     if sel.statuses == OPEN:  # a literal, so the partial index items_open applies
         where.append(_OPEN_SQL)
-    elif sel.statuses:
-        where.append("status IN ({})".format(", ".join("?" * len(sel.statuses))))
-        params.extend(sel.statuses)
+    elif sel.statuses:  # literals too (known words only), for the partial indexes
+        if not set(sel.statuses) <= set(STATUSES):
+            raise ValueError(sel.statuses)
+        if len(sel.statuses) == 1:  # as the partial index items_report_due says it
+            where.append(f"status = '{sel.statuses[0]}'")
+        else:
+            where.append("status IN ({})".format(", ".join(f"'{s}'" for s in sel.statuses)))
     for name, sql in _BOUNDS.items():
         value = getattr(sel, name)
         if value is not None:
@@ -171,7 +175,7 @@ def _hint(sel: Selection) -> str:
         return ""
     if sel.statuses == OPEN:
         return " INDEXED BY items_open"
-    if sel.report_due_before is not None and sel.statuses == ("assigned",):
+    if sel.report_due_before is not None and sel.statuses == ("assigned",) and sel.card is None:
         return " INDEXED BY items_report_due"
     return ""
 
