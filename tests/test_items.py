@@ -55,6 +55,12 @@ def test_added_item_has_every_spec_key_with_defaults(oa: Oa) -> None:
         "last_feedback_at": None,
         "remind_count": 0,
         "created_by": "clerk",
+        "remark": None,
+        "acked_at": None,
+        "report_due": None,
+        "report_overdue_days": 0,
+        "repeat": None,
+        "previous_id": None,
     }
 
 
@@ -95,8 +101,8 @@ def test_add_body_from_stdin(oa: Oa) -> None:
 
 
 def test_add_refuses_an_unknown_source_or_priority(oa: Oa) -> None:
-    assert "source" in oa.fails(1, "add", "事项", "--source", "rumour").err
-    assert "priority" in oa.fails(1, "add", "事项", "--priority", "asap").err
+    assert "source" in oa.fails(2, "add", "事项", "--source", "rumour").err
+    assert "priority" in oa.fails(2, "add", "事项", "--priority", "asap").err
 
 
 def test_owner_without_unit_is_a_usage_error(oa: Oa) -> None:
@@ -113,7 +119,7 @@ def test_assign_then_transfer_keeps_both_units_in_the_journal(oa: Oa) -> None:
     assign, transfer = item["timeline"][1:]
     assert assign["action"] == "assign" and assign["data"]["unit"] == "市住建局"
     assert assign["data"]["note"] == "请三个工作日内首报"
-    assert transfer["action"] == "transfer"
+    assert transfer["action"] == "assign"  # a transfer is an assign with the previous unit
     assert transfer["data"]["previous_unit"] == "市住建局"
 
 
@@ -162,7 +168,7 @@ def test_escalate_to_a_named_level_but_never_down(oa: Oa) -> None:
     oa.ok("escalate", item_id, "--level", "red")
     assert oa.item(int(item_id))["card"] == "red"
     oa.fails(1, "escalate", item_id, "--level", "yellow")
-    oa.fails(1, "escalate", item_id, "--level", "purple")
+    oa.fails(2, "escalate", item_id, "--level", "purple")
 
 
 def test_extend_moves_due_keeps_original_and_clears_the_card(oa: Oa, assigned) -> None:
@@ -174,10 +180,11 @@ def test_extend_moves_due_keeps_original_and_clears_the_card(oa: Oa, assigned) -
     assert item["timeline"][-1]["data"]["reason"] == "需省厅批复"
 
 
-def test_extend_to_a_past_date_keeps_the_card(oa: Oa, assigned) -> None:
+def test_extend_to_a_past_date_is_refused_and_keeps_the_card(oa: Oa, assigned) -> None:
     item_id = str(assigned("--due", "2026-11-24"))
     oa.ok("escalate", item_id, now="2026-11-30")
-    oa.ok("extend", item_id, "--due", "2026-11-25", "--reason", "补录", now="2026-11-30")
+    err = oa.fails(1, "extend", item_id, "--due", "2026-11-25", "--reason", "补录", now="2026-11-30")
+    assert "before today" in err.err
     assert oa.item(int(item_id))["card"] == "yellow"
 
 
@@ -222,7 +229,7 @@ def test_only_an_assigned_item_can_be_closed(oa: Oa) -> None:
 def test_reopen_clears_closing_fields_but_the_journal_keeps_them(oa: Oa, assigned) -> None:
     item_id = str(assigned())
     oa.ok("close", item_id, "--basis", "已办结")
-    oa.ok("reopen", item_id, "--reason", "领导要求继续跟踪")
+    oa.ok("reopen", item_id, "--reason", "领导要求继续跟踪", "--due", "+5wd")
     item = oa.item(int(item_id))
     assert item["status"] == "assigned"
     assert (item["closed_at"], item["close_basis"], item["close_ref"]) == (None, None, None)
@@ -268,7 +275,7 @@ def test_closed_items_refuse_every_action_but_reopen(oa: Oa, assigned, verb: lis
         ["extend", "--due", "+3d", "--reason", "r"],
         ["edit", "--title", "新"],
         ["close", "--basis", "b"],
-        ["reopen", "--reason", "r"],
+        ["reopen", "--reason", "r", "--due", "+5wd"],
     ],
 )
 def test_cancelled_items_refuse_every_action(oa: Oa, verb: list[str]) -> None:
@@ -278,7 +285,7 @@ def test_cancelled_items_refuse_every_action(oa: Oa, verb: list[str]) -> None:
 
 
 def test_reopen_of_an_open_item_is_refused(oa: Oa, assigned) -> None:
-    assert "assigned" in oa.fails(1, "reopen", str(assigned()), "--reason", "r").err
+    assert "assigned" in oa.fails(1, "reopen", str(assigned()), "--reason", "r", "--due", "+3d").err
 
 
 def test_edit_changes_fields_and_tags(oa: Oa) -> None:
@@ -306,6 +313,7 @@ def test_edit_changes_fields_and_tags(oa: Oa) -> None:
 
 
 def test_unknown_item_is_exit_1(oa: Oa) -> None:
+    oa.add()
     assert "42" in oa.fails(1, "show", "42").err
     oa.fails(1, "assign", "42", "市住建局")
 
