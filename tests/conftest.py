@@ -8,6 +8,7 @@ that need a real process (pty, signals, concurrency, start-up, broken pipe): mar
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -140,10 +141,8 @@ def run_in_process(argv: list[str], env: dict[str, str], stdin: str | None) -> R
         code = 1
     finally:
         for stream in (out_text, err_text):
-            try:
+            with contextlib.suppress(ValueError):  # closed by the command
                 stream.flush()
-            except ValueError:  # closed by the command
-                pass
         data = out.getvalue(), err.getvalue()
         sys.argv, sys.stdin, sys.stdout, sys.stderr = streams
         reset_state()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
 from conftest import OA, Oa
 
 
@@ -29,6 +30,7 @@ def test_db_option_beats_the_environment(oa: Oa) -> None:
     assert oa.ok("list", "--format", "json").json() == []
 
 
+@pytest.mark.process
 def test_default_ledger_lives_in_the_user_data_dir(oa: Oa) -> None:
     env = {k: v for k, v in oa.env.items() if k != "OA_DB"}
     env["XDG_DATA_HOME"] = str(oa.tmp / "xdg")
@@ -75,3 +77,150 @@ def test_a_file_that_is_not_a_ledger_is_one_clear_line(oa: Oa) -> None:
 def test_ledger_in_an_unwritable_place_is_one_clear_line(oa: Oa) -> None:
     result = oa.fails(1, "--db", "/proc/oa/ledger.db", "add", "事项")
     assert len(result.err.strip().splitlines()) == 1
+
+
+# -- the command table, start-up and completion ------------------------------
+
+EVERY_COMMAND = [
+    "add",
+    "create",
+    "assign",
+    "feedback",
+    "remind",
+    "escalate",
+    "extend",
+    "close",
+    "reopen",
+    "cancel",
+    "edit",
+    "import",
+    "export",
+    "backup",
+    "list",
+    "show",
+    "overdue",
+    "log",
+    "verify",
+    "workday",
+    "daily",
+    "weekly",
+    "stats",
+    "unit",
+    "completion",
+]
+
+
+def test_help_lists_every_command(oa: Oa) -> None:
+    out = oa.ok("--help").out
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
+    assert set(EVERY_COMMAND) <= set(listed)
+    assert "Alias of add." in out
+
+
+def test_a_command_whose_function_is_missing_is_not_listed_and_unknown() -> None:
+    from typer.main import get_command
+
+    from oa_cli.cli.app import app
+    from oa_cli.cli.lazy import LazyGroup
+
+    class Partial(LazyGroup):
+        modules = {"add": "write", "no-such-verb": "write", "ghost": "no_such_module"}
+
+    group = get_command(app)
+    group.__class__ = Partial
+    ctx = group.make_context("oa", ["add", "x"], resilient_parsing=True)
+    assert group.list_commands(ctx) == ["add"]
+    assert group.get_command(ctx, "no-such-verb") is None
+    assert group.get_command(ctx, "ghost") is None
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    ("argv", "wanted", "unwanted"),
+    [
+        (["--version"], set(), {"write", "read", "data", "reports", "units", "completion"}),
+        (["add", "事项"], {"write"}, {"read", "data", "reports", "units", "completion"}),
+    ],
+)
+def test_a_command_imports_only_its_own_module(
+    oa: Oa, argv: list[str], wanted: set[str], unwanted: set[str]
+) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from oa_cli.cli.app import main\n"
+        f"sys.argv = ['oa', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(m.split('.')[-1] for m in sys.modules if m.startswith('oa_cli.cli.')),"
+        " file=sys.stderr)"
+    )
+    env = {**oa.env, "OA_NOW": oa.now}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    loaded = set(proc.stderr.strip().splitlines()[-1].split())
+    assert wanted <= loaded
+    assert not unwanted & loaded
+
+
+def test_unknown_command_is_one_line_with_a_suggestion(oa: Oa) -> None:
+    assert oa.fails(2, "sign", "11").err.splitlines() == [
+        "oa: No such command 'sign'. Did you mean 'assign'?",
+        "see 'oa --help'",
+    ]
+    assert oa.fails(2, "--lang", "zh", "sign", "11").err.splitlines() == [
+        "oa：没有此命令：sign；是否要输入：assign？",
+        "请查看“oa --help”",
+    ]
+
+
+def test_every_error_line_has_one_prefix_per_language(oa: Oa) -> None:
+    for args in (["show", "9"], ["add"], ["list", "--frob"], ["unit", "lst"]):
+        assert oa(*args).err.startswith("oa: ")
+        assert oa("--lang", "zh", *args).err.startswith("oa：")
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_prints_the_script(oa: Oa, shell: str) -> None:
+    out = oa.ok("completion", shell).out
+    assert "_OA_COMPLETE=complete_" + shell in out.replace("complete_bash $1", "complete_bash")
+
+
+def test_completion_of_an_unknown_shell_is_a_usage_error(oa: Oa) -> None:
+    oa.fails(2, "completion", "tcsh")
+
+
+def _bash(oa: Oa, line: str) -> list[str]:
+    words = line.split(" ")
+    env = {"_OA_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1)}
+    result = oa.ok(*[], env=env)
+    assert result.err == ""
+    return result.out.split()
+
+
+def test_completion_of_commands_and_options(oa: Oa) -> None:
+    assert _bash(oa, "oa as") == ["assign"]
+    assert "completion" in _bash(oa, "oa co")
+    assert _bash(oa, "oa list --ov") == ["--overdue"]
+    assert "--lang" in _bash(oa, "oa --l")
+
+
+def test_completion_of_units_and_open_items(oa: Oa) -> None:
+    oa.write_config(
+        "units:\n  - {code: zjj, name: 市住建局}\n  - {code: fgw, name: 市发展改革委}\n"
+    )
+    first, second = oa.add("供暖"), oa.add("项目")
+    oa.ok("cancel", str(second), "--reason", "重复")
+    assert _bash(oa, "oa close ") == [str(first)]
+    assert sorted(_bash(oa, "oa assign 1 ")) == ["市住建局", "市发展改革委"]
+    assert _bash(oa, "oa add 事项 --unit 市发") == ["市发展改革委"]
+    zsh = oa.ok(env={"_OA_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "oa show "}).out
+    assert f'"{first}":"供暖"' in zsh
+
+
+def test_completion_never_creates_a_ledger_nor_fails(oa: Oa) -> None:
+    assert _bash(oa, "oa close ") == []
+    assert not oa.db.exists()
+    oa.db.parent.mkdir(parents=True)
+    oa.db.write_text("not a ledger" * 100)
+    assert _bash(oa, "oa close ") == []
+    assert _bash(oa, "oa --db /proc/nowhere/x.db close ") == []

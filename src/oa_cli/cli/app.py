@@ -148,6 +148,9 @@ def _fail(lines: list[str], code: int) -> None:
 def _complete() -> None:
     """The shell asked for completions (`_OA_COMPLETE`): answer, or say nothing; never fail."""
     try:
+        from typer._completion_classes import completion_init
+
+        completion_init()
         app(prog_name="oa")
     except SystemExit:
         raise

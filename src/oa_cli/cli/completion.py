@@ -24,7 +24,9 @@ def completion(
     from oa_cli.errors import UsageError
 
     if shell not in SHELLS:
-        raise UsageError(t("unknown shell '{shell}': choose {choices}", shell=shell, choices=", ".join(SHELLS)))
+        raise UsageError(
+            t("unknown shell '{shell}': choose {choices}", shell=shell, choices=", ".join(SHELLS))
+        )
     print(get_completion_script(prog_name="oa", complete_var="_OA_COMPLETE", shell=shell))
 
 
@@ -76,7 +78,9 @@ def complete_open_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     from oa_cli.actions import lookups
 
     items = _quietly(lookups.open_items, ctx)
-    return [CompletionItem(str(i), help=title) for i, title in items if str(i).startswith(incomplete)]
+    return [
+        CompletionItem(str(i), help=title) for i, title in items if str(i).startswith(incomplete)
+    ]
 
 
 # Parameters completed by name, on every command (unless a command gives its own).

@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
+import os
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
@@ -29,12 +30,16 @@ from typer.core import TyperGroup, _split_opt
 from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
 
-from oa_cli.cli.usage import NoSuchCommand, OaFormatter
 from oa_cli.i18n import t
 
 
 class OaContext(_click.Context):
-    formatter_class = OaFormatter
+    """click's context, with our help formatter (imported only when help is shown)."""
+
+    def make_formatter(self) -> _click.HelpFormatter:
+        from oa_cli.cli.usage import OaFormatter
+
+        return OaFormatter(width=self.terminal_width, max_width=self.max_content_width)
 
 
 def _module(name: str) -> ModuleType | None:
@@ -63,11 +68,13 @@ def _group_app(module: ModuleType, name: str) -> typer.Typer | TyperInfo | None:
 
 
 def adopt(command: _click.Command) -> _click.Command:
-    """Our context (translated help) and completions for a built command and its children."""
-    from oa_cli.cli.completion import attach
-
+    """Our context (translated help) for a built command and its children, and when the
+    shell asks for completions, what its parameters complete to."""
     command.context_class = OaContext
-    attach(command)
+    if os.environ.get("_OA_COMPLETE"):
+        from oa_cli.cli.completion import attach
+
+        attach(command)
     for child in getattr(command, "commands", {}).values():
         adopt(child)
     return command
@@ -153,6 +160,8 @@ class LazyGroup(TyperGroup):
         if command is None and not ctx.resilient_parsing:
             if _split_opt(name)[0]:
                 self.parse_args(ctx, args)
+            from oa_cli.cli.usage import NoSuchCommand
+
             matches = difflib.get_close_matches(name, self.list_commands(ctx))
             raise NoSuchCommand(name, matches, ctx)
         return (name if command is not None else None), command, args[1:]

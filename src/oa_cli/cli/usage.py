@@ -126,7 +126,12 @@ def report(exc: Any) -> int:
 # ---------------------------------------------------------------- help pages
 
 # Words click writes that reach the formatter as variables: marked here for the catalog.
-FRAMEWORK_WORDS = (N_("Options"), N_("Arguments"), N_("Commands"), N_("Show this message and exit."))
+FRAMEWORK_WORDS = (
+    N_("Options"),
+    N_("Arguments"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+)
 _NOTE = re.compile(r"^(?P<help>.*?)\s*\[(?P<notes>[^\[\]]*)\]$", re.S)
 _METAVARS = {"<str>": N_("<text>"), "<int>": N_("<number>"), "<path>": N_("<path>")}
 _USAGE_WORDS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND [ARGS]...": N_("COMMAND [ARGS]...")}
@@ -136,7 +141,10 @@ def _note(note: str) -> str | None:
     """One part of click's `[default: x; required]`, translated, or None if not click's."""
     if note == "required":
         return t("required")
-    for head, msgid in (("default: ", N_("default: {value}")), ("env var: ", N_("env var: {name}"))):
+    for head, msgid in (
+        ("default: ", N_("default: {value}")),
+        ("env var: ", N_("env var: {name}")),
+    ):
         if note.startswith(head):
             value = note[len(head) :]
             if value in VOCABULARY:  # `--source`'s default reads 领导批示, which it accepts
@@ -163,7 +171,10 @@ def _width(text: str) -> int:
 
 def wrap(text: str, width: int) -> list[str]:
     """Greedy wrap by display width: CJK text breaks between characters, others at spaces."""
-    tokens = re.findall(r"\s*\[[^\[\]]*\]|[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff]+\s*|\s+", text)
+    tokens = re.findall(
+        r"\s*\[[^\[\]]*\]|[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff]+\s*|\s+",
+        text,
+    )
     lines, line = [], ""
     for token in tokens:
         if line and _width((line + token).rstrip()) > width:
