@@ -107,6 +107,12 @@ class Oa:
     def item(self, item_id: int, **kw: Any) -> dict[str, Any]:
         return self.ok("show", str(item_id), "--format", "json", **kw).json()
 
+    def init(self) -> None:
+        """Make an empty ledger at the runner's path."""
+        from oa_cli.ledger.connection import open_ledger
+
+        open_ledger(self.db).close()
+
     def write_config(self, text: str) -> None:
         self.config.write_text(text, encoding="utf-8")
 
@@ -169,6 +175,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def oa(tmp_path: Path) -> Oa:
+    """A clerk's ledger, made (empty) before the test, as `oa` makes it on a first write."""
+    runner = Oa(tmp_path)
+    runner.init()
+    return runner
+
+
+@pytest.fixture
+def no_ledger(tmp_path: Path) -> Oa:
+    """Runs `oa` where no ledger exists yet."""
     return Oa(tmp_path)
 
 

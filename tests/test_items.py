@@ -183,7 +183,9 @@ def test_extend_moves_due_keeps_original_and_clears_the_card(oa: Oa, assigned) -
 def test_extend_to_a_past_date_is_refused_and_keeps_the_card(oa: Oa, assigned) -> None:
     item_id = str(assigned("--due", "2026-11-24"))
     oa.ok("escalate", item_id, now="2026-11-30")
-    err = oa.fails(1, "extend", item_id, "--due", "2026-11-25", "--reason", "补录", now="2026-11-30")
+    err = oa.fails(
+        1, "extend", item_id, "--due", "2026-11-25", "--reason", "补录", now="2026-11-30"
+    )
     assert "before today" in err.err
     assert oa.item(int(item_id))["card"] == "yellow"
 

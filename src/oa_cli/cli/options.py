@@ -30,3 +30,26 @@ def choice(name: str, value: str, option: str) -> str:
 
 def maybe(name: str, value: str | None, option: str) -> str | None:
     return None if value is None else choice(name, value, option)
+
+
+MAX_ID = 2**53 - 1
+
+
+def item_id(value: int | None) -> int | None:
+    """An item id is 1 … 2^53−1 (a usage error otherwise)."""
+    if value is not None and not 1 <= value <= MAX_ID:
+        raise UsageError(t("an item id is a whole number from 1 to {max}", max=MAX_ID))
+    return value
+
+
+def bounded(low: int, high: int) -> object:
+    """A callback keeping a number option within [low, high] (a usage error otherwise)."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and not low <= value <= high:
+            raise UsageError(
+                t("{value} is not between {low} and {high}", value=value, low=low, high=high)
+            )
+        return value
+
+    return check

@@ -7,6 +7,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
+from oa_cli.cli.options import bounded, item_id
 from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import N_, t
 
@@ -76,8 +77,7 @@ def list_items(
         typer.Option(
             "--due-within",
             help=N_("Only items due within N working days (overdue ones included)."),
-            min=0,
-            max=250,
+            callback=bounded(0, 250),
         ),
     ] = None,
     search: Annotated[
@@ -85,7 +85,9 @@ def list_items(
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help=N_("Every status."))] = False,
     sort: Annotated[str, typer.Option(help=N_("due, id or received."))] = "due",
-    limit: Annotated[int | None, typer.Option(help=N_("At most N rows."), min=0)] = None,
+    limit: Annotated[
+        int | None, typer.Option(help=N_("At most N rows."), callback=bounded(0, 2**53 - 1))
+    ] = None,
     fmt: Format = None,
 ) -> None:
     """List items: open ones by default, sorted by due date."""
@@ -142,7 +144,7 @@ def _unit_filter(unit: str | None) -> str | None:
 
 def show(
     item_id: Annotated[
-        int, typer.Argument(help=N_("Item id."), show_default=False, min=1, max=2**53 - 1)
+        int, typer.Argument(help=N_("Item id."), show_default=False, callback=item_id)
     ],
     fmt: Format = None,
 ) -> None:
@@ -201,9 +203,7 @@ def overdue(
 def log(
     item_id: Annotated[
         int | None,
-        typer.Argument(
-            help=N_("Only this item's events."), show_default=False, min=1, max=2**53 - 1
-        ),
+        typer.Argument(help=N_("Only this item's events."), show_default=False, callback=item_id),
     ] = None,
     since: Annotated[str | None, typer.Option(help=N_("Only events from this date on."))] = None,
     fmt: Format = None,

@@ -6,12 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
+from oa_cli.cli.options import item_id
 from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import N_, t
 
-ItemId = Annotated[
-    int, typer.Argument(help=N_("Item id."), show_default=False, min=1, max=2**53 - 1)
-]
+ItemId = Annotated[int, typer.Argument(help=N_("Item id."), show_default=False, callback=item_id)]
 Files = Annotated[
     list[str] | None,
     typer.Option(
@@ -152,7 +151,7 @@ def remind(
 
 def escalate(
     item_id: Annotated[
-        int | None, typer.Argument(help=N_("Item id."), show_default=False, min=1, max=2**53 - 1)
+        int | None, typer.Argument(help=N_("Item id."), show_default=False, callback=item_id)
     ] = None,
     level: Annotated[
         str | None, typer.Option(help=N_("yellow or red (黄牌, 红牌; default: one up)."))
