@@ -23,6 +23,10 @@ from typing import Any
 
 import pytest
 
+# Every test runs on the office's clock, in-process calls included.
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
+
 OA = str(Path(sys.executable).with_name("oa"))
 
 

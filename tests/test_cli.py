@@ -217,7 +217,8 @@ def test_completion_of_units_and_open_items(oa: Oa) -> None:
     assert f'"{first}":"供暖"' in zsh
 
 
-def test_completion_never_creates_a_ledger_nor_fails(oa: Oa) -> None:
+def test_completion_never_creates_a_ledger_nor_fails(no_ledger: Oa) -> None:
+    oa = no_ledger
     assert _bash(oa, "oa close ") == []
     assert not oa.db.exists()
     oa.db.parent.mkdir(parents=True)

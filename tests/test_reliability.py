@@ -140,7 +140,7 @@ def test_a_schema1_ledger_is_upgraded_in_place_after_a_backup(oa: Oa) -> None:
     assert "39 items, 43 events" in result.out
     backups = list(db.parent.glob("ledger.db.schema1*.bak"))
     assert len(backups) == 1
-    assert f"from schema 1 to 3; a copy of it is in {backups[0]}" in result.err
+    assert f"from schema 1 to 4; a copy of it is in {backups[0]}" in result.err
     assert _count(backups[0]) == before
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] >= 2

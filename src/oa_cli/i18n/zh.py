@@ -148,8 +148,6 @@ CATALOG: dict[str, str] = {
     "{path}: not a usable ledger: {error}": "{path}：不是可用的台账：{error}",
     "{path}: made by a newer oa (schema {version}); upgrade oa": "{path}：由更新版本的 oa 创建（结构版本 {version}），请升级 oa",
     "oa: upgrading the ledger from schema {old} to {new}; a copy of it is in {backup}": "oa：正在将台账结构从第 {old} 版升级到第 {new} 版；升级前的副本在 {backup}",
-    "oa: warning: the holiday calendar does not know {year}; using Monday to Friday plus "
-    "configured holidays/workdays": "oa：警告：节假日日历尚无 {year} 年数据，按周一至周五及配置的节假日/调休计算",
     "{file}: cannot read: {error}": "{file}：无法读取：{error}",
     "{file}: line {line}: malformed YAML: {problem}": "{file}：第 {line} 行：YAML 格式错误：{problem}",
     "{file}: the top level must be a mapping of keys": "{file}：顶层必须是键值映射",
