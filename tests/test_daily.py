@@ -37,11 +37,12 @@ def _ids(section: list[dict]) -> list[int]:
 def test_daily_json_sections_and_summary(oa: Oa) -> None:
     ids = _office(oa)
     report = oa.ok("daily", "--format", "json", now=NOW).json()
-    assert list(report) == ["date", "summary", "sections"]
+    assert list(report) == ["date", "summary", "sections", "anchor"]
     assert report["date"] == "2026-11-25"
     sections = report["sections"]
     assert list(sections) == [
         "to_assign",
+        "unacknowledged",
         "due_soon",
         "overdue",
         "awaiting_feedback",
@@ -58,9 +59,18 @@ def test_daily_json_sections_and_summary(oa: Oa) -> None:
         assert summary[name] == len(items)
     assert summary["open"] == 7
     assert sections["overdue"][0]["overdue_days"] == 3
+    # assigned Monday or earlier, not acknowledged: more than 1 working day ago
+    assert _ids(sections["unacknowledged"]) == [
+        ids["overdue_3"],
+        ids["overdue_1"],
+        ids["due_today"],
+        ids["due_in_2wd"],
+    ]
+    head = oa.ok("verify", "--format", "json").json()["head"]
+    assert report["anchor"] == head
 
 
-def test_daily_for_another_date_uses_the_items_as_they_are_now(oa: Oa) -> None:
+def test_daily_for_a_later_date_uses_the_items_as_they_are_now(oa: Oa) -> None:
     ids = _office(oa)
     report = oa.ok("daily", "--date", "2026-11-30", "--format", "json", now=NOW).json()
     assert report["date"] == "2026-11-30"
@@ -85,7 +95,7 @@ def test_daily_table_in_chinese(oa: Oa) -> None:
     out = oa.ok("--lang", "zh", "daily", "--format", "table", now=NOW).out
     assert "每日调度表  2026年11月25日 星期三（工作日）" in out
     assert "在办 7" in out and "逾期 2" in out
-    for title in ("待交办", "临期", "逾期", "待反馈", "今日办结", "逾期三日", "3个工作日"):
+    for title in ("待交办", "临期", "逾期", "待反馈", "今日办结", "逾期三日", "3 个工作日"):
         assert title in out
     assert "\x1b[" not in out  # not a terminal: no colour codes
 
@@ -94,13 +104,13 @@ def test_daily_markdown_and_html_for_mail(oa: Oa) -> None:
     _office(oa)
     oa.ok("edit", "1", "--title", "含<b>标签</b>与|竖线", now=NOW)
     md = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=NOW).out
-    assert md.startswith("# 每日调度表")
-    assert "含<b>标签</b>与\\|竖线" in md
+    assert "# 每日调度表" in md and "中共某市委办公室督查室" in md
+    assert "含&lt;b&gt;标签&lt;/b&gt;与\\|竖线" in md
     html = oa.ok("--lang", "zh", "daily", "--format", "html", now=NOW).out
     assert '<meta charset="utf-8">' in html
     assert "含&lt;b&gt;标签&lt;/b&gt;与|竖线" in html
     assert "<b>" not in html
-    assert "<style" not in html and "style=" in html  # inline styles only, for mail
+    assert "@page" in html and "style=" in html  # A4 print rules, inline styles for mail
 
 
 def test_daily_tsv_has_the_section_first(oa: Oa) -> None:
@@ -109,6 +119,7 @@ def test_daily_tsv_has_the_section_first(oa: Oa) -> None:
     assert lines[0].split("\t")[:2] == ["to_assign", str(ids["unassigned_old"])]
     assert {line.split("\t")[0] for line in lines} == {
         "to_assign",
+        "unacknowledged",
         "due_soon",
         "overdue",
         "awaiting_feedback",
@@ -116,30 +127,54 @@ def test_daily_tsv_has_the_section_first(oa: Oa) -> None:
     }
 
 
-def test_the_sqlite_daily_json_matches_the_python_report(oa: Oa) -> None:
+def _context(db: Path, day: str) -> object:
     import datetime as dt
+
+    from oa_cli.actions import Context
+    from oa_cli.config import Config
+    from oa_cli.domain.calendar import WorkCalendar
+    from oa_cli.ledger.connection import open_ledger
+    from oa_cli.ledger.store import Ledger
+
+    now = dt.datetime.fromisoformat(day + "T09:00:00+08:00")
+    ledger = Ledger(open_ledger(db), db)
+    return Context(ledger, now, "t", Config(), WorkCalendar("cn"), lambda: now)
+
+
+def test_the_streamed_daily_json_is_the_report_every_format_renders(oa: Oa) -> None:
     import io
     import json
 
-    from oa_cli.actions import Context
-    from oa_cli.actions.reports import daily, daily_json
-    from oa_cli.config import Config
-    from oa_cli.domain.calendar import WorkCalendar
-    from oa_cli.domain.reports import needs_attention
-    from oa_cli.ledger.connection import open_ledger
+    from oa_cli.actions.reports import daily, daily_json, section_rows
 
     _office(oa)
     oa.ok("feedback", "5", "续报", now="2026-11-16T09:00")
     oa.ok("close", "7", "--basis", "逾期后办结", now="2026-11-28T10:00")  # closed_today, due before
     oa.ok("import", str(EXAMPLES / "items.yaml"), now="2026-11-25T08:00")
-    conn = open_ledger(oa.db)
-    for day in ("2026-11-25", "2026-11-28", "2026-12-03", "2026-12-09", "2026-10-08", "2027-01-04"):
-        now = dt.datetime.fromisoformat(day + "T09:00:00+08:00")
-        ctx = Context(conn, now, "t", Config(), WorkCalendar("cn"), lambda n=now: n)
-        report = daily(ctx, now.date())
+    for day in ("2026-11-25", "2026-11-28", "2026-12-03", "2026-12-09", "2027-01-04"):
+        ctx = _context(oa.db, day)
+        report = daily(ctx, ctx.today)  # type: ignore[attr-defined]
         out = io.BytesIO()
-        attention = daily_json(ctx, now.date(), out)
+        daily_json(ctx, ctx.today, out)  # type: ignore[attr-defined]
         expected = json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
         assert out.getvalue().decode() == expected
-        assert attention == needs_attention(report, now.date())
         assert sum(report["summary"][s] for s in report["sections"]) > 0
+        rows = [(r["section"], r["id"]) for r in section_rows(report)]
+        tsv = oa.ok("daily", "--format", "tsv", now=day + "T09:00").out.splitlines()
+        assert [(line.split("\t")[0], int(line.split("\t")[1])) for line in tsv] == rows
+
+
+def test_closed_today_is_in_id_order_in_every_format(oa: Oa) -> None:
+    """Two items with the same deadline closed the same day in reverse id order."""
+    first = oa.add("甲", "--unit", "市财政局", "--due", "2026-11-27", now="2026-11-23T09:00")
+    second = oa.add("乙", "--unit", "市财政局", "--due", "2026-11-27", now="2026-11-23T09:00")
+    oa.ok("close", str(second), "--basis", "办结", now="2026-11-25T09:00")
+    oa.ok("close", str(first), "--basis", "办结", now="2026-11-25T10:00")
+    report = oa.ok("daily", "--format", "json", now="2026-11-25T18:00").json()
+    assert _ids(report["sections"]["closed_today"]) == [first, second]
+    import yaml
+
+    yaml_out = yaml.safe_load(oa.ok("daily", "--format", "yaml", now="2026-11-25T18:00").out)
+    assert _ids(yaml_out["sections"]["closed_today"]) == [first, second]
+    tsv = oa.ok("daily", "--format", "tsv", now="2026-11-25T18:00").out.splitlines()
+    assert [int(x.split("\t")[1]) for x in tsv if x.startswith("closed_today")] == [first, second]
