@@ -33,44 +33,61 @@ def _office(oa: Oa) -> tuple[int, int, int]:
     return late, unassigned, reporting
 
 
-def test_two_weeks_of_cards_and_reminders(oa: Oa) -> None:
+def test_two_weeks_of_cards_and_alerts(oa: Oa) -> None:
     late, unassigned, reporting = _office(oa)
     seen: dict[str, list[tuple[int, str, str]]] = {}
     for day in DAYS:
         seen[day] = [(a["item_id"], a["action"], a["rule"]) for a in _auto(oa, day)]
         assert _auto(oa, day) == [], f"second run on {day} did something"
     assert seen["2026-09-21"] == []
-    assert seen["2026-09-22"] == [(unassigned, "remind", "late_assignment")]
+    assert seen["2026-09-22"] == [(unassigned, "alert", "late_assignment")]
+    # assigned Monday and not acknowledged: more than ack_within (1) working day ago
     assert seen["2026-09-23"] == [
-        (late, "remind", "due_soon"),
-        (unassigned, "remind", "late_assignment"),
+        (late, "alert", "due_soon"),
+        (unassigned, "alert", "late_assignment"),
+        (reporting, "alert", "unacknowledged"),
     ]
-    assert seen["2026-09-24"][0] == (late, "remind", "due_soon")
-    # Monday after the due date (a holiday): one working day overdue → yellow card,
-    # and four working days since assignment without a first report
+    # Monday after the due date (a holiday): one working day overdue → yellow card, and
+    # the first report, owed by 09-24 (3 working days after assignment), is missed
     assert seen["2026-09-28"][:2] == [
         (late, "yellow", "overdue_yellow"),
-        (late, "remind", "awaiting_feedback"),
+        (late, "alert", "report_missed"),
     ]
     for day in ("2026-09-29", "2026-09-30", "2026-10-08"):
         assert (late, "red", "overdue_red") not in seen[day]
     # five working days overdue (28, 29, 30, Oct 8, 9) → red card
     assert seen["2026-10-09"][0] == (late, "red", "overdue_red")
     assert all(action != "red" for _, action, _ in seen["2026-10-10"])
-    # the item that reported on time is reminded only when its follow-up is late
-    assert [d for d in DAYS if (reporting, "remind", "awaiting_feedback") in seen[d]] == [
+    # the item that reported on time owes its follow-up by 09-30 (5 working days after
+    # 09-22): missed from 10-08, and 3 working days late on 10-10 → a yellow card
+    assert [d for d in DAYS if (reporting, "alert", "report_missed") in seen[d]] == [
         "2026-10-08",
         "2026-10-09",
         "2026-10-10",
     ]
+    assert (reporting, "yellow", "report_yellow") in seen["2026-10-10"]
 
     item = oa.item(late, now="2026-10-10")
     assert item["card"] == "red"
     assert item["overdue_days"] == 6
-    reminders = [e for e in item["timeline"] if e["action"] == "remind"]
-    assert len(reminders) == item["remind_count"] == 8  # one a working day from 09-23
-    assert len({e["at"][:10] for e in reminders}) == len(reminders)
+    assert (item["report_due"], item["report_overdue_days"]) == ("2026-09-24", 6)
+    alerts = [e for e in item["timeline"] if e["action"] == "alert"]
+    assert len({e["at"][:10] for e in alerts}) == len(alerts) == 8  # one a working day
+    assert item["remind_count"] == 0  # alerts are not 催办
     oa.ok("verify")
+
+
+def test_alerts_and_cards_read_the_same_whatever_the_language(oa: Oa, tmp_path) -> None:
+    _office(oa)
+    oa.ok("--lang", "zh", "escalate", "--auto", now="2026-09-28T07:30")
+    zh = [e["data"] for e in oa.ok("log", "--format", "json").json()]
+    other = Oa(tmp_path / "en")
+    other.init()
+    _office(other)
+    other.ok("--lang", "en", "escalate", "--auto", now="2026-09-28T07:30")
+    en = [e["data"] for e in other.ok("log", "--format", "json").json()]
+    assert zh == en
+    assert {"card": "yellow", "previous_card": None, "rule": "overdue_yellow"}.items() <= zh[-4].items()
 
 
 def test_holidays_add_no_overdue_days(oa: Oa) -> None:
@@ -107,7 +124,7 @@ def test_closed_and_cancelled_items_are_left_alone(oa: Oa) -> None:
 def test_auto_output_is_tsv_in_a_pipe(oa: Oa) -> None:
     _office(oa)
     out = oa.ok("escalate", "--auto", now="2026-09-22T07:30").out
-    assert out == "2\tremind\tlate_assignment\t0\t未交办事项\t\n"
+    assert out == "2\talert\tlate_assignment\t0\t未交办事项\t\n"
 
 
 def test_auto_refuses_an_item_id(oa: Oa) -> None:

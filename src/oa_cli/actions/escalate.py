@@ -74,7 +74,7 @@ def escalate_auto(
                     journal.append(item["id"], "escalate", data)
                     ctx.ledger.update(item["id"], {"card": action})
                 done.append(
-                    _result(current, "alert" if action == "alert" else "escalate", rule, ctx)
+                    _result(current, action, rule, ctx)
                 )
             ctx.ledger.mark_auto(marks)
         if progress is not None:
