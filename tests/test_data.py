@@ -19,7 +19,7 @@ def _load_examples(oa: Oa) -> None:
     # a little history on top of the imported state
     oa.ok("feedback", "4", "首报：已部署")
     oa.ok("escalate", "5", "--reason", "逾期")
-    oa.ok("extend", "6", "--due", "+3wd", "--reason", "需协调")
+    oa.ok("extend", "6", "--due", "+30wd", "--reason", "需协调")
 
 
 def test_examples_load_every_status_source_and_priority(oa: Oa) -> None:
@@ -60,24 +60,29 @@ def test_xlsx_export_needs_a_file(oa: Oa) -> None:
     oa.fails(2, "export", "--format", "xlsx")
 
 
-def test_xlsx_is_a_printable_workbook_with_chinese_headers(oa: Oa, tmp_path: Path) -> None:
+def test_xlsx_is_a_printable_workbook_and_a_full_sheet(oa: Oa, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    oa.add("逾期事项", "--unit", "市住建局", "--due", "2026-11-20")
+    late = oa.add("逾期事项", "--unit", "市住建局", "--due", "2026-11-20")
     oa.add("未到期事项")
+    oa.ok("feedback", str(late), "已部署，正在推进")
+    oa.ok("escalate", str(late))
     path = tmp_path / "台账.xlsx"
     oa.ok("export", "-o", str(path))
-    sheet = load_workbook(path).active
-    headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["编号", "事项名称", "批示内容"] and "办理时限" in headers
-    assert sheet.freeze_panes == "A2"
-    due = sheet.cell(row=2, column=headers.index("办理时限") + 1).value
-    assert isinstance(due, dt.datetime) and due.date() == dt.date(2026, 11, 20)
-    assert sheet.cell(row=2, column=headers.index("状态") + 1).value == "已交办"
-    assert sheet.cell(row=2, column=1).fill.fgColor.rgb.endswith("FFE0E0")  # overdue marked
-    assert (
-        sheet.cell(row=3, column=1).fill.fgColor.rgb != sheet.cell(row=2, column=1).fill.fgColor.rgb
-    )
+    book = load_workbook(path)
+    assert book.sheetnames == ["督办台账", "全部字段"]
+    sheet = book["督办台账"]
+    assert "督办台账" in sheet["A1"].value and "2026年11月23日" in sheet["A1"].value
+    headers = [c.value for c in sheet[2]]
+    assert headers == ["序号", "编号", "事项", "批示领导", "承办单位", "协办单位", "时限",
+                       "办理情况", "状态", "牌"]  # fmt: skip
+    row = [c.value for c in sheet[3]]
+    assert row[1] == late and row[7] == "已部署，正在推进" and row[8] == "在办"
+    assert isinstance(row[6], dt.datetime) and row[6].date() == dt.date(2026, 11, 20)
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.print_title_rows == "$2:$2"
+    full = book["全部字段"]
+    assert [c.value for c in full[1]][:3] == ["编号", "事项", "批示内容"]
 
 
 def test_csv_as_an_office_keeps_it(oa: Oa, tmp_path: Path) -> None:
@@ -188,9 +193,16 @@ def test_malformed_files_are_one_clear_error(
     assert needle in result.err
 
 
-def test_invalid_utf8_is_a_clear_error(oa: Oa, tmp_path: Path) -> None:
+def test_excel_chinese_csv_is_read_as_gb18030_and_said_so(oa: Oa, tmp_path: Path) -> None:
     path = tmp_path / "gbk.csv"
-    path.write_bytes("title\n供暖\n".encode("gbk"))
+    path.write_bytes("事项名称,承办单位\n供暖,市住建局\n".encode("gbk"))
+    assert "GB18030" in oa.ok("import", str(path)).err
+    assert oa.item(1)["title"] == "供暖"
+
+
+def test_invalid_utf8_json_is_a_clear_error(oa: Oa, tmp_path: Path) -> None:
+    path = tmp_path / "gbk.json"
+    path.write_bytes('[{"title": "供暖"}]'.encode("gbk"))
     assert "UTF-8" in oa.fails(1, "import", str(path)).err
 
 

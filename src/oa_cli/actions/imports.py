@@ -162,11 +162,12 @@ def validate(ctx: Context, records: Iterable[Record]) -> list[NewItem]:
                 rec.data, now=ctx.now, calendar=ctx.calendar, config=ctx.config, actor=ctx.actor
             )
             _resolve_units(ctx, new.item, directory)
+            new.where = _where(rec)
             found.append(new)
         except RecordError as exc:
             errors.extend(f"{_where(rec)}: {p.field_name()}: {p.message}" for p in exc.problems)
     if errors:
-        raise InvalidInput(t("{n} errors; nothing imported", n=len(errors)), *errors)
+        raise InvalidInput(t("nothing imported; problems found: {n}", n=len(errors)), *errors)
     return found
 
 
@@ -213,10 +214,11 @@ def _check_ids(ctx: Context, ordered: list[NewItem]) -> None:
         if not item_id:
             continue
         if item_id in taken or ctx.ledger.exists(item_id):
-            errors.append(t("item {id} already exists", id=item_id))
+            field = Problem("id", t("item {id} already exists", id=item_id)).field_name()
+            errors.append(f"{new.where}: {field}: " + t("item {id} already exists", id=item_id))
         taken.add(item_id)
     if errors:
-        raise InvalidInput(t("{n} errors; nothing imported", n=len(errors)), *errors)
+        raise InvalidInput(t("nothing imported; problems found: {n}", n=len(errors)), *errors)
 
 
 def _events(ctx: Context, new: NewItem) -> list[tuple[Any, ...]]:

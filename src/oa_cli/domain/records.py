@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from oa_cli.config import Config
@@ -50,7 +50,7 @@ class NewItem:
 
     item: dict[str, Any]
     progress: str | None = None  # 办理情况: becomes the first counted report
-    problems: list[Problem] = field(default_factory=list)
+    where: str = ""  # the record as a person finds it in the file (record 3 (line 7))
 
 
 class _Reader:

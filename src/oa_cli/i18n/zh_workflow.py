@@ -86,7 +86,7 @@ CATALOG: dict[str, str] = {
     "{name} is not a regular file": "{name} 不是普通文件",
     "{name}: columns ignored: {columns}": "{name}：已忽略这些列：{columns}",
     "{name}: nested too deeply": "{name}：嵌套层次过深",
-    "{n} errors; nothing imported": "共 {n} 处错误；未导入任何内容",
+    "nothing imported; problems found: {n}": "未导入任何内容；发现问题 {n} 处",
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "{n} notices issued": "已出具 {n} 份催办通知单",
     "{path} is not empty: oa copy needs an empty ledger": "{path} 不是空台账：oa copy 只能复制到空台账",
