@@ -87,7 +87,9 @@ def test_alerts_and_cards_read_the_same_whatever_the_language(oa: Oa, tmp_path) 
     other.ok("--lang", "en", "escalate", "--auto", now="2026-09-28T07:30")
     en = [e["data"] for e in other.ok("log", "--format", "json").json()]
     assert zh == en
-    assert {"card": "yellow", "previous_card": None, "rule": "overdue_yellow"}.items() <= zh[-4].items()
+    assert {"card": "yellow", "previous_card": None, "rule": "overdue_yellow"}.items() <= zh[
+        -4
+    ].items()
 
 
 def test_holidays_add_no_overdue_days(oa: Oa) -> None:

@@ -38,6 +38,12 @@ ITEM = {
     "last_feedback_at": None,
     "remind_count": 0,
     "created_by": "clerk",
+    "remark": None,
+    "acked_at": None,
+    "report_due": "2026-11-26",
+    "report_overdue_days": 0,
+    "repeat": None,
+    "previous_id": None,
 }
 
 
@@ -81,7 +87,7 @@ def test_tsv_is_the_piped_default_with_escapes(oa: Oa) -> None:
         "1\t关于做好冬季供暖保障工作的批示\t第一行\\n第二行\\t缩进\tinstruction\t张书记\t"
         "市委办〔2026〕41号\thigh\tassigned\t市住建局\t市发展改革委\t李科长\t民生,供暖\t"
         "2026-11-23T09:00:00+08:00\t2026-11-23T09:00:00+08:00\t2026-11-30\t2026-11-30\t\t\t\t\t"
-        "false\t0\t0\t\t0\tclerk\n"
+        "false\t0\t0\t\t0\tclerk\t\t\t2026-11-26\t0\t\t\n"
     )
 
 
@@ -140,7 +146,7 @@ def test_list_filters(oa: Oa) -> None:
     assert _titles(oa, "--all", "--search", "财政") == ["甲"]
     assert _titles(oa, "--sort", "id") == ["乙", "丙"]
     assert _titles(oa, "--all", "--sort", "id", "--limit", "2") == ["甲", "乙"]
-    oa.fails(1, "list", "--status", "open")
+    oa.fails(2, "list", "--status", "open")  # a usage error, like --sort
     oa.fails(2, "list", "--sort", "title")
 
 
@@ -291,12 +297,13 @@ def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) ->
 
     from oa_cli.domain.calendar import WorkCalendar
     from oa_cli.domain.item import to_json
+    from oa_cli.domain.selection import Selection
     from oa_cli.ledger import items as store
     from oa_cli.render.plain import dumps
 
     conn = sqlite3.connect(_mixed_ledger(oa))
     calendar = WorkCalendar("cn")
-    query = store.Query(statuses=(), sort="id")
+    query = Selection(statuses=(), sort="id")
     for today in map(dt.date.fromisoformat, REPORT_DAYS):
         expected = [dumps(to_json(i, today, calendar)).encode() for i in store.select(conn, query)]
         batches = store.select_json(conn, query, today, calendar)
@@ -310,12 +317,13 @@ def test_tsv_and_csv_from_row_values_match_the_item_objects(oa: Oa) -> None:
 
     from oa_cli.domain.calendar import WorkCalendar
     from oa_cli.domain.item import KEYS, to_json
+    from oa_cli.domain.selection import Selection
     from oa_cli.ledger import items as store
     from oa_cli.render.plain import write_records, write_rows
 
     conn = sqlite3.connect(_mixed_ledger(oa))
     calendar = WorkCalendar("cn")
-    for query in (store.Query(statuses=(), sort="id"), store.Query()):
+    for query in (Selection(statuses=(), sort="id"), Selection()):
         for today, fmt in itertools.product(
             map(dt.date.fromisoformat, REPORT_DAYS), ("tsv", "csv")
         ):

@@ -73,9 +73,7 @@ def escalate_auto(
                 else:
                     journal.append(item["id"], "escalate", data)
                     ctx.ledger.update(item["id"], {"card": action})
-                done.append(
-                    _result(current, action, rule, ctx)
-                )
+                done.append(_result(current, action, rule, ctx))
             ctx.ledger.mark_auto(marks)
         if progress is not None:
             progress(len(batch))
