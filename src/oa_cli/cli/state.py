@@ -135,11 +135,7 @@ def reset_state() -> None:
 
     ctx = STATE._context
     if ctx is not None:
-        close = getattr(ctx, "close", None)
-        if close is not None:
-            close()
-        else:
-            ctx.conn.close()
+        ctx.close()
     fresh = State()
     for f in dataclasses.fields(State):
         setattr(STATE, f.name, getattr(fresh, f.name))
