@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oa_cli.config import Config
@@ -46,3 +47,13 @@ class Context:
 
     def warn(self, message: str) -> None:
         self.say(message)
+
+
+def open_ledger(
+    path: Path, on_upgrade: Callable[[int, int, Path], None] | None, *, write: bool
+) -> Ledger:
+    """The one place a command opens its ledger (a read never creates one)."""
+    from oa_cli.ledger.connection import open_ledger as connect
+    from oa_cli.ledger.store import Ledger
+
+    return Ledger(connect(path, on_upgrade, create=write), path)

@@ -209,7 +209,7 @@ def log(
     fmt: Format = None,
 ) -> None:
     """Journal events, oldest first."""
-    from oa_cli.ledger.journal import EVENT_KEYS
+    from oa_cli.domain.fields import EVENT_KEYS
     from oa_cli.render import choose
 
     fmt = choose(fmt)

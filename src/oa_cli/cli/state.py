@@ -103,15 +103,12 @@ class State:
         """The invocation's context with the ledger open; a read (`write=False`) never
         creates a ledger."""
         if self._context is None:
-            from oa_cli.actions import Context
-            from oa_cli.ledger.connection import open_ledger
-            from oa_cli.ledger.store import Ledger
+            from oa_cli.actions import Context, open_ledger
 
             calendar = self.calendar()
-            path = self.db or default_db()
-            conn = open_ledger(path, self.say_upgrade, create=write)
+            ledger = open_ledger(self.db or default_db(), self.say_upgrade, write=write)
             self._context = Context(
-                Ledger(conn, path),
+                ledger,
                 self.clock(),
                 self.actor or default_actor(),
                 self.config,

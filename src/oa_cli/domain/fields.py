@@ -186,3 +186,7 @@ def value_label(name: str, value: str) -> str:
         if choice.value == value:
             return choice.label
     return value
+
+
+# A journal event as every format prints it (SPEC "Journal").
+EVENT_KEYS = ("seq", "item_id", "at", "recorded_at", "actor", "action", "data", "hash")

@@ -20,7 +20,6 @@ except ImportError:
 GENESIS = "0" * 64
 # Actions whose event data is the whole new item (replay creates the item from it).
 CREATING = ("add", "import")
-EVENT_KEYS = ("seq", "item_id", "at", "recorded_at", "actor", "action", "data", "hash")
 
 
 def dumps(value: Any) -> str:
