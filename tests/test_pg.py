@@ -8,7 +8,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pgserver import PgServer, pg_server_fixture, pg_url_fixture  # noqa: F401  (fixtures)
@@ -24,6 +24,9 @@ from oa_cli.ledger.connection import open_ledger
 from oa_cli.ledger.journal import check_chain
 from oa_cli.ledger.store import Ledger
 
+if TYPE_CHECKING:
+    from oa_cli.ledger.pg import PgLedger
+
 pytestmark = pytest.mark.pg
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 TODAY = NOW.date()
@@ -34,7 +37,7 @@ def _ctx(ledger: Ledger, now: dt.datetime = NOW) -> Context:
     return Context(ledger, now, ACTOR, Config(), WorkCalendar(), lambda: now)
 
 
-def _pg(url: str) -> Any:
+def _pg(url: str) -> PgLedger:
     from oa_cli.ledger.pg import open_pg
 
     return open_pg(url)
@@ -114,7 +117,7 @@ def _outputs(ledger: Ledger) -> list[Any]:
 
 
 @pytest.fixture
-def both(pg_url: str, tmp_path: Path) -> Iterator[tuple[Ledger, Ledger]]:
+def both(pg_url: str, tmp_path: Path) -> Iterator[tuple[Ledger, PgLedger]]:
     lite, pg = _sqlite(tmp_path / "a.db"), _pg(pg_url)
     build(lite, tmp_path)
     build(pg, tmp_path)
@@ -123,7 +126,7 @@ def both(pg_url: str, tmp_path: Path) -> Iterator[tuple[Ledger, Ledger]]:
     pg.close()
 
 
-def test_same_operations_give_the_same_rows_and_json_bytes(both: tuple[Ledger, Ledger]) -> None:
+def test_same_operations_give_the_same_rows_and_json_bytes(both: tuple[Ledger, PgLedger]) -> None:
     lite, pg = both
     want, got = _outputs(lite), _outputs(pg)
     for a, b in zip(want, got, strict=True):
@@ -134,7 +137,7 @@ def test_same_operations_give_the_same_rows_and_json_bytes(both: tuple[Ledger, L
 
 
 def test_copy_sqlite_to_postgres_and_back_keeps_the_head(
-    both: tuple[Ledger, Ledger], pg_server: PgServer, tmp_path: Path
+    both: tuple[Ledger, PgLedger], pg_server: PgServer, tmp_path: Path
 ) -> None:
     lite, _ = both
     _, url = pg_server.new_database()
@@ -152,7 +155,7 @@ def test_copy_sqlite_to_postgres_and_back_keeps_the_head(
     assert back.integrity_problems() == [] and back.chain_problems() == []
 
 
-def test_backup_writes_a_sqlite_ledger(both: tuple[Ledger, Ledger], tmp_path: Path) -> None:
+def test_backup_writes_a_sqlite_ledger(both: tuple[Ledger, PgLedger], tmp_path: Path) -> None:
     lite, pg = both
     dest = tmp_path / "backup.db"
     pg.backup_to(dest)
@@ -209,7 +212,7 @@ def test_a_server_that_is_down_is_one_line(tmp_path: Path) -> None:
 
 
 def test_unit_login_is_confined_by_postgresql(
-    both: tuple[Ledger, Ledger], pg_server: PgServer, tmp_path: Path
+    both: tuple[Ledger, PgLedger], pg_server: PgServer, tmp_path: Path
 ) -> None:
     from oa_cli.ledger.pg_roles import grant, grants
 
@@ -235,12 +238,17 @@ def test_unit_login_is_confined_by_postgresql(
     assert owner.get(2)["acked_at"] is None
     bad = "INSERT INTO events VALUES (999, 1, 'a', 'b', 'oa_unit_fgw', 'close', '{}', 'p', 'h')"
     assert "row-level security" in psql(bad).stderr
+    other = bad.replace("999, 1,", "999, 2,").replace("'close'", "'feedback'")
+    assert "row-level security" in psql(other).stderr
     assert psql("DELETE FROM events").returncode != 0
     # Through oa: ack and feedback work on its items, anything else is one line.
     unit = _pg(owner.url.replace("user=postgres", "user=oa_unit_fgw"))
     ctx = _ctx(unit)
     assert [i["id"] for i in unit.select(EVERY)] == [1, 4]
-    act.feedback(ctx, 1, "单位反馈")
+    proof = tmp_path / "unit.pdf"
+    proof.write_bytes(b"%PDF unit")
+    act.feedback(ctx, 1, "单位反馈", files=[str(proof)])
+    assert len(list(owner.evidence_all())) == 2
     assert owner.chain_problems() == []
     assert list(owner.events(item_id=1))[-1]["actor"] == "oa_unit_fgw"
     with pytest.raises(OaError, match="oa_unit_fgw may only read the items of 市发改委"):

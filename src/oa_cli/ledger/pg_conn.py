@@ -122,7 +122,9 @@ class PgConn:
 
         query, args = translate(sql), tuple(params)
         for attempt in (1, 2):
-            cur = self.raw.cursor() if plain else self.raw.cursor(row_factory=_named_rows)
+            cur = (
+                self.raw.cursor(binary=True) if plain else self.raw.cursor(row_factory=_named_rows)
+            )
             try:
                 return cur.execute(query, args)
             except psycopg.OperationalError as exc:
