@@ -261,3 +261,13 @@ def test_unit_login_is_confined_by_postgresql(
         act.remind(_ctx(reader), 1, "催")
     for ledger in (unit, reader):
         ledger.close()
+
+
+def test_without_the_driver_a_postgresql_ledger_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg → ImportError
+    with pytest.raises(OaError, match=r"pip install 'oa-cli\[postgres\]'"):
+        _pg("postgresql:///oa?host=/nowhere")
