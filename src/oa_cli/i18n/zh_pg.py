@@ -1,0 +1,32 @@
+"""Chinese catalog part: the shared ledger on PostgreSQL (ledger.pg*, `oa grant`)."""
+
+CATALOG: dict[str, str] = {
+    "a postgresql:// ledger needs the driver: pip install 'oa-cli[postgres]'": (
+        "使用 postgresql:// 台账需要安装驱动：pip install 'oa-cli[postgres]'"
+    ),
+    "cannot reach the ledger {url}: {error}": "无法连接台账 {url}：{error}",
+    "the server asks for a password (set it in ~/.pgpass or PGPASSWORD)": (
+        "服务器要求输入密码（请在 ~/.pgpass 或 PGPASSWORD 中设置）"
+    ),
+    "lost the connection to the ledger {url}: {error}; nothing was written": (
+        "与台账 {url} 的连接已断开：{error}；未写入任何内容"
+    ),
+    "PostgreSQL refused: {error}": "PostgreSQL 拒绝了该操作：{error}",
+    "the login {login} may only read the items of {unit} and record ack and feedback on them": (
+        "登录名 {login} 只能查看{unit}的事项，并对其签收和反馈"
+    ),
+    "the login {login} may only read this ledger": "登录名 {login} 对本台账只有只读权限",
+    "the login {login} is not allowed to do this in this ledger": (
+        "登录名 {login} 无权在本台账中执行此操作"
+    ),
+    "unknown role {role}: use --office, --unit UNIT or --read-only": (
+        "未知角色 {role}：请使用 --office、--unit 单位 或 --read-only"
+    ),
+    "--unit needs the unit's name, and only a unit role takes one": (
+        "--unit 需要给出单位名称，且只有单位角色才需要单位"
+    ),
+    "a login name has 1 to 63 bytes: {login}": "登录名须为 1 至 63 个字节：{login}",
+    "cannot create the login {login}: only the ledger's owner can": (
+        "无法创建登录名 {login}：只有台账的所有者才能创建"
+    ),
+}

@@ -1,0 +1,78 @@
+"""`oa grant`: logins of a PostgreSQL ledger and what each may do.
+
+The table privileges say which statements a login may run; the row-level policies
+of schema 4 (`pg_schema._m004_logins`) confine a unit login to its items and their
+events. Every login reads the head row; a unit login may also move it, as its
+`ack` and `feedback` append to the one chain."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from oa_cli.errors import OaError, UsageError
+from oa_cli.i18n import t
+
+if TYPE_CHECKING:
+    from oa_cli.ledger.pg import PgLedger
+
+ROLES = ("office", "unit", "read-only")
+TABLES = ("items", "events", "units", "auto_actions", "evidence", "head", "oa_schema")
+
+# What `ack` and `feedback` change on an item (and the stored object it rewrites).
+UNIT_ITEM_COLUMNS = ("acked_at", "feedback_count", "last_feedback_at", "report_due", "doc")
+_PRIVILEGES: dict[str, list[str]] = {
+    "office": [f"SELECT, INSERT, UPDATE, DELETE ON {table}" for table in TABLES[:-1]]
+    + ["SELECT ON oa_schema"],
+    "read-only": [f"SELECT ON {table}" for table in TABLES],
+    "unit": [
+        "SELECT ON items, events, units, evidence, head, oa_schema",
+        f"UPDATE ({', '.join(UNIT_ITEM_COLUMNS)}) ON items",
+        "INSERT ON events, evidence",
+        "UPDATE (seq, hash) ON head",
+    ],
+}
+
+
+def grant(ledger: PgLedger, login: str, role: str, unit: str | None = None) -> None:
+    """Give `login` (created, without a password, when missing) one role on the ledger;
+    a unit role names its unit. Run by the ledger's owner."""
+    if role not in ROLES:
+        raise UsageError(
+            t("unknown role {role}: use --office, --unit UNIT or --read-only", role=role)
+        )
+    if (role == "unit") != (unit is not None and unit.strip() != ""):
+        raise UsageError(t("--unit needs the unit's name, and only a unit role takes one"))
+    with ledger.raw_transaction():
+        _ensure_login(ledger, login)
+        name = _ident(ledger, login)
+        ledger.conn.execute(f"REVOKE ALL ON {', '.join(TABLES)} FROM {name}")
+        for privilege in _PRIVILEGES[role]:
+            ledger.conn.execute(f"GRANT {privilege} TO {name}")
+        ledger.conn.execute(
+            "INSERT INTO oa_logins (login, role, unit) VALUES (?, ?, ?) ON CONFLICT (login)"
+            " DO UPDATE SET role = excluded.role, unit = excluded.unit",
+            (login, role, unit.strip() if unit else None),
+        )
+
+
+def grants(ledger: PgLedger) -> list[dict[str, Any]]:
+    """Every login given a role, by name: {"login", "role", "unit"}."""
+    found = ledger.conn.execute("SELECT login, role, unit FROM oa_logins ORDER BY login")
+    return [{"login": r[0], "role": r[1], "unit": r[2]} for r in found]
+
+
+def _ident(ledger: PgLedger, login: str) -> str:
+    return str(ledger.conn.execute("SELECT quote_ident(?)", (login,)).fetchone()[0])
+
+
+def _ensure_login(ledger: PgLedger, login: str) -> None:
+    if not login or len(login.encode()) > 63:
+        raise UsageError(t("a login name has 1 to 63 bytes: {login}", login=login))
+    exists = ledger.conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (login,)).fetchone()
+    if exists is None:
+        try:
+            ledger.conn.execute(f"CREATE ROLE {_ident(ledger, login)} LOGIN")
+        except OaError:
+            raise OaError(
+                t("cannot create the login {login}: only the ledger's owner can", login=login)
+            ) from None

@@ -1,0 +1,188 @@
+"""The PostgreSQL schema: the same migration list as `ledger.schema` (same names, same
+versions), in PostgreSQL's dialect. Frozen history: each step carries its own DDL.
+
+Differences from SQLite, side by side here:
+- text columns are `COLLATE "C"`: byte order, as SQLite's BINARY compares ISO dates;
+- the stored item object `doc` is a plain column written by `oa` from Python
+  (`ledger.items.stored_doc`, the very function `verify` checks SQLite's with), so the
+  bytes are the same on both backends;
+- a one-row `head` table (seq, hash of the last event, last item id) that every write
+  transaction locks first: writers queue as SQLite's BEGIN IMMEDIATE makes them;
+- logins and row-level security (m004): see `ledger.pg_roles`.
+The version is the row count of `oa_schema`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from oa_cli.ledger import schema as sqlite_schema
+
+T = 'TEXT COLLATE "C"'
+GENESIS = "0" * 64
+
+PgStep = Callable[[Any], None]  # takes the `_Conn` adapter of ledger.pg
+MIGRATIONS: list[tuple[str, PgStep]] = []
+
+
+def migration(fn: PgStep) -> PgStep:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+def _fill_docs(conn: Any, keys: list[str], lists: tuple[str, ...]) -> None:
+    """Write each row's `doc` for the item keys of that schema (frozen per step)."""
+    names = [k for k in keys if k not in ("overdue", "overdue_days", "report_overdue_days")]
+    found = conn.execute(f"SELECT {', '.join(names)} FROM items").fetchall()
+    for row in found:
+        obj = dict(zip(names, row, strict=True))
+        for key in lists:
+            obj[key] = json.loads(obj[key] or "[]")
+        full = {k: obj.get(k) for k in keys}
+        full.update({k: v for k, v in (("overdue", False), ("overdue_days", 0)) if k in full})
+        if "report_overdue_days" in full:
+            full["report_overdue_days"] = 0
+        text = json.dumps(full, ensure_ascii=False, separators=(",", ":"))
+        conn.execute("UPDATE items SET doc = ? WHERE id = ?", (text, obj["id"]))
+
+
+@migration
+def m001_initial(conn: Any) -> None:
+    conn.execute(
+        f"""
+        CREATE TABLE items (
+            id BIGINT PRIMARY KEY, title {T} NOT NULL, body {T}, source {T} NOT NULL,
+            leader {T}, doc_no {T}, priority {T} NOT NULL, status {T} NOT NULL, unit {T},
+            co_units {T} NOT NULL DEFAULT '[]', owner {T}, tags {T} NOT NULL DEFAULT '[]',
+            received_at {T} NOT NULL, assigned_at {T}, due {T} NOT NULL,
+            original_due {T} NOT NULL, closed_at {T}, close_basis {T}, close_ref {T},
+            card {T}, feedback_count INTEGER NOT NULL DEFAULT 0, last_feedback_at {T},
+            remind_count INTEGER NOT NULL DEFAULT 0, created_by {T} NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX items_status_due ON items(status, due, id)")
+    conn.execute("CREATE INDEX items_unit ON items(unit, status)")
+    conn.execute(
+        f"""
+        CREATE TABLE events (
+            seq BIGINT PRIMARY KEY, item_id BIGINT, at {T} NOT NULL,
+            recorded_at {T} NOT NULL, actor {T} NOT NULL, action {T} NOT NULL,
+            data {T} NOT NULL, prev_hash {T} NOT NULL, hash {T} NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX events_item ON events(item_id, seq)")
+    conn.execute(
+        f"CREATE TABLE units (code {T} PRIMARY KEY, name {T} NOT NULL UNIQUE, contact {T})"
+    )
+    conn.execute(
+        f"CREATE TABLE auto_actions (item_id BIGINT NOT NULL, rule {T} NOT NULL,"
+        f" day {T} NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (item_id, rule, day))"
+    )
+    # What SQLite's AUTOINCREMENT and `ORDER BY seq DESC LIMIT 1` give, in one row that
+    # every write locks first.
+    conn.execute(
+        f"CREATE TABLE head (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),"
+        f" seq BIGINT NOT NULL, hash {T} NOT NULL, last_item_id BIGINT NOT NULL)"
+    )
+    conn.execute(
+        "INSERT INTO head (one, seq, hash, last_item_id) VALUES (true, 0, ?, 0)", (GENESIS,)
+    )
+
+
+@migration
+def m002_report_indexes(conn: Any) -> None:
+    conn.execute("CREATE INDEX items_closed_at ON items(closed_at)")
+    conn.execute("CREATE INDEX events_action ON events(action, item_id)")
+
+
+@migration
+def m003_item_documents(conn: Any) -> None:
+    """The item object as text, written by oa (the keys of schema 3)."""
+    conn.execute(f"ALTER TABLE items ADD COLUMN doc {T} NOT NULL DEFAULT ''")
+    conn.execute("CREATE INDEX items_received ON items(received_at)")
+    keys = [name for name, _, _ in sqlite_schema._M003_COLUMNS]
+    _fill_docs(conn, keys, ("co_units", "tags"))
+
+
+@migration
+def m004_workflow(conn: Any) -> None:
+    """The workflow columns, evidence files, title keys; logins and row-level security."""
+    for name in ("remark", "acked_at", "report_due", "repeat"):
+        conn.execute(f"ALTER TABLE items ADD COLUMN {name} {T}")
+    conn.execute("ALTER TABLE items ADD COLUMN previous_id BIGINT")
+    conn.execute(f"ALTER TABLE items ADD COLUMN title_key {T} NOT NULL DEFAULT ''")
+    for item_id, title in conn.execute("SELECT id, title FROM items").fetchall():
+        key = sqlite_schema._m004_title_key(title)
+        conn.execute("UPDATE items SET title_key = ? WHERE id = ?", (key, item_id))
+    conn.execute(
+        "UPDATE items SET remind_count = coalesce((SELECT (data::jsonb ->> 'remind_count')::int"
+        " FROM events WHERE item_id = items.id AND action IN ('add', 'import')"
+        " ORDER BY seq LIMIT 1), 0) + (SELECT count(*) FROM events WHERE item_id = items.id"
+        " AND action = 'remind' AND data::jsonb -> 'rule' IS NULL)"
+    )
+    keys = [name for name, _, _ in sqlite_schema._M004_COLUMNS]
+    _fill_docs(conn, keys, ("co_units", "tags"))
+    conn.execute(
+        "CREATE INDEX items_open ON items(due, id) WHERE status IN ('registered', 'assigned')"
+    )
+    conn.execute("CREATE INDEX items_report_due ON items(report_due, id) WHERE status = 'assigned'")
+    conn.execute("CREATE INDEX items_title_key ON items(title_key)")
+    conn.execute("CREATE INDEX events_at ON events(at)")
+    conn.execute(
+        f"CREATE TABLE evidence (sha256 {T} PRIMARY KEY, size BIGINT NOT NULL, data BYTEA NOT NULL)"
+    )
+    _m004_logins(conn)
+
+
+def _m004_logins(conn: Any) -> None:
+    """Who may do what: `oa_logins` (read only by the owner, through oa_login_unit()),
+    and row-level policies confining a unit login to its items and their events."""
+    schema_name = conn.execute("SELECT current_schema()").fetchone()[0]
+    conn.execute(
+        f"CREATE TABLE oa_logins (login {T} PRIMARY KEY, role {T} NOT NULL, unit {T},"
+        " CHECK (role IN ('office', 'unit', 'read-only')),"
+        " CHECK ((role = 'unit') = (unit IS NOT NULL)))"
+    )
+    conn.execute(
+        "CREATE FUNCTION oa_login_unit() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER"
+        f' AS $$ SELECT unit FROM "{schema_name}".oa_logins WHERE login = session_user $$'
+    )
+    # `(SELECT oa_login_unit())` is computed once per query: NULL (not a unit) sees all.
+    unit = "(SELECT oa_login_unit())"
+    own = f"(unit = {unit} OR co_units::jsonb @> jsonb_build_array({unit}))"
+    conn.execute("ALTER TABLE items ENABLE ROW LEVEL SECURITY")
+    conn.execute(f"CREATE POLICY items_unit ON items USING ({unit} IS NULL OR {own})")
+    mine = "item_id IN (SELECT id FROM items)"  # items as the login sees them
+    conn.execute("ALTER TABLE events ENABLE ROW LEVEL SECURITY")
+    conn.execute(f"CREATE POLICY events_read ON events FOR SELECT USING ({unit} IS NULL OR {mine})")
+    conn.execute(
+        "CREATE POLICY events_write ON events FOR INSERT WITH CHECK"
+        f" ({unit} IS NULL OR ({mine} AND action IN ('ack', 'feedback')"
+        " AND actor = session_user))"
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+assert [n for n, _ in MIGRATIONS] == [n for n, _ in sqlite_schema.MIGRATIONS], (
+    "PostgreSQL migrations must follow ledger.schema's list"
+)
+
+
+def current_version(conn: Any) -> int:
+    found = conn.execute("SELECT to_regclass('oa_schema') IS NOT NULL").fetchone()[0]
+    if not found:
+        return 0
+    return int(conn.execute("SELECT count(*) FROM oa_schema").fetchone()[0])
+
+
+def migrate(conn: Any) -> None:
+    """Apply pending steps inside the caller's transaction (all or nothing), holding an
+    advisory lock so a second `oa` waits instead of racing."""
+    conn.execute("SELECT pg_advisory_xact_lock(7301)")  # any constant: oa's migration lock
+    conn.execute(f"CREATE TABLE IF NOT EXISTS oa_schema (name {T} PRIMARY KEY, applied {T})")
+    done = {row[0] for row in conn.execute("SELECT name FROM oa_schema").fetchall()}
+    for name, step in MIGRATIONS:
+        if name not in done:
+            step(conn)
+            conn.execute("INSERT INTO oa_schema (name, applied) VALUES (?, now()::text)", (name,))
