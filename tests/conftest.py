@@ -175,6 +175,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "process: runs the real `oa` in a subprocess (pty, signals, start-up...)"
     )
+    config.addinivalue_line("markers", "pg: needs the throwaway PostgreSQL server")
 
 
 @pytest.fixture

@@ -49,11 +49,22 @@ class Context:
         self.say(message)
 
 
+def is_shared(db: str | Path) -> bool:
+    """Whether `--db` names a shared ledger on PostgreSQL (postgresql://…)."""
+    return str(db).startswith(("postgresql://", "postgres://"))
+
+
 def open_ledger(
-    path: Path, on_upgrade: Callable[[int, int, Path], None] | None, *, write: bool
+    db: str | Path, on_upgrade: Callable[[int, int, Path], None] | None, *, write: bool
 ) -> Ledger:
-    """The one place a command opens its ledger (a read never creates one)."""
+    """The one place a command opens its ledger: a SQLite file, or a shared ledger on
+    PostgreSQL. A read never creates one."""
+    if is_shared(db):
+        from oa_cli.ledger.pg import open_pg
+
+        return open_pg(str(db), on_upgrade, create=write)
     from oa_cli.ledger.connection import open_ledger as connect
     from oa_cli.ledger.store import Ledger
 
+    path = Path(db)
     return Ledger(connect(path, on_upgrade, create=write), path)

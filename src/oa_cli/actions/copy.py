@@ -11,13 +11,13 @@ from oa_cli.i18n import t
 
 
 def copy_ledger(ctx: Context, dest: str) -> tuple[int, str]:
-    from oa_cli.ledger.connection import open_ledger
+    from oa_cli.actions import is_shared, open_ledger
     from oa_cli.ledger.store import Ledger
     from oa_cli.outfile import refuse_ledger
 
-    if ctx.ledger.path is not None:
+    if ctx.ledger.path is not None and not is_shared(dest):
         refuse_ledger(Path(dest), ctx.ledger.path)
-    target = Ledger(open_ledger(Path(dest)), Path(dest))
+    target = open_ledger(dest, None, write=True)
     try:
         with target.transaction():
             if not target.is_empty():

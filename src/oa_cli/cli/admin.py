@@ -1,5 +1,6 @@
 """`oa grant`: roles of the logins of a shared ledger (PostgreSQL)."""
 
+import sys
 from collections.abc import Callable
 from typing import Annotated
 
@@ -27,18 +28,27 @@ def grant(
     ] = False,
 ) -> None:
     """Give a login of the shared ledger its role (office, unit or read-only)."""
-    from oa_cli.errors import OaError, UsageError
+    from oa_cli.actions import roles
+    from oa_cli.errors import UsageError
 
     chosen = sum([office, unit is not None, read_only])
     if not list_ and (login is None or chosen != 1):
         raise UsageError(t("give a login and one of --office, --unit UNIT, --read-only"))
-    ctx = STATE.context(write=False)
-    raise OaError(
-        t(
-            "roles exist on a shared ledger (postgresql://…); {path} is a SQLite file",
-            path=ctx.ledger.path,
-        )
-    )
+    ctx = STATE.context(write=not list_)
+    if list_:
+        from oa_cli.render import choose
+        from oa_cli.render.plain import write_records
+
+        fmt = choose(None)
+        rows = roles.grants(ctx)
+        if fmt == "table":
+            fmt = "tsv"
+        write_records(sys.stdout, fmt, rows, ("login", "role", "unit"))
+        return
+    role = "office" if office else "unit" if unit is not None else "read-only"
+    assert login is not None
+    roles.grant(ctx, login, role, unit)
+    print(t("{login} is now {role}", login=login, role=t(role)), file=sys.stderr)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {"grant": grant}

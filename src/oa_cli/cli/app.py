@@ -47,7 +47,13 @@ def _parse_now(value: str | None) -> None:
 @app.callback()
 def main_options(
     db: Annotated[
-        Path | None, typer.Option("--db", envvar="OA_DB", help="Ledger file.", show_default=False)
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="OA_DB",
+            help="Ledger file, or postgresql:// URL of a shared ledger.",
+            show_default=False,
+        ),
     ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", envvar="OA_CONFIG", help="Configuration file (YAML).")

@@ -40,7 +40,7 @@ def _ledger_context(ctx: Any) -> Any:
 
     root = ctx.find_root().params
     if STATE.db is None and root.get("db") is not None:
-        STATE.db = Path(root["db"])
+        STATE.db = str(root["db"])
     if STATE.config_path is None and root.get("config") is not None:
         STATE.config_path = Path(root["config"])
     path = STATE.db or default_db()

@@ -54,7 +54,7 @@ def default_actor() -> str:
 
 @dataclass
 class State:
-    db: Path | None = None
+    db: str | None = None  # a file path or a postgresql:// URL
     config_path: Path | None = None
     now: dt.datetime | None = None
     actor: str | None = None
@@ -107,10 +107,12 @@ class State:
 
             calendar = self.calendar()
             ledger = open_ledger(self.db or default_db(), self.say_upgrade, write=write)
+            # On a shared ledger the actor is the database login, not --as.
+            login = getattr(ledger, "login", None)
             self._context = Context(
                 ledger,
                 self.clock(),
-                self.actor or default_actor(),
+                login or self.actor or default_actor(),
                 self.config,
                 calendar,
                 real_clock,

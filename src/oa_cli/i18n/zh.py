@@ -247,8 +247,9 @@ from oa_cli.i18n.zh_cli import CATALOG as _CLI  # noqa: E402
 from oa_cli.i18n.zh_dates import CATALOG as _DATES  # noqa: E402
 from oa_cli.i18n.zh_docs import CATALOG as _DOCS  # noqa: E402
 from oa_cli.i18n.zh_files import CATALOG as _FILES  # noqa: E402
+from oa_cli.i18n.zh_pg import CATALOG as _PG  # noqa: E402
 from oa_cli.i18n.zh_sheets import CATALOG as _SHEETS  # noqa: E402
 from oa_cli.i18n.zh_workflow import CATALOG as _WORKFLOW  # noqa: E402
 
-for _part in (_CLI, _DATES, _DOCS, _FILES, _SHEETS, _WORKFLOW):
+for _part in (_CLI, _DATES, _DOCS, _FILES, _PG, _SHEETS, _WORKFLOW):
     CATALOG.update(_part)

@@ -30,7 +30,6 @@ CATALOG: dict[str, str] = {
     "bash, zsh or fish.": "bash、zsh 或 fish。",
     "unknown shell '{shell}': choose {choices}": "不支持的 shell“{shell}”：可选 {choices}",
     # global options (cli/app.py)
-    "Ledger file.": "台账文件。",
     "Configuration file (YAML).": "配置文件（YAML）。",
     "The clock for this invocation (date or ISO 8601).": "本次运行所用的时钟（日期或 ISO 8601 时间）。",
     "Who is acting; recorded in the journal.": "操作人，记入操作日志。",

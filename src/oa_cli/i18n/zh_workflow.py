@@ -96,4 +96,8 @@ CATALOG: dict[str, str] = {
     "{what} must not contain NUL characters": "{what}不能含有 NUL 字符",
     "an item id is a whole number from 1 to {max}": "事项编号应为 1 到 {max} 之间的整数",
     "{value} is not between {low} and {high}": "{value} 不在 {low} 到 {high} 之间",
+    "Ledger file, or postgresql:// URL of a shared ledger.": "台账文件，或共享台账的 postgresql:// 地址。",
+    "{login} is now {role}": "{login} 现为{role}",
+    "office": "督查室",
+    "read-only": "只读",
 }
