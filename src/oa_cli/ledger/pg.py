@@ -280,12 +280,19 @@ class PgLedger(Ledger):
             yield [tuple(r) for r in batch]
 
     def load(self, table: str, batch: list[tuple[Any, ...]]) -> None:
-        """Rows of `dump` (in its order); the head row follows them."""
+        """Rows of `dump` (in its order); the head row follows them. Items get their stored
+        JSON object made here, as every write on PostgreSQL makes it."""
+        if table == "items":
+            items = []
+            for row in batch:
+                item = dict(zip(rows._INSERT_COLUMNS, row, strict=True))
+                for key in rows.LIST_COLUMNS:
+                    item[key] = rows._from_db_list(item[key])
+                items.append(item)
+            self.insert_many(items)
+            return
         super().load(table, batch)
-        if table == "items" and batch:
-            top = max(int(r[0]) for r in batch)
-            self.conn.execute("UPDATE head SET last_item_id = greatest(last_item_id, ?)", (top,))
-        elif table == "events" and batch:
+        if table == "events" and batch:
             last = batch[-1]
             self.conn.execute(
                 "UPDATE head SET seq = ?, hash = ? WHERE seq < ?", (last[0], last[8], last[0])
