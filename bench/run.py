@@ -230,7 +230,9 @@ def startup_ms(runs: int) -> tuple[float, float]:
 
 def write_results(rows: list[dict], version_ms: float, bare_ms: float, runs: int) -> str:
     task = shutil.which("task")
-    task_version = subprocess.run(["task", "--version"], capture_output=True, text=True).stdout
+    task_version = (
+        subprocess.run([task, "--version"], capture_output=True, text=True).stdout if task else ""
+    )
     lines = [
         "# Benchmark results",
         "",

@@ -131,15 +131,15 @@ _BOUNDS = {
 def _where(sel: Selection) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    if sel.statuses == OPEN:  # a literal, so the partial index items_open applies
+    if sel.statuses and set(sel.statuses) <= set(OPEN):
+        # the literal of the partial open indexes, so they may serve any open selection
         where.append(_OPEN_SQL)
-    elif sel.statuses:  # literals too (known words only), for the partial indexes
+        if len(set(sel.statuses)) == 1:
+            where.append(f"status = '{sel.statuses[0]}'")
+    elif sel.statuses:  # literals (known words only)
         if not set(sel.statuses) <= set(STATUSES):
             raise ValueError(sel.statuses)
-        if len(sel.statuses) == 1:  # as the partial index items_report_due says it
-            where.append(f"status = '{sel.statuses[0]}'")
-        else:
-            where.append("status IN ({})".format(", ".join(f"'{s}'" for s in sel.statuses)))
+        where.append("status IN ({})".format(", ".join(f"'{s}'" for s in sel.statuses)))
     for name, sql in _BOUNDS.items():
         value = getattr(sel, name)
         if value is not None:
@@ -166,18 +166,23 @@ def _where(sel: Selection) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
-def _hint(sel: Selection) -> str:
-    """Open items in due order, filtered at most by dates, are read front to back from
-    the items_open index (which holds what the rules read and the stored object);
-    SQLite, without statistics, would pick the status index and sort."""
+def _open_only(sel: Selection) -> bool:
+    """Open items filtered at most by dates, cards and status: what the partial open
+    indexes hold (SQLite, without statistics, would pick another index and sort)."""
     others = (sel.unit, sel.unit_or_co, sel.leader, sel.priority, sel.tag, sel.search)
-    if sel.sort != "due" or any(v is not None for v in others):
-        return ""
-    if sel.statuses == OPEN:
-        return " INDEXED BY items_open"
-    if sel.report_due_before is not None and sel.statuses == ("assigned",) and sel.card is None:
-        return " INDEXED BY items_report_due"
-    return ""
+    return (
+        bool(sel.statuses)
+        and set(sel.statuses) <= set(OPEN)
+        and all(v is None for v in others)
+        and sel.closed_from is None
+        and sel.closed_before is None
+    )
+
+
+def _hint(sel: Selection) -> str:
+    """Listings in due order read items_open front to back: its entries hold what the
+    rules read and the stored object, so the rows are never touched."""
+    return " INDEXED BY items_open" if sel.sort == "due" and _open_only(sel) else ""
 
 
 def rows(conn: sqlite3.Connection, columns: str, sel: Selection) -> sqlite3.Cursor:
@@ -198,8 +203,10 @@ def select(conn: sqlite3.Connection, sel: Selection) -> Iterator[Item]:
 
 
 def count(conn: sqlite3.Connection, sel: Selection) -> int:
+    """How many items `sel` selects; open selections from the slim items_open_counts."""
     where, params = _where(sel.but(limit=None))
-    return int(conn.execute("SELECT count(*) FROM items" + where, params).fetchone()[0])
+    hint = " INDEXED BY items_open_counts" if _open_only(sel) else ""
+    return int(conn.execute(f"SELECT count(*) FROM items{hint}{where}", params).fetchone()[0])
 
 
 # -- item objects built by SQLite --------------------------------------------

@@ -199,7 +199,8 @@ _M004_INDEXES = {
     "items_received": "items(received_at)",
     "items_open": "items(due, id, status, card, assigned_at, acked_at, report_due,"
     " received_at, doc) WHERE status IN ('registered', 'assigned')",
-    "items_report_due": "items(report_due, id) WHERE status = 'assigned'",
+    "items_open_counts": "items(status, due, card, assigned_at, acked_at, report_due,"
+    " received_at) WHERE status IN ('registered', 'assigned')",
     "items_title_key": "items(title_key)",
 }
 
