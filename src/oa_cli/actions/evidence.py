@@ -38,10 +38,11 @@ def read_files(ctx: Context, paths: Sequence[str]) -> list[File]:
             raise InvalidInput(
                 t("cannot read {name}: {error}", name=path, error=exc.strerror)
             ) from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            raise InvalidInput(t("{name} is not a regular file", name=path))
         with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise InvalidInput(t("{name} is not a regular file", name=path))
             if info.st_size > limit:
                 raise InvalidInput(
                     t(

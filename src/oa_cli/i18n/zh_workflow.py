@@ -100,4 +100,5 @@ CATALOG: dict[str, str] = {
     "{login} is now {role}": "{login} 现为{role}",
     "office": "督查室",
     "read-only": "只读",
+    "evidence: {files}": "佐证材料：{files}",
 }

@@ -467,6 +467,8 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
                 command=block.more,
             )
             out.append(Text(clean(more), style="dim"))
+    out += [Text(clean(note)) for note in doc.notes]
+    out += [Text(""), Text(clean(footer_text(doc.meta)), style="dim")]
     return out
 
 

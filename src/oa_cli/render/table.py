@@ -181,7 +181,8 @@ def describe(action: str, data: dict[str, Any]) -> str:
         return join(get("unit"), get("co_units"), get("owner"), get("note"))
     if action == "feedback":
         progress = f"{data['progress']}%" if data.get("progress") is not None else ""
-        return join(t(data.get("kind", "")) if data.get("kind") else "", progress, get("text"))
+        kind = t(data.get("kind", "")) if data.get("kind") else ""
+        return join(kind, progress, get("text"), get("ref"), get("by"), _files(data))
     if action == "remind":
         return join(get("note"), t(data["rule"]) if data.get("rule") else "")
     if action == "escalate":
@@ -189,7 +190,20 @@ def describe(action: str, data: dict[str, Any]) -> str:
     if action == "extend":
         return join(f"{get('previous_due')} → {get('due')}", get("reason"))
     if action == "close":
-        return join(get("close_basis"), get("close_ref"))
+        return join(get("close_basis"), get("close_ref"), _files(data))
     if action in ("reopen", "cancel"):
         return get("reason")
     return "  ".join(f"{k}={safe(v)}" for k, v in data.items() if v not in (None, [], ""))
+
+
+def _files(data: dict[str, Any]) -> str:
+    """Evidence files of an event: each name with the first 12 digits of its SHA-256."""
+    files = data.get("files") or []
+    if not isinstance(files, list) or not files:
+        return ""
+    named = [
+        f"{safe(f.get('name'))} (sha256 {safe(str(f.get('sha256'))[:12])})"
+        for f in files
+        if isinstance(f, dict)
+    ]
+    return t("evidence: {files}", files="; ".join(named))
