@@ -93,7 +93,7 @@ def test_errors_read_in_chinese(oa: Oa) -> None:
     result = oa.fails(1, "--lang", "zh", "show", "9")
     assert result.err.strip() == "oa：未找到事项 9"
     item_id = str(oa.add())
-    assert "未交办" in oa.fails(1, "--lang", "zh", "close", item_id, "--basis", "x").err
+    assert "待交办" in oa.fails(1, "--lang", "zh", "close", item_id, "--basis", "x").err
 
 
 def test_language_from_the_locale(oa: Oa) -> None:

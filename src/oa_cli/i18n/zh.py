@@ -4,15 +4,15 @@
 
 CATALOG: dict[str, str] = {
     # vocabulary: statuses, priorities, sources, cards
-    "registered": "未交办",
-    "assigned": "已交办",
+    "registered": "待交办",
+    "assigned": "在办",
     "closed": "已办结",
     "cancelled": "已撤销",
     "urgent": "特急",
     "high": "加急",
     "normal": "平件",
     "instruction": "领导批示",
-    "meeting": "会议议定",
+    "meeting": "会议议定事项",
     "document": "上级文件",
     "other": "其他",
     "yellow": "黄牌",

@@ -178,20 +178,32 @@ def describe(action: str, data: dict[str, Any]) -> str:
     if action in ("add", "import"):
         return join(get("title"), f"{t('Due')} {get('due')}")
     if action in ("assign", "transfer"):
-        return join(get("unit"), get("co_units"), get("owner"), get("note"))
+        moved = t("from {unit}", unit=get("previous_unit")) if data.get("previous_unit") else ""
+        return join(get("unit"), get("co_units"), get("owner"), moved, get("note"))
+    if action == "ack":
+        return get("by")
     if action == "feedback":
         progress = f"{data['progress']}%" if data.get("progress") is not None else ""
         kind = t(data.get("kind", "")) if data.get("kind") else ""
         return join(kind, progress, get("text"), get("ref"), get("by"), _files(data))
+    if action == "return":
+        return join(t("owed again by {due}", due=get("report_due")), get("reason"))
     if action == "remind":
-        return join(get("note"), t(data["rule"]) if data.get("rule") else "")
-    if action == "escalate":
-        return join(t(f"{data['card']} card") if data.get("card") else "", get("reason"))
-    if action == "extend":
+        notice = data.get("notice")
+        number = (
+            f"〔{notice.get('year')}〕{notice.get('number')}号" if isinstance(notice, dict) else ""
+        )
+        return join(number, get("note"), t(data["rule"]) if data.get("rule") else "")
+    if action in ("escalate", "alert"):
+        card = t(f"{data['card']} card") if data.get("card") in ("yellow", "red") else ""
+        return join(
+            card, t(data["rule"]) if data.get("rule") else "", _numbers(data), get("reason")
+        )
+    if action in ("extend", "correct", "reopen"):
         return join(f"{get('previous_due')} → {get('due')}", get("reason"))
     if action == "close":
         return join(get("close_basis"), get("close_ref"), _files(data))
-    if action in ("reopen", "cancel"):
+    if action == "cancel":
         return get("reason")
     return "  ".join(f"{k}={safe(v)}" for k, v in data.items() if v not in (None, [], ""))
 
@@ -207,3 +219,14 @@ def _files(data: dict[str, Any]) -> str:
         if isinstance(f, dict)
     ]
     return t("evidence: {files}", files="; ".join(named))
+
+
+def _numbers(data: dict[str, Any]) -> str:
+    """The figures a rule acted on, in words of the interface language."""
+    parts = []
+    if data.get("overdue_days"):
+        parts.append(t("overdue {n} working days", n=data["overdue_days"]))
+    if data.get("report_due"):
+        report = t(data.get("report", "first"))
+        parts.append(t("{report} owed since {due}", report=report, due=data["report_due"]))
+    return "  ".join(parts)
