@@ -6,14 +6,19 @@ Clock: Monday 2026-11-23 09:00 unless a test says otherwise. Working days around
 Nov 23–27, 30, Dec 1–4, 7. Defaults: feedback {ack_within 1, first_within 3, every 5,
 resubmit_within 2}, escalation {report_yellow_after 3}."""
 
+# ruff: noqa: E501  (the schema-3 ledger at the end is SQL as the old `oa` wrote it)
+
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import Oa
 
+Maker = Callable[..., int]
 WIDE = {"COLUMNS": "200"}
 
 
@@ -41,7 +46,9 @@ def _first_line(text: str) -> str:
 # -- 首报 deadline ------------------------------------------------------------------
 
 
-def test_first_report_due_on_the_day_is_not_late_and_a_day_after_is(oa: Oa, assigned) -> None:
+def test_first_report_due_on_the_day_is_not_late_and_a_day_after_is(
+    oa: Oa, assigned: Maker
+) -> None:
     item = assigned()
     assert oa.item(item)["report_due"] == "2026-11-26"  # 3 working days after Monday
     on_the_day = oa.item(item, now="2026-11-26T18:00")
@@ -78,7 +85,7 @@ def test_first_report_due_across_the_national_day_holiday(oa: Oa) -> None:
     assert _section(oa, "awaiting_feedback", "2026-10-12T09:00") == [item]
 
 
-def test_report_due_is_null_unless_assigned(oa: Oa, assigned) -> None:
+def test_report_due_is_null_unless_assigned(oa: Oa, assigned: Maker) -> None:
     registered = oa.add("待交办事项")
     assert oa.item(registered)["report_due"] is None
     closed, cancelled = assigned(), assigned()
@@ -105,7 +112,9 @@ def test_daily_says_whether_a_first_or_follow_up_report_is_owed_and_since_when(o
 # -- 签收 -------------------------------------------------------------------------
 
 
-def test_unacknowledged_after_ack_within_working_days_until_acknowledged(oa: Oa, assigned) -> None:
+def test_unacknowledged_after_ack_within_working_days_until_acknowledged(
+    oa: Oa, assigned: Maker
+) -> None:
     item = assigned()
     assert _section(oa, "unacknowledged", "2026-11-24T09:00") == []  # 1 day: not more
     assert _section(oa, "unacknowledged", "2026-11-25T09:00") == [item]
@@ -115,7 +124,7 @@ def test_unacknowledged_after_ack_within_working_days_until_acknowledged(oa: Oa,
 
 
 def test_transfer_clears_the_acknowledgement_and_a_second_ack_names_the_first(
-    oa: Oa, assigned
+    oa: Oa, assigned: Maker
 ) -> None:
     item = assigned()
     oa.ok("ack", str(item), "--by", "张科长", now="2026-11-23T10:00")
@@ -138,6 +147,36 @@ def test_ack_of_a_registered_item_is_refused_naming_the_status(oa: Oa) -> None:
     assert oa.item(item)["acked_at"] is None
 
 
+@pytest.mark.parametrize("state", ["registered", "closed", "cancelled"])
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["ack"],
+        ["return", "--reason", "内容空泛"],
+        ["extend", "--due", "2026-12-01", "--reason", "录错", "--correct"],
+    ],
+)
+def test_workflow_verbs_name_the_status_they_refuse(
+    oa: Oa, assigned: Maker, state: str, verb: list[str]
+) -> None:
+    if state == "registered":
+        item = oa.add("新收事项")
+    else:
+        item = assigned()
+        oa.ok("feedback", str(item), "首报", now="2026-11-23T10:00")
+        if state == "closed":
+            oa.ok("close", str(item), "--basis", "已报结果", now="2026-11-23T11:00")
+        else:
+            oa.ok("cancel", str(item), "--reason", "重复登记", now="2026-11-23T11:00")
+    if verb[0] == "extend" and state == "registered":
+        oa.ok(verb[0], str(item), *verb[1:])  # extend acts on open items, registered too
+        return
+    before = oa.item(item)
+    result = oa.fails(1, verb[0], str(item), *verb[1:], now="2026-11-23T12:00")
+    assert state in _first_line(result.err)
+    assert oa.item(item) == before
+
+
 # -- 退回 -------------------------------------------------------------------------
 
 
@@ -152,7 +191,9 @@ def test_ack_of_a_registered_item_is_refused_naming_the_status(oa: Oa) -> None:
         ("2026-11-27T15:00", "2026-12-01"),
     ],
 )
-def test_return_of_a_first_report(oa: Oa, assigned, returned_at: str, owed_again: str) -> None:
+def test_return_of_a_first_report(
+    oa: Oa, assigned: Maker, returned_at: str, owed_again: str
+) -> None:
     item = assigned()
     oa.ok("feedback", str(item), "收到，正在研究", now="2026-11-23T10:00")
     filed = oa.item(item)
@@ -177,7 +218,9 @@ def test_return_of_a_first_report(oa: Oa, assigned, returned_at: str, owed_again
         ("2026-11-30T15:00", "2026-12-02"),
     ],
 )
-def test_return_of_a_follow_up_report(oa: Oa, assigned, returned_at: str, owed_again: str) -> None:
+def test_return_of_a_follow_up_report(
+    oa: Oa, assigned: Maker, returned_at: str, owed_again: str
+) -> None:
     item = assigned()
     oa.ok("feedback", str(item), "首报", now="2026-11-24T10:00")
     assert oa.item(item)["report_due"] == "2026-12-01"
@@ -191,7 +234,7 @@ def test_return_of_a_follow_up_report(oa: Oa, assigned, returned_at: str, owed_a
     assert back["report_due"] == owed_again
 
 
-def test_return_with_no_counted_report_is_refused(oa: Oa, assigned) -> None:
+def test_return_with_no_counted_report_is_refused(oa: Oa, assigned: Maker) -> None:
     item = assigned()
     oa.fails(1, "return", str(item), "--reason", "无")
     oa.ok("feedback", str(item), "收到", now="2026-11-23T10:00")
@@ -202,7 +245,7 @@ def test_return_with_no_counted_report_is_refused(oa: Oa, assigned) -> None:
     assert _actions(after).count("return") == 1
 
 
-def test_returned_reports_count_in_stats(oa: Oa, assigned) -> None:
+def test_returned_reports_count_in_stats(oa: Oa, assigned: Maker) -> None:
     item = assigned()
     oa.ok("feedback", str(item), "收到", now="2026-11-23T10:00")
     oa.ok("return", str(item), "--reason", "内容空泛", now="2026-11-23T11:00")
@@ -214,7 +257,7 @@ def test_returned_reports_count_in_stats(oa: Oa, assigned) -> None:
 
 
 def test_extend_to_an_earlier_or_the_same_deadline_is_refused_without_correct(
-    oa: Oa, assigned
+    oa: Oa, assigned: Maker
 ) -> None:
     item = assigned("--due", "2026-12-07")
     for due in ("2026-12-04", "2026-12-07"):
@@ -246,7 +289,7 @@ def test_extend_to_a_past_date_is_refused_even_when_later_than_the_deadline(oa: 
     )
 
 
-def test_correct_accepts_a_past_date(oa: Oa, assigned) -> None:
+def test_correct_accepts_a_past_date(oa: Oa, assigned: Maker) -> None:
     # SPEC: refused "unless --correct" — the office fixes what was really written
     item = assigned("--due", "2026-12-07")
     oa.ok("extend", str(item), "--due", "2026-11-20", "--reason", "原件时限为11月20日", "--correct")
@@ -292,7 +335,9 @@ def test_a_correction_is_not_late_and_an_extension_after_the_deadline_is(oa: Oa)
 # -- reopen -------------------------------------------------------------------------
 
 
-def test_reopen_requires_a_new_deadline_and_clears_the_closing_fields(oa: Oa, assigned) -> None:
+def test_reopen_requires_a_new_deadline_and_clears_the_closing_fields(
+    oa: Oa, assigned: Maker
+) -> None:
     item = assigned("--due", "2026-11-25")
     oa.ok("close", str(item), "--basis", "已办结", "--ref", "住建函〔2026〕9号", now="2026-11-24")
     oa.fails(2, "reopen", str(item), "--reason", "群众反映未落实", now="2026-11-30")
@@ -390,6 +435,16 @@ def test_a_weekly_item_recurs_on_the_first_such_weekday_after_its_deadline(oa: O
     assert oa.item(first + 2, now="2026-12-14T11:00")["due"] == "2026-12-11"
 
 
+@pytest.mark.parametrize(
+    "repeat", ["monthly:0", "monthly:32", "weekly:0", "weekly:8", "daily:1", "monthly", "每月"]
+)
+def test_a_malformed_repeat_is_refused_and_nothing_registered(oa: Oa, repeat: str) -> None:
+    result = oa("add", "周期事项", "--repeat", repeat)
+    assert result.code in (1, 2), result
+    assert "Traceback" not in result.err and _first_line(result.err)
+    assert oa.ok("list", "--all", "--format", "json").json() == []
+
+
 def test_cancelling_a_recurring_item_ends_the_series(oa: Oa) -> None:
     first = _monthly(oa)
     oa.ok("cancel", str(first), "--reason", "不再报送", now="2026-09-08T10:00")
@@ -480,7 +535,7 @@ def _auto(oa: Oa, day: str) -> None:
 
 
 def test_a_missed_first_report_gets_a_yellow_card_on_the_third_working_day(
-    oa: Oa, assigned
+    oa: Oa, assigned: Maker
 ) -> None:
     missed = assigned()
     reported = assigned()
@@ -501,7 +556,7 @@ def test_a_missed_first_report_gets_a_yellow_card_on_the_third_working_day(
     assert oa.item(reported, now="2026-12-01T08:00")["card"] is None
 
 
-def test_report_yellow_after_comes_from_the_config(oa: Oa, assigned) -> None:
+def test_report_yellow_after_comes_from_the_config(oa: Oa, assigned: Maker) -> None:
     oa.write_config("escalation: {report_yellow_after: 1}\n")
     item = assigned()
     _auto(oa, "2026-11-26")
@@ -510,7 +565,9 @@ def test_report_yellow_after_comes_from_the_config(oa: Oa, assigned) -> None:
     assert oa.item(item, now="2026-11-27T08:00")["card"] == "yellow"
 
 
-def test_alerts_are_at_most_one_a_day_and_never_counted_as_reminders(oa: Oa, assigned) -> None:
+def test_alerts_are_at_most_one_a_day_and_never_counted_as_reminders(
+    oa: Oa, assigned: Maker
+) -> None:
     item = assigned()
     # 11-27: unacknowledged and the 首报 missed, both at once: still one alert
     for day in ("2026-11-27", "2026-11-27", "2026-11-30"):
@@ -541,7 +598,7 @@ def test_a_late_assignment_is_the_offices_not_the_units(oa: Oa) -> None:
 # -- Chinese words of the workflow ------------------------------------------------------
 
 
-def test_the_chinese_timeline_names_every_workflow_step(oa: Oa, assigned) -> None:
+def test_the_chinese_timeline_names_every_workflow_step(oa: Oa, assigned: Maker) -> None:
     item = assigned()
     oa.ok("ack", str(item), now="2026-11-23T10:00")
     oa.ok("feedback", str(item), "已研究部署", now="2026-11-23T11:00")
@@ -569,7 +626,7 @@ def test_the_chinese_timeline_names_every_workflow_step(oa: Oa, assigned) -> Non
     assert [action for action in english if action in timeline] == []
 
 
-def test_the_chinese_status_labels_in_list(oa: Oa, assigned) -> None:
+def test_the_chinese_status_labels_in_list(oa: Oa, assigned: Maker) -> None:
     registered = oa.add("新收事项")
     open_, closed, cancelled = assigned(), assigned(), assigned()
     oa.ok("close", str(closed), "--basis", "已报结果")
@@ -584,16 +641,92 @@ def test_the_chinese_status_labels_in_list(oa: Oa, assigned) -> None:
     assert status == {registered: "待交办", open_: "在办", closed: "已办结", cancelled: "已撤销"}
 
 
-def test_the_chinese_status_label_in_show(oa: Oa, assigned) -> None:
+def test_the_chinese_status_label_in_show(oa: Oa, assigned: Maker) -> None:
     item = assigned()
     out = oa.ok("--lang", "zh", "show", str(item), "--format", "table", env=WIDE).out
     status = next(line for line in out.splitlines() if line.startswith("状态"))
     assert "在办" in status and "已交办" not in status
 
 
-def test_chinese_workflow_words_are_accepted_as_status_filters(oa: Oa, assigned) -> None:
+def test_chinese_workflow_words_are_accepted_as_status_filters(oa: Oa, assigned: Maker) -> None:
     registered = oa.add("待交办事项")
     item = assigned()
     for word, expected in (("在办", [item]), ("已交办", [item]), ("待交办", [registered])):
         listed = oa.ok("--lang", "zh", "list", "--status", word, "--format", "json").json()
         assert [i["id"] for i in listed] == expected, word
+
+
+# -- a ledger of the previous schema ---------------------------------------------------
+
+# Made by oa at schema 3 (commit 3f173b3^): an item overdue since 11-19, carded by
+# `escalate --auto`, which on 11-20 also wrote a `remind` event with a rule (the old
+# automatic "催办"); then one real reminder by hand (电话催办).
+SCHEMA3_LEDGER = """\
+PRAGMA user_version = 3;
+BEGIN TRANSACTION;
+CREATE TABLE IF NOT EXISTS "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+INSERT INTO _sqlite_migrations VALUES(1,'oa','m001_initial','2026-11-28 13:20:13.811686+00:00');
+INSERT INTO _sqlite_migrations VALUES(2,'oa','m002_report_indexes','2026-11-28 13:20:13.812056+00:00');
+INSERT INTO _sqlite_migrations VALUES(3,'oa','m003_item_documents','2026-11-28 13:20:13.814488+00:00');
+CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            item_id INTEGER,
+            at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            data TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+INSERT INTO events VALUES(1,1,'2026-11-16T09:00:00+08:00','2026-11-28T21:20:13+08:00','clerk','add','{"assigned_at":null,"body":null,"card":null,"close_basis":null,"close_ref":null,"closed_at":null,"co_units":[],"created_by":"clerk","doc_no":null,"due":"2026-11-18","feedback_count":0,"last_feedback_at":null,"leader":null,"original_due":"2026-11-18","owner":null,"priority":"normal","received_at":"2026-11-16T09:00:00+08:00","remind_count":0,"source":"instruction","status":"registered","tags":[],"title":"旧台账事项","unit":null}','0000000000000000000000000000000000000000000000000000000000000000','a3ff60321a7f728d42085a12fc05a1654980fdcb26186084344e9d99f299013e');
+INSERT INTO events VALUES(2,1,'2026-11-16T09:00:00+08:00','2026-11-28T21:20:13+08:00','clerk','assign','{"assigned_at":"2026-11-16T09:00:00+08:00","co_units":[],"owner":null,"status":"assigned","unit":"市住建局"}','a3ff60321a7f728d42085a12fc05a1654980fdcb26186084344e9d99f299013e','cd44acf8dd9c986bd647bec385825a28e59b64f617c102502012291be0277bdf');
+INSERT INTO events VALUES(3,1,'2026-11-19T07:30:00+08:00','2026-11-28T21:20:14+08:00','clerk','escalate','{"card":"yellow","previous_card":null,"reason":"overdue 1 working days","rule":"overdue_yellow"}','cd44acf8dd9c986bd647bec385825a28e59b64f617c102502012291be0277bdf','efc858737a542274bdc62a248013b143b0dbf9b8c5389c07951c1610d758f9c1');
+INSERT INTO events VALUES(4,1,'2026-11-20T07:30:00+08:00','2026-11-28T21:20:14+08:00','clerk','remind','{"remind_count":1,"rule":"awaiting_feedback"}','efc858737a542274bdc62a248013b143b0dbf9b8c5389c07951c1610d758f9c1','10cddf6cb60bc180d81d32c013695f9de31923c871d875d9a7f57e05da27d915');
+INSERT INTO events VALUES(5,1,'2026-11-20T10:00:00+08:00','2026-11-28T21:20:15+08:00','clerk','remind','{"note":"电话催办","remind_count":2}','10cddf6cb60bc180d81d32c013695f9de31923c871d875d9a7f57e05da27d915','64aacad5420d626c86e199d8e2115ffe0f3a1d18c53fce11cc815516f4efa269');
+CREATE TABLE units (code TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, contact TEXT);
+CREATE TABLE auto_actions (item_id INTEGER NOT NULL, rule TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (item_id, rule, day));
+INSERT INTO auto_actions VALUES(1,'overdue_yellow','2026-11-19',3);
+INSERT INTO auto_actions VALUES(1,'remind','2026-11-20',4);
+CREATE TABLE IF NOT EXISTS "items" (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, body TEXT, source TEXT NOT NULL, leader TEXT, doc_no TEXT, priority TEXT NOT NULL, status TEXT NOT NULL, unit TEXT, co_units TEXT NOT NULL DEFAULT '[]', owner TEXT, tags TEXT NOT NULL DEFAULT '[]', received_at TEXT NOT NULL, assigned_at TEXT, due TEXT NOT NULL, original_due TEXT NOT NULL, closed_at TEXT, close_basis TEXT, close_ref TEXT, card TEXT, feedback_count INTEGER NOT NULL DEFAULT 0, last_feedback_at TEXT, remind_count INTEGER NOT NULL DEFAULT 0, created_by TEXT NOT NULL, doc TEXT GENERATED ALWAYS AS (json_object('id', id, 'title', title, 'body', body, 'source', source, 'leader', leader, 'doc_no', doc_no, 'priority', priority, 'status', status, 'unit', unit, 'co_units', json(co_units), 'owner', owner, 'tags', json(tags), 'received_at', received_at, 'assigned_at', assigned_at, 'due', due, 'original_due', original_due, 'closed_at', closed_at, 'close_basis', close_basis, 'close_ref', close_ref, 'card', card, 'overdue', json('false'), 'overdue_days', 0, 'feedback_count', feedback_count, 'last_feedback_at', last_feedback_at, 'remind_count', remind_count, 'created_by', created_by)) STORED);
+INSERT INTO items VALUES(1,'旧台账事项',NULL,'instruction',NULL,NULL,'normal','assigned','市住建局','[]',NULL,'[]','2026-11-16T09:00:00+08:00','2026-11-16T09:00:00+08:00','2026-11-18','2026-11-18',NULL,NULL,NULL,'yellow',0,NULL,2,'clerk');
+DELETE FROM sqlite_sequence;
+INSERT INTO sqlite_sequence VALUES('items',1);
+INSERT INTO sqlite_sequence VALUES('events',5);
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+CREATE INDEX events_item ON events(item_id, seq);
+CREATE INDEX events_action ON events(action, item_id);
+CREATE INDEX items_status_due ON items(status, due, id, card);
+CREATE INDEX items_unit ON items(unit, status);
+CREATE INDEX items_closed_at ON items(closed_at);
+CREATE INDEX items_received ON items(received_at);
+CREATE INDEX items_open ON items(due, id, status, card, feedback_count, assigned_at, last_feedback_at, received_at, doc) WHERE status IN ('registered', 'assigned');
+CREATE INDEX items_awaiting ON items(feedback_count, assigned_at, last_feedback_at) WHERE status = 'assigned';
+COMMIT;
+"""
+
+
+def test_old_automatic_reminders_stay_in_the_journal_but_are_not_counted(oa: Oa) -> None:
+    db = oa.tmp / "old.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(SCHEMA3_LEDGER)
+    conn.close()
+    now = "2026-11-20T11:00"
+    item = oa.ok("--db", str(db), "show", "1", "--format", "json", now=now).json()
+    assert item["remind_count"] == 1
+    reminders = [e for e in item["timeline"] if e["action"] == "remind"]
+    assert [(e["seq"], e["data"]) for e in reminders] == [
+        (4, {"remind_count": 1, "rule": "awaiting_feedback"}),
+        (5, {"note": "电话催办", "remind_count": 2}),
+    ]
+    stats = oa.ok("--db", str(db), "stats", "--format", "json", now=now).json()
+    assert stats["rows"][0]["reminders"] == 1
+    oa.ok("--db", str(db), "verify", now=now)
+    oa.ok("--db", str(db), "remind", "1", "--note", "再次电话催办", now=now)
+    assert oa.item(1, env={"OA_DB": str(db)}, now=now)["remind_count"] == 2
