@@ -165,10 +165,31 @@ def validate(ctx: Context, records: Iterable[Record]) -> list[NewItem]:
             new.where = _where(rec)
             found.append(new)
         except RecordError as exc:
-            errors.extend(f"{_where(rec)}: {p.field_name()}: {p.message}" for p in exc.problems)
+            problems = exc.problems
+            if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
+                problems = problems + _unit_problems(ctx, rec.data, directory)
+            errors.extend(f"{_where(rec)}: {p.field_name()}: {p.message}" for p in problems)
     if errors:
         raise InvalidInput(t("nothing imported; problems found: {n}", n=len(errors)), *errors)
     return found
+
+
+def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> list[Problem]:
+    """The unit problems of a record that has others too, so every one is listed at once."""
+    from oa_cli.domain.records import normalise
+
+    rec, _ = normalise(data)
+    names = [rec.get("unit")] + (
+        rec.get("co_units") if isinstance(rec.get("co_units"), list) else []
+    )
+    problems = []
+    for name in names:
+        if isinstance(name, str) and name.strip():
+            try:
+                units.resolve(ctx, name, directory)
+            except OaError as exc:
+                problems.append(Problem("unit", exc.message))
+    return problems
 
 
 def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> None:

@@ -64,7 +64,7 @@ def daily_facts(ctx: Context, day: dt.date) -> dict[str, Any]:
     return {
         "workday": ctx.calendar.is_workday(day),
         "received_today": source.count(
-            Selection(received_from=day.isoformat(), received_before=tomorrow)
+            Selection(statuses=(), received_from=day.isoformat(), received_before=tomorrow)
         ),
         "yellow": source.count(overdue.but(card="yellow")),
         "red": source.count(overdue.but(card="red")),
@@ -126,7 +126,11 @@ def weekly(ctx: Context, day: dt.date) -> dict[str, Any]:
     source = as_of(ctx, as_day)
     first, after = monday.isoformat(), (sunday + dt.timedelta(days=1)).isoformat()
     selections = {
-        "registered": EVERY.but(received_from=first, received_before=after, sort="due"),
+        "registered": Selection(  # a cancelled duplicate was not really registered
+            statuses=("registered", "assigned", "closed"),
+            received_from=first,
+            received_before=after,
+        ),
         "closed": Selection(statuses=("closed",), closed_from=first, closed_before=after),
         "overdue": Bounds.of(ctx.config, ctx.calendar, as_day).daily()["overdue"],
         "no_feedback": Selection(

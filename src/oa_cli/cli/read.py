@@ -191,6 +191,8 @@ def overdue(
         sel = sel.but(limit=ctx.config.display["max_rows"])
     # In due order, the oldest first: that is most overdue first, and it streams.
     found = _items_out(fmt, sel, t("Overdue"))
+    if fmt == "table" and not found:
+        print(t("no overdue items"), file=sys.stderr)
     if fmt == "table" and found == sel.limit:
         total = ctx.ledger.count(sel)
         if total > found:

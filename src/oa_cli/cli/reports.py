@@ -133,10 +133,11 @@ def weekly(
                 t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week)
             ) from None
     report = build(ctx, day)
+    as_of = min(report["to"], ctx.today.isoformat())  # what is owed, as the week stands
     _emit(
         fmt,
         report,
-        lambda: weekly_document(report, meta(ctx, report)),
+        lambda: weekly_document(report, meta(ctx, report, date=as_of)),
         lambda: _section_rows(report),
     )
 
@@ -264,6 +265,14 @@ def escalate_auto(fmt: str | None) -> None:
 
     fmt = choose(fmt)
     ctx = STATE.context()
+    if not ctx.calendar.is_workday(ctx.today):
+        print(
+            t(
+                "oa: warning: {message}",
+                message=t("{date} is not a working day", date=ctx.today.isoformat()),
+            ),
+            file=sys.stderr,
+        )
     with _progress(ctx) as advance:
         done = run(ctx, advance)
     if fmt == "table":

@@ -74,7 +74,17 @@ def add(
     }
     item = items.add(STATE.context(), record, unit, co or [], owner)
     print(item["id"])
-    _done(t("added item {id}, due {due}", id=item["id"], due=item["due"]))
+    if item["unit"] is not None:
+        _done(
+            t(
+                "added item {id}, assigned to {unit}, due {due}",
+                id=item["id"],
+                unit=item["unit"],
+                due=item["due"],
+            )
+        )
+    else:
+        _done(t("added item {id}, due {due}", id=item["id"], due=item["due"]))
 
 
 def ack(
@@ -98,8 +108,20 @@ def assign(
     """Assign an item to a unit; assigning again transfers it (转办)."""
     from oa_cli.actions import items
 
-    item = items.assign(STATE.context(), item_id, unit, co or [], owner, note)
-    _done(t("item {id} assigned to {unit}", id=item_id, unit=item["unit"]))
+    ctx = STATE.context()
+    previous = ctx.ledger.get(item_id)["unit"] if ctx.ledger.exists(item_id) else None
+    item = items.assign(ctx, item_id, unit, co or [], owner, note)
+    if previous is not None:
+        _done(
+            t(
+                "item {id} transferred from {old} to {unit}",
+                id=item_id,
+                old=previous,
+                unit=item["unit"],
+            )
+        )
+    else:
+        _done(t("item {id} assigned to {unit}", id=item_id, unit=item["unit"]))
 
 
 def feedback(
@@ -198,7 +220,10 @@ def extend(
     from oa_cli.actions import items
 
     item = items.extend(STATE.context(), item_id, due, reason, correct)
-    _done(t("item {id} now due {due}", id=item_id, due=item["due"]))
+    if correct:
+        _done(t("item {id}: deadline corrected to {due}", id=item_id, due=item["due"]))
+    else:
+        _done(t("item {id} now due {due}", id=item_id, due=item["due"]))
 
 
 def close(

@@ -127,5 +127,7 @@ def next_card(current: str | None, level: str | None, item_id: int) -> str:
         return "yellow" if current is None else "red"
     level = choice("card", level, t("level"))
     if rank[level] <= rank[current]:
-        raise RefusedTransition(t("item {id} already has a {card} card", id=item_id, card=current))
+        raise RefusedTransition(
+            t("item {id} already has a {card} card", id=item_id, card=t(str(current)))
+        )
     return level

@@ -111,4 +111,13 @@ CATALOG: dict[str, str] = {
     "report_missed": "未按时报送",
     "report_yellow": "报送逾期黄牌",
     "unacknowledged": "未签收",
+    "item {id}: deadline corrected to {due}": "事项 {id} 的时限已更正为 {due}",
+    "item {id} transferred from {old} to {unit}": "事项 {id} 已由 {old} 转办至 {unit}",
+    "added item {id}, assigned to {unit}, due {due}": "已登记事项 {id}，已交办 {unit}，时限 {due}",
+    "no overdue items": "没有逾期事项",
+    "Acknowledged": "签收时间",
+    "Report due": "报送时限",
+    "Recurring": "周期",
+    "Previous in series": "上期编号",
+    "Remark": "备注",
 }

@@ -298,8 +298,8 @@ def weekly_document(report: dict[str, Any], meta: Meta) -> Document:
             words += t(" (on time {n})", n=s["closed_on_time"])
         parts.append(words)
         items = report["sections"].get(name, [])
-        if items or s[name]:
-            block = item_block(t(title), items, s[name], meta, end)
+        if items or s[name]:  # what is owed, as of the day the report stands on
+            block = item_block(t(title), items, s[name], meta, meta.date or end)
             block.more = f"oa weekly --week {report['week']} --format tsv"
             blocks.append(block)
     if report.get("moved"):

@@ -109,14 +109,20 @@ _SHOW_FIELDS = (
     ("priority", N_("Priority")),
     ("received_at", N_("Received")),
     ("assigned_at", N_("Assigned")),
+    ("acked_at", N_("Acknowledged")),
+    ("report_due", N_("Report due")),
     ("tags", N_("Tags")),
     ("feedback_count", N_("Feedback")),
     ("remind_count", N_("Reminders")),
     ("closed_at", N_("Closed")),
     ("close_basis", N_("Closing basis")),
     ("close_ref", N_("Closing reference")),
+    ("repeat", N_("Recurring")),
+    ("previous_id", N_("Previous in series")),
+    ("remark", N_("Remark")),
     ("created_by", N_("Registered by")),
 )
+_STAMPS = ("received_at", "assigned_at", "acked_at", "closed_at")
 
 
 def _field_value(item: dict[str, Any], key: str) -> Text:
@@ -129,6 +135,10 @@ def _field_value(item: dict[str, Any], key: str) -> Text:
         return Text(t(value))
     if key == "due" and item["overdue"]:
         return Text(f"{value}  ") + overdue_text(item["overdue_days"])
+    if key == "report_due" and item["report_overdue_days"]:
+        return Text(f"{value}  ") + overdue_text(item["report_overdue_days"])
+    if key in _STAMPS and isinstance(value, str):
+        return Text(value.replace("T", " ")[:16])
     return text(value)
 
 

@@ -256,6 +256,9 @@ class _Fields:
         if with_evidence:
             sheet.column_dimensions[get_column_letter(len(KEYS) + 1)].width = 40
         sheet.freeze_panes = "B2"
+        # For the round trip, not for print: a printed or PDF'd workbook is 督办台账 alone
+        # (the sheet can be shown again in any spreadsheet program).
+        sheet.sheet_state = "hidden"
         sheet.append(cells)
 
     def append(self, item: dict[str, Any], files: list[dict[str, Any]] | None) -> None:
