@@ -179,9 +179,8 @@ def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> 
     from oa_cli.domain.records import normalise
 
     rec, _ = normalise(data)
-    names = [rec.get("unit")] + (
-        rec.get("co_units") if isinstance(rec.get("co_units"), list) else []
-    )
+    co = rec.get("co_units")
+    names: list[Any] = [rec.get("unit"), *(co if isinstance(co, list) else [])]
     problems = []
     for name in names:
         if isinstance(name, str) and name.strip():
