@@ -18,6 +18,8 @@ demo: $(STAMP)
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	OA_DB=$(DEMO)/ledger.db OA_CONFIG=examples/config.yaml OA_USER=demo \
 	  $(BIN)/oa import examples/items.yaml
+	OA_DB=$(DEMO)/ledger.db OA_CONFIG=examples/config.yaml OA_USER=demo OA=$(BIN)/oa \
+	  sh examples/story.sh
 	OA_DB=$(DEMO)/ledger.db OA_CONFIG=examples/config.yaml OA_USER=demo \
 	  $(BIN)/oa --lang zh daily --format table
 	@echo
@@ -30,6 +32,7 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md
+	OA=$(BIN)/oa sh docs/pictures.sh
 
 test: lint
 	$(BIN)/cog --check docs/cli.md

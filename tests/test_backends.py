@@ -94,4 +94,4 @@ def test_copy_a_clerks_file_into_the_shared_ledger_and_back(tmp_path: Path, pg_u
     again.env["OA_DB"] = str(back)
     assert again.ok("verify", "--format", "json").json()["head"] == head
     assert again.ok("export", "--format", "jsonl").out == lite.ok("export", "--format", "jsonl").out
-    assert "not empty" in lite.fails(1, "copy", pg_url).err
+    assert "not empty" in lite.fails(1, "--lang", "en", "copy", pg_url).err

@@ -25,12 +25,12 @@ def _load_examples(oa: Oa) -> None:
 def test_examples_load_every_status_source_and_priority(oa: Oa) -> None:
     _load_examples(oa)
     items = oa.ok("export", "--format", "json").json()
-    assert len(items) == 39
+    assert len(items) == 41
     assert {i["status"] for i in items} == {"registered", "assigned", "closed", "cancelled"}
     assert {i["source"] for i in items} == {"instruction", "meeting", "document", "other"}
     assert {i["priority"] for i in items} == {"urgent", "high", "normal"}
     assert any(i["overdue"] for i in items) and any(i["card"] == "red" for i in items)
-    assert [i["id"] for i in items] == list(range(1, 40))
+    assert [i["id"] for i in items] == list(range(1, 42))
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "yaml", "csv", "xlsx"])

@@ -1,3 +1,3 @@
 """oa: the supervision ledger (督办台账) on the command line."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -90,10 +90,13 @@ def main_options(
             t("'{value}' is not one of {choices}", value=lang, choices="en, zh"),
             param_hint="--lang",
         )
-    set_lang(detect_lang(lang))
     if no_color:
         os.environ["NO_COLOR"] = "1"
     STATE.db, STATE.config_path = db, config
+    if lang is None:  # below --lang and OA_LANG: `lang:` in the config, then the locale
+        set_lang(detect_lang(None))  # the config's own errors are said in the locale's
+        lang = STATE.config.lang
+    set_lang(detect_lang(lang))
     STATE.actor = actor.strip() if actor and actor.strip() else None
     _parse_now(now)
 

@@ -43,7 +43,7 @@ def import_(
     import gc
 
     from oa_cli.actions import imports
-    from oa_cli.cli.reports import progress_bar
+    from oa_cli.render.table import progress_bar
 
     # A million records are a million dicts and no reference cycles: the cycle
     # collector would only rescan the growing heap (about a tenth of the time).
@@ -108,7 +108,7 @@ def export(
 
 
 def _export_to(out: object, fmt: str, headers: str | None) -> int:
-    from oa_cli.cli.read import write_items
+    from oa_cli.cli.listing import write_items
     from oa_cli.domain.selection import EVERY
 
     ctx = STATE.context(write=False)

@@ -2,11 +2,12 @@
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any, TextIO
+from collections.abc import Callable
+from typing import Annotated
 
 import typer
 
+from oa_cli.cli.listing import items_out
 from oa_cli.cli.options import bounded, item_id
 from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import N_, t
@@ -18,48 +19,6 @@ Format = Annotated[
         help=N_("table, tsv, csv, json, jsonl or yaml (default: table on a terminal, else tsv)."),
     ),
 ]
-
-
-def _items_out(fmt: str, sel: Any, title: str | None = None) -> int:
-    """Print the items `sel` selects in `fmt`; return how many were printed."""
-    if fmt != "table":
-        return write_items(sys.stdout, fmt, sel)
-    from oa_cli.render.table import console, items_table
-
-    ctx = STATE.context(write=False)
-    rows = [ctx.item_json(i) for i in ctx.ledger.select(sel)]
-    console().print(items_table(rows, title))
-    return len(rows)
-
-
-def write_items(out: TextIO, fmt: str, sel: Any) -> int:
-    """Stream the items `sel` selects in a machine format; return how many."""
-    from oa_cli.domain.item import KEYS
-
-    ctx = STATE.context(write=False)
-    count = 0
-
-    def counted(records: Iterator[Any]) -> Iterator[Any]:
-        nonlocal count
-        for record in records:
-            count += 1
-            yield record
-
-    if fmt in ("json", "jsonl"):  # built by SQLite, byte-identical to the Python path
-        from oa_cli.render.plain import write_json_bytes
-
-        return write_json_bytes(out, fmt, ctx.ledger.select_json(sel, ctx.today, ctx.calendar))
-    if fmt in ("tsv", "csv"):  # values straight from the rows, no dict per item
-        from oa_cli.render.plain import write_rows
-
-        rows = ctx.ledger.select_values(sel, ctx.today, ctx.calendar)
-        write_rows(out, fmt, counted(rows), KEYS)
-    else:
-        from oa_cli.render.plain import write_records
-
-        items = (ctx.item_json(i) for i in ctx.ledger.select(sel))
-        write_records(out, fmt, counted(items), KEYS)
-    return count
 
 
 def list_items(
@@ -124,7 +83,7 @@ def list_items(
         sel = sel.but(statuses=tuple(s for s in sel.statuses if s in rules.OPEN) or rules.OPEN)
     if fmt == "table" and limit is None:
         sel = sel.but(limit=ctx.config.display["max_rows"])
-    shown = _items_out(fmt, sel)
+    shown = items_out(fmt, sel)
     if fmt == "table" and sel.limit is not None and shown == sel.limit:
         total = ctx.ledger.count(sel)
         if total > shown:
@@ -190,7 +149,7 @@ def overdue(
     if fmt == "table":
         sel = sel.but(limit=ctx.config.display["max_rows"])
     # In due order, the oldest first: that is most overdue first, and it streams.
-    found = _items_out(fmt, sel, t("Overdue"))
+    found = items_out(fmt, sel, t("Overdue"))
     if fmt == "table" and not found:
         print(t("no overdue items"), file=sys.stderr)
     if fmt == "table" and found == sel.limit:

@@ -193,9 +193,7 @@ def escalate(
     if auto:
         if item_id is not None or level is not None:
             raise UsageError(t("--auto takes no item id and no --level"))
-        from oa_cli.cli.reports import escalate_auto
-
-        escalate_auto(fmt)
+        _escalate_auto(fmt)
         return
     if item_id is None:
         raise UsageError(t("give an item id, or --auto"))
@@ -295,6 +293,36 @@ def edit(
     }
     items.edit(STATE.context(), item_id, fields, tag or [], untag or [])
     _done(t("item {id} updated", id=item_id))
+
+
+def _escalate_auto(fmt: str | None) -> None:
+    """`escalate --auto`: the rules over every open item; what was done, in `fmt`."""
+    from oa_cli.actions.escalate import ACTION_KEYS, escalate_auto
+    from oa_cli.domain.selection import Selection
+    from oa_cli.render import choose
+
+    fmt = choose(fmt)
+    ctx = STATE.context()
+    if not ctx.calendar.is_workday(ctx.today):
+        day = t("{date} is not a working day", date=ctx.today.isoformat())
+        print(t("oa: warning: {message}", message=day), file=sys.stderr)
+    total = ctx.ledger.count(Selection()) if sys.stderr.isatty() else 0
+    if total >= 5000:  # a bar on a terminal for a large ledger; cron and pipes get none
+        from oa_cli.render.table import progress_bar
+
+        with progress_bar(t("escalating"), total) as advance:
+            done = escalate_auto(ctx, advance)
+    else:
+        done = escalate_auto(ctx)
+    if fmt == "table":
+        from oa_cli.render.table import actions_table, console
+
+        console().print(actions_table(done, t("escalate --auto: {n} actions", n=len(done))))
+    else:
+        from oa_cli.render.plain import write_records
+
+        write_records(sys.stdout, fmt, done, ACTION_KEYS)
+    print(t("escalate --auto: {n} actions", n=len(done)), file=sys.stderr)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

@@ -240,3 +240,36 @@ def _numbers(data: dict[str, Any]) -> str:
         report = t(data.get("report", "first"))
         parts.append(t("{report} owed since {due}", report=report, due=data["report_due"]))
     return "  ".join(parts)
+
+
+def actions_table(done: Iterable[dict[str, Any]], title: str) -> Table:
+    """What `escalate --auto` did: one row per card or alert."""
+    table = new_table(title)
+    for header in (t("ID"), t("Action"), t("Rule"), t("Overdue"), t("Title"), t("Unit")):
+        table.add_column(header, overflow="fold")
+    for a in done:
+        action = t(f"{a['action']} card") if a["action"] in ("yellow", "red") else t(a["action"])
+        table.add_row(
+            Text(str(a["item_id"])),
+            Text(action),
+            Text(t(a["rule"])),
+            Text(str(a["overdue_days"] or "")),
+            text(a["title"]),
+            text(a["unit"]),
+        )
+    return table
+
+
+def progress_bar(label: str, total: int) -> Any:
+    """A Rich progress bar on stderr; yields a function advancing it by n."""
+    import contextlib
+
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        with Progress(console=console(stderr=True), transient=True) as progress:
+            task = progress.add_task(label, total=total)
+            yield lambda n: progress.advance(task, n)
+
+    return bar()
