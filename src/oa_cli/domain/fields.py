@@ -10,6 +10,7 @@ DDL: a schema is history, not today's table.)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 Kind = Literal["int", "text", "enum", "list", "stamp", "date", "bool", "count"]
@@ -160,6 +161,7 @@ PROGRESS_HEADERS = ("办理情况", "最新进展", "进展情况", "落实情�
 IGNORED_HEADERS = ("序号",)
 
 
+@cache
 def header_map() -> dict[str, str | None]:
     """Every accepted column header → its key (None: recognised and not kept)."""
     found: dict[str, str | None] = {h: None for h in IGNORED_HEADERS}
@@ -171,6 +173,7 @@ def header_map() -> dict[str, str | None]:
     return found
 
 
+@cache
 def value_map(name: str) -> dict[str, str]:
     """Every accepted form of an enum value (value, label, aliases) → the value."""
     found: dict[str, str] = {}

@@ -21,6 +21,9 @@ from oa_cli.errors import OaError
 from oa_cli.i18n import get_lang, t
 
 MAX_ID = 2**53 - 1
+# Times already read, per clock and calendar (an import of a million records shares a few
+# hundred dates).
+_STAMPS: dict[tuple[dt.datetime, int], dict[str, str]] = {}
 _SPLIT = re.compile(r"\s*[,，、;；]\s*")
 _HEADERS = header_map()
 
@@ -59,6 +62,7 @@ class _Reader:
     def __init__(self, rec: dict[str, Any], now: dt.datetime, calendar: WorkCalendar) -> None:
         self.rec, self.now, self.calendar = rec, now, calendar
         self.problems: list[Problem] = []
+        self._stamps = _STAMPS.setdefault((now, id(calendar)), {})
 
     def fail(self, key: str, message: str) -> None:
         self.problems.append(Problem(key, message))
@@ -121,16 +125,20 @@ class _Reader:
             if isinstance(value, dt.date):
                 return iso(dt.datetime.combine(value, dt.time()).astimezone())
             text = self.text(key)
-            return (
-                None
-                if text is None
-                else iso(parse_datetime(text, now=self.now, calendar=self.calendar))
-            )
+            return None if text is None else self._stamp_text(text)
         except OaError as exc:
             self.fail(key, exc.message)
         except (ValueError, OverflowError) as exc:
             self.fail(key, str(exc))
         return None
+
+    def _stamp_text(self, text: str) -> str:
+        """A time written as text; records of one file share few, so each is read once."""
+        found = self._stamps.get(text)
+        if found is None:
+            found = iso(parse_datetime(text, now=self.now, calendar=self.calendar))
+            self._stamps[text] = found
+        return found
 
     def day(self, key: str) -> str | None:
         value = self.rec.get(key)
