@@ -204,14 +204,9 @@ def return_report(ctx: Context, item_id: int, reason: str) -> Item:
 
 
 def _counted_reports(ctx: Context, item_id: int) -> list[dict[str, Any]]:
-    """The item's reports that still count, oldest first (a return takes the last)."""
-    counted: list[dict[str, Any]] = []
-    for event in ctx.ledger.events(item_id, actions=("feedback", "return", "import", "add")):
-        if event["action"] == "feedback":
-            counted.append(event)
-        elif event["action"] == "return" and counted:
-            counted.pop()
-    return counted
+    """The item's report events that still count, oldest first."""
+    events = ctx.ledger.events(item_id, actions=("feedback", "return"))
+    return workflow.still_counted((e["action"], e) for e in events)
 
 
 def remind(ctx: Context, item_id: int, note: str | None, notice: str | None = None) -> Item:

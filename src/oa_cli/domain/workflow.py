@@ -7,6 +7,8 @@ import calendar as months
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import TypeVar
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
@@ -14,6 +16,7 @@ from oa_cli.errors import InvalidInput
 from oa_cli.i18n import t
 
 DUPLICATE_WINDOW_DAYS = 30
+T = TypeVar("T")
 
 
 def title_key(title: str) -> str:
@@ -23,6 +26,18 @@ def title_key(title: str) -> str:
         for ch in unicodedata.normalize("NFKC", title).casefold()
         if unicodedata.category(ch)[0] not in "PZSC"
     )
+
+
+def still_counted(steps: Iterable[tuple[str, T]]) -> list[T]:
+    """The reports that still count, oldest first, from ("feedback", report) and
+    ("return", _) steps in journal order: a return (退回) takes back the latest one."""
+    counted: list[T] = []
+    for action, report in steps:
+        if action == "feedback":
+            counted.append(report)
+        elif action == "return" and counted:
+            counted.pop()
+    return counted
 
 
 def first_report_due(config: Config, calendar: WorkCalendar, assigned: dt.date) -> str:

@@ -208,19 +208,12 @@ class PgLedger(Ledger):
     def bulk_load(self, n: int) -> contextlib.AbstractContextManager[None]:
         return contextlib.nullcontext()  # COPY does the bulk work
 
-    def latest_reports(self, ids: Iterable[int]) -> dict[int, str]:
-        found: dict[int, list[str]] = {}
-        for item_id, action, text in self.conn.execute(
+    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, str, str]]:
+        return self.conn.execute(
             "SELECT item_id, action, data::jsonb ->> 'text' FROM events"
             " WHERE item_id = ANY(?) AND action IN ('feedback', 'return') ORDER BY seq",
-            (list(ids),),
-        ):
-            stack = found.setdefault(item_id, [])
-            if action == "feedback":
-                stack.append(text)
-            elif stack:
-                stack.pop()
-        return {item_id: stack[-1] for item_id, stack in found.items() if stack}
+            (ids,),
+        )
 
     def last_notice_number(self, year: int) -> int:
         row = self.conn.execute(

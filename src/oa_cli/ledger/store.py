@@ -96,22 +96,24 @@ class Ledger:
 
     def latest_reports(self, ids: Iterable[int]) -> dict[int, str]:
         """The text of each item's latest counted report (办理情况)."""
+        from oa_cli.domain.workflow import still_counted
+
+        steps: dict[int, list[tuple[str, str]]] = {}
         wanted = list(ids)
-        found: dict[int, list[str]] = {}
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            for item_id, action, text in self.conn.execute(
-                "SELECT item_id, action, json_extract(data, '$.text') FROM events"
-                f" WHERE item_id IN ({marks}) AND action IN ('feedback', 'return') ORDER BY seq",
-                chunk,
-            ):
-                stack = found.setdefault(item_id, [])
-                if action == "feedback":
-                    stack.append(text)
-                elif stack:
-                    stack.pop()
-        return {item_id: stack[-1] for item_id, stack in found.items() if stack}
+            for item_id, action, text in self._report_steps(wanted[start : start + 500]):
+                steps.setdefault(item_id, []).append((action, text))
+        found = {item_id: still_counted(s) for item_id, s in steps.items()}
+        return {item_id: texts[-1] for item_id, texts in found.items() if texts}
+
+    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, str, str]]:
+        """(item_id, action, text) of the items' reports and returns, in journal order."""
+        marks = ", ".join("?" * len(ids))
+        return self.conn.execute(
+            "SELECT item_id, action, json_extract(data, '$.text') FROM events"
+            f" WHERE item_id IN ({marks}) AND action IN ('feedback', 'return') ORDER BY seq",
+            ids,
+        )
 
     def last_notice_number(self, year: int) -> int:
         row = self.conn.execute(
