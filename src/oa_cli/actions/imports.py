@@ -144,6 +144,12 @@ def _jsonl(text: str, name: str) -> list[Record]:
     return records
 
 
+def _colon() -> str:
+    from oa_cli.i18n import get_lang
+
+    return "：" if get_lang() == "zh" else ": "
+
+
 def _where(rec: Record) -> str:
     return t("record {n}", n=rec.number) + (t(" (line {line})", line=rec.line) if rec.line else "")
 
@@ -168,7 +174,7 @@ def validate(ctx: Context, records: Iterable[Record]) -> list[NewItem]:
             problems = exc.problems
             if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
                 problems = problems + _unit_problems(ctx, rec.data, directory)
-            errors.extend(f"{_where(rec)}: {p.field_name()}: {p.message}" for p in problems)
+            errors.extend(f"{_where(rec)}{_colon()}{p.line()}" for p in problems)
     if errors:
         raise InvalidInput(t("nothing imported; problems found: {n}", n=len(errors)), *errors)
     return found
@@ -235,7 +241,10 @@ def _check_ids(ctx: Context, ordered: list[NewItem]) -> None:
             continue
         if item_id in taken or ctx.ledger.exists(item_id):
             field = Problem("id", t("item {id} already exists", id=item_id)).field_name()
-            errors.append(f"{new.where}: {field}: " + t("item {id} already exists", id=item_id))
+            errors.append(
+                f"{new.where}{_colon()}{field}{_colon()}"
+                + t("item {id} already exists", id=item_id)
+            )
         taken.add(item_id)
     if errors:
         raise InvalidInput(t("nothing imported; problems found: {n}", n=len(errors)), *errors)

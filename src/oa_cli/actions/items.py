@@ -60,7 +60,7 @@ def new_item(ctx: Context, record: dict[str, Any]) -> NewItem:
         )
     except RecordError as exc:
         problems = exc.problems
-        raise InvalidInput(*[f"{p.field_name()}: {p.message}" for p in problems]) from None
+        raise InvalidInput(*[p.line() for p in problems]) from None
 
 
 def add(

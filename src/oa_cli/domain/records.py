@@ -38,12 +38,19 @@ class Problem:
         known = BY_KEY.get(self.key)
         return known.label if known is not None and get_lang() == "zh" else self.key
 
+    def line(self) -> str:
+        """`field: message`, the field left out when the message names it already."""
+        name = self.field_name()
+        if self.message.startswith(name):
+            return self.message
+        return f"{name}{'：' if get_lang() == 'zh' else ': '}{self.message}"
+
 
 class RecordError(OaError):
     """One record's problems, every one of them."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(f"{p.field_name()}: {p.message}" for p in problems))
+        super().__init__("; ".join(p.line() for p in problems))
         self.problems = problems
 
 
