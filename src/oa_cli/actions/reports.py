@@ -120,7 +120,9 @@ def stats(ctx: Context, by: str, start: dt.date | None, end: dt.date | None) -> 
     return report
 
 
-def weekly(ctx: Context, day: dt.date) -> dict[str, Any]:
+def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, Any]:
+    """The weekly update; with `limit`, each section cut to that many rows (the summary
+    still counts them all)."""
     week, monday, sunday = domain_stats.iso_week(day)
     as_day = min(sunday, ctx.today)
     source = as_of(ctx, as_day)
@@ -137,27 +139,29 @@ def weekly(ctx: Context, day: dt.date) -> dict[str, Any]:
             statuses=("assigned",), assigned_before=first, no_report_since=first
         ),
     }
-    sections = {name: _items(source, sel, as_day, ctx) for name, sel in selections.items()}
+    sections = {
+        name: _items(source, sel.but(limit=limit), as_day, ctx) for name, sel in selections.items()
+    }
+    summary = {name: source.count(sel) for name, sel in selections.items()}
     found = domain_stats.histories(ctx.ledger.events(actions=("extend",)))
-    on_time = sum(
-        domain_stats.is_on_time(i, found.get(i["id"], domain_stats.History()))
-        for i in sections["closed"]
+    closed = source.select(selections["closed"])
+    summary["closed_on_time"] = sum(
+        domain_stats.is_on_time(i, found.get(i["id"], domain_stats.History())) for i in closed
     )
-    summary: dict[str, int] = {name: len(items) for name, items in sections.items()}
-    summary["closed_on_time"] = on_time
-    everything = {i["id"]: i for i in source.select(EVERY)}
-    events = ctx.ledger.events(since=first, until=after, actions=domain_stats.WEEKLY_ACTIONS)
-    open_units = (
-        i["unit"] for i in everything.values() if i["status"] in ("registered", "assigned")
-    )
+    events = list(ctx.ledger.events(since=first, until=after, actions=domain_stats.WEEKLY_ACTIONS))
+    ids = tuple(sorted({e["item_id"] for e in events if e["item_id"] is not None}))
+    titles = {i["id"]: i for i in source.select(Selection(statuses=(), ids=ids))}
     return {
         "week": week,
         "from": first,
         "to": sunday.isoformat(),
         "summary": summary,
         "sections": sections,
-        "moved": domain_stats.moved(events, everything),
-        "units": domain_stats.unit_rows(sections, open_units),
+        "moved": domain_stats.moved(events, titles),
+        "units": domain_stats.unit_rows(
+            {name: source.counts_by_unit(sel) for name, sel in selections.items()},
+            source.counts_by_unit(Selection()),
+        ),
         "anchor": anchor(ctx),
     }
 

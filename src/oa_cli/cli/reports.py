@@ -132,7 +132,7 @@ def weekly(
             raise UsageError(
                 t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week)
             ) from None
-    report = build(ctx, day)
+    report = build(ctx, day, ctx.config.display["max_rows"] if fmt == "table" else None)
     as_of = min(report["to"], ctx.today.isoformat())  # what is owed, as the week stands
     _emit(
         fmt,

@@ -34,6 +34,7 @@ class Selection:
     received_from: str | None = None  # received_at >= x
     closed_from: str | None = None  # closed_at >= x
     closed_before: str | None = None  # closed_at < x
+    ids: tuple[int, ...] | None = None  # only these items
     sort: str = "due"
     limit: int | None = None
 

@@ -194,16 +194,17 @@ def moved(events: Iterable[dict[str, Any]], titles: dict[int, Item]) -> list[dic
 
 
 def unit_rows(
-    sections: dict[str, list[Item]], open_units: Iterable[str | None]
+    sections: dict[str, dict[str | None, int]], open_units: dict[str | None, int]
 ) -> list[dict[str, Any]]:
+    """Per lead unit: open items and each section's count."""
     units: dict[Any, dict[str, Any]] = {}
 
     def row(unit: str | None) -> dict[str, Any]:
         return units.setdefault(unit, {"unit": unit, "open": 0} | dict.fromkeys(WEEKLY_SECTIONS, 0))
 
-    for unit in open_units:
-        row(unit)["open"] += 1
-    for name, items in sections.items():
-        for item in items:
-            row(item["unit"])[name] += 1
+    for unit, n in open_units.items():
+        row(unit)["open"] += n
+    for name, counts in sections.items():
+        for unit, n in counts.items():
+            row(unit)[name] += n
     return sorted(units.values(), key=lambda u: (u["unit"] is None, str(u["unit"] or "")))

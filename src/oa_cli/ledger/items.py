@@ -145,6 +145,9 @@ def _where(sel: Selection) -> tuple[str, list[Any]]:
         if value is not None:
             where.append(sql)
             params.append(value)
+    if sel.ids is not None:
+        where.append("id IN ({})".format(", ".join("?" * len(sel.ids)) or "NULL"))
+        params.extend(sel.ids)
     if sel.carded:
         where.append("card IS NOT NULL")
     if sel.card is not None:
@@ -169,7 +172,7 @@ def _where(sel: Selection) -> tuple[str, list[Any]]:
 def _open_only(sel: Selection) -> bool:
     """Open items filtered at most by dates, cards and status: what the partial open
     indexes hold (SQLite, without statistics, would pick another index and sort)."""
-    others = (sel.unit, sel.unit_or_co, sel.leader, sel.priority, sel.tag, sel.search)
+    others = (sel.unit, sel.unit_or_co, sel.leader, sel.priority, sel.tag, sel.search, sel.ids)
     return (
         bool(sel.statuses)
         and set(sel.statuses) <= set(OPEN)
@@ -309,3 +312,10 @@ def select_values(
             values[flag] = False
         values[late] = count_since(values[report_due], today) if values[late] else 0
         yield values
+
+
+def counts_by_unit(conn: sqlite3.Connection, sel: Selection) -> dict[str | None, int]:
+    """How many items `sel` selects, per lead unit."""
+    where, params = _where(sel.but(limit=None))
+    found = conn.execute(f"SELECT unit, count(*) FROM items{where} GROUP BY unit", params)
+    return {unit: n for unit, n in found}

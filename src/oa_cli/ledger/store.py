@@ -71,6 +71,9 @@ class Ledger:
     ) -> Iterator[list[Any]]:
         return rows.select_values(self.conn, sel, today, calendar)
 
+    def counts_by_unit(self, sel: Selection) -> dict[str | None, int]:
+        return rows.counts_by_unit(self.conn, sel)
+
     def same_title(self, key: str, since: str) -> list[int]:
         return rows.same_title(self.conn, key, since)
 
