@@ -12,7 +12,7 @@ from typing import Any
 
 from oa_cli.actions import Context, units
 from oa_cli.domain.dates import iso
-from oa_cli.domain.records import NewItem, Problem, RecordError, to_item
+from oa_cli.domain.records import MAX_ID, NewItem, Problem, RecordError, to_item
 from oa_cli.domain.workflow import next_report_due
 from oa_cli.errors import InvalidInput, OaError
 from oa_cli.i18n import t
@@ -42,6 +42,7 @@ class Record:
 class Parsed:
     records: list[Record]
     warnings: list[str] = field(default_factory=list)
+    cells: bool = False  # a spreadsheet's: a number in a text column is its text
 
 
 def detect_format(name: str, fmt: str | None) -> str:
@@ -72,7 +73,7 @@ def parse(raw: bytes, fmt: str, name: str) -> Parsed:
             warnings.append(
                 t("{name}: columns ignored: {columns}", name=name, columns=", ".join(sheet.unknown))
             )
-        return Parsed(records, warnings)
+        return Parsed(records, warnings, cells=True)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -154,7 +155,7 @@ def _where(rec: Record) -> str:
     return t("record {n}", n=rec.number) + (t(" (line {line})", line=rec.line) if rec.line else "")
 
 
-def validate(ctx: Context, records: Iterable[Record]) -> list[NewItem]:
+def validate(ctx: Context, records: Iterable[Record], cells: bool = False) -> list[NewItem]:
     """Every record checked; all errors of all records raised together, each with its
     record number, its row or line, and its field."""
     errors: list[str] = []
@@ -165,7 +166,12 @@ def validate(ctx: Context, records: Iterable[Record]) -> list[NewItem]:
             if not isinstance(rec.data, dict):
                 raise RecordError([Problem("-", t("a record must be a mapping of fields"))])
             new = to_item(
-                rec.data, now=ctx.now, calendar=ctx.calendar, config=ctx.config, actor=ctx.actor
+                rec.data,
+                now=ctx.now,
+                calendar=ctx.calendar,
+                config=ctx.config,
+                actor=ctx.actor,
+                cells=cells,
             )
             _resolve_units(ctx, new.item, directory)
             new.where = _where(rec)
@@ -198,12 +204,18 @@ def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> 
 
 
 def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> None:
+    problems = []
     try:
         if item["unit"] is not None:
             item["unit"] = units.resolve(ctx, item["unit"], directory)
-        item["co_units"] = [units.resolve(ctx, c, directory) for c in item["co_units"]]
     except OaError as exc:
-        raise RecordError([Problem("unit", exc.message)]) from None
+        problems.append(Problem("unit", exc.message))
+    try:
+        item["co_units"] = [units.resolve(ctx, c, directory, "co_units") for c in item["co_units"]]
+    except OaError as exc:
+        problems.append(Problem("co_units", exc.message))
+    if problems:
+        raise RecordError(problems)
 
 
 def import_items(
@@ -222,6 +234,10 @@ def import_items(
             events: list[tuple[Any, ...]] = []
             for new in batch:
                 if not new.item.get("id"):
+                    if fresh > MAX_ID:
+                        raise InvalidInput(
+                            t("the ledger has used every id up to {max}", max=MAX_ID)
+                        )
                     new.item["id"], fresh = fresh, fresh + 1
                 events.extend(_events(ctx, new))
             ctx.ledger.insert_many([n.item for n in batch])

@@ -109,7 +109,7 @@ def _assignment(
     directory: list[Any],
 ) -> dict[str, Any]:
     lead = units.resolve(ctx, unit, directory)
-    co = list(dict.fromkeys(units.resolve(ctx, c, directory) for c in co_units))
+    co = list(dict.fromkeys(units.resolve(ctx, c, directory, "co_units") for c in co_units))
     changes: dict[str, Any] = {
         "status": rules.ASSIGNED,
         "unit": lead,

@@ -6,6 +6,7 @@ import difflib
 
 from oa_cli.actions import Context
 from oa_cli.config import Unit
+from oa_cli.domain.fields import field_name
 from oa_cli.domain.item import require_text
 from oa_cli.errors import InvalidInput
 from oa_cli.i18n import t
@@ -18,10 +19,10 @@ def directory(ctx: Context) -> list[Unit]:
     return list(units.values())
 
 
-def resolve(ctx: Context, text: str, units: list[Unit] | None = None) -> str:
+def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str = "unit") -> str:
     """The stored name of a unit given by code, name or alias; any name when there is no
     directory."""
-    value = require_text(text, t("unit"))
+    value = require_text(text, field_name(key))
     units = directory(ctx) if units is None else units
     if not units:
         return value

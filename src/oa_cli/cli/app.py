@@ -207,6 +207,8 @@ def main() -> None:
         _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     except Exception as exc:  # a bug: still one line, unless OA_DEBUG asks for the trace
         _unexpected(exc)
+    if code == 130:  # Typer turns Ctrl-C into Exit(130) and says nothing
+        _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     sys.exit(code if isinstance(code, int) else 0)
 
 

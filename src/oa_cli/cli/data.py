@@ -54,7 +54,7 @@ def import_(
     for warning in parsed.warnings:
         print(t("oa: warning: {message}", message=warning), file=sys.stderr)
     ctx = STATE.context(write=not dry_run)
-    items = imports.validate(ctx, parsed.records)
+    items = imports.validate(ctx, parsed.records, parsed.cells)
     if dry_run:
         print(t("dry run: {n} records valid; nothing written", n=len(items)), file=sys.stderr)
         return

@@ -177,9 +177,9 @@ def log(
     ctx = STATE.context(write=False)
     start = None
     if since is not None:
-        from oa_cli.domain.dates import parse_due
+        from oa_cli.domain.dates import parse_day
 
-        day = parse_due(since, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+        day = parse_day(since, today=ctx.today, calendar=ctx.calendar, what="--since")
         start = day.isoformat()
     if item_id is not None:
         ctx.ledger.get(item_id)

@@ -252,10 +252,10 @@ def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path
 
 
 def _date(text: str, option: str = "--date") -> Any:
-    from oa_cli.domain.dates import parse_due
+    from oa_cli.domain.dates import parse_day
 
     ctx = STATE.context(write=False)
-    return parse_due(text, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+    return parse_day(text, today=ctx.today, calendar=ctx.calendar, what=option)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

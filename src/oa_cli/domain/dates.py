@@ -58,6 +58,17 @@ def _bad_due(value: str) -> InvalidInput:
     )
 
 
+def _bad_day(value: str, what: str) -> InvalidInput:
+    return InvalidInput(
+        t(
+            "{what}: '{value}' is not a date: use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
+            "YYYY年MM月DD日, MM月DD日), +Nd or -Nd, today or tomorrow",
+            what=what,
+            value=value,
+        )
+    )
+
+
 def _bad_moment(value: str) -> InvalidInput:
     return InvalidInput(
         t(
@@ -202,22 +213,30 @@ def shift(base: dt.date, text: str, calendar: WorkCalendar) -> dt.date | None:
 
 
 # -- the three entry points ------------------------------------------------------
-def parse_due(text: str, *, base: dt.date, today: dt.date, calendar: WorkCalendar) -> dt.date:
+def parse_day(text: str, *, today: dt.date, calendar: WorkCalendar, what: str) -> dt.date:
+    """A day given to a report (`--date`, `--from`, `--to`, `--since`): the DUE forms,
+    counted from today; errors name the option, not a deadline."""
+    return parse_due(text, base=today, today=today, calendar=calendar, what=what)
+
+
+def parse_due(
+    text: str, *, base: dt.date, today: dt.date, calendar: WorkCalendar, what: str | None = None
+) -> dt.date:
     """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd (from `base`), today or tomorrow
     (from `today`)."""
     raw = _normal(text)
     word = raw.lower()
-    what = t("deadline")
+    label = what or t("deadline")
     if word in ("today", "tomorrow"):
         day = today + dt.timedelta(days=int(word == "tomorrow"))
     elif (relative := _relative(word)) is not None:
         return _shift(base, *relative, calendar, raw)
     else:
-        moment = _read_moment(raw, today, what)
+        moment = _read_moment(raw, today, label)
         if moment is None:
-            raise _bad_due(text)
+            raise _bad_due(text) if what is None else _bad_day(text, what)
         day = moment.date()
-    return check_day(day, what)
+    return check_day(day, label)
 
 
 def parse_datetime(text: str, *, now: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
@@ -246,9 +265,8 @@ def _moment(
             moment = dt.datetime.fromisoformat(raw)  # other ISO 8601 forms: 20261127T0930
         except ValueError:
             raise bad(text) from None
-    moment = local(moment)
-    check_day(moment.date(), what)
-    return moment
+    check_day(moment.date(), what)  # before the time zone: year 1 has no local offset
+    return local(moment)
 
 
 # -- spreadsheet cells ----------------------------------------------------------

@@ -193,3 +193,17 @@ def value_label(name: str, value: str) -> str:
 
 # A journal event as every format prints it (SPEC "Journal").
 EVENT_KEYS = ("seq", "item_id", "at", "recorded_at", "actor", "action", "data", "hash")
+
+
+def field_name(key: str) -> str:
+    """A field as a person reads it in messages: its Chinese label under zh, else its key."""
+    from oa_cli.i18n import get_lang
+
+    return LABELS.get(key, key) if get_lang() == "zh" else key
+
+
+def said(name: str, message: str) -> str:
+    """`name: message`, with the Chinese colon under zh."""
+    from oa_cli.i18n import get_lang
+
+    return f"{name}{'：' if get_lang() == 'zh' else ': '}{message}"

@@ -57,13 +57,16 @@ def require_status(item: Item, action: str) -> None:
 
 
 def require_text(value: Any, what: str) -> str:
+    """Text that is text, not empty after trimming and without NUL; errors name `what`."""
+    from oa_cli.domain.fields import said
+
     if value is not None and not isinstance(value, str):
-        raise InvalidInput(t("{what} must be text", what=what))
+        raise InvalidInput(said(what, t("must be text")))
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(t("{what} must not be empty", what=what))
+        raise InvalidInput(said(what, t("must not be empty")))
     if "\x00" in text:
-        raise InvalidInput(t("{what} must not contain NUL characters", what=what))
+        raise InvalidInput(said(what, t("must not contain NUL characters")))
     return text
 
 

@@ -7,6 +7,7 @@ field; nothing about a record is guessed from a value of the wrong type."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +16,10 @@ from oa_cli.config import Config
 from oa_cli.domain import item as rules
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso, parse_datetime, parse_due
-from oa_cli.domain.fields import BY_KEY, KEYS, header_map, value_map
+from oa_cli.domain.fields import KEYS, field_name, header_map, said, value_map
 from oa_cli.domain.workflow import first_report_due, parse_repeat, title_key
 from oa_cli.errors import OaError
-from oa_cli.i18n import get_lang, t
+from oa_cli.i18n import N_, get_lang, t
 
 MAX_ID = 2**53 - 1
 # Times already read, per clock and calendar (an import of a million records shares a few
@@ -35,15 +36,14 @@ class Problem:
 
     def field_name(self) -> str:
         """The field as a person reads it: its Chinese label under zh."""
-        known = BY_KEY.get(self.key)
-        return known.label if known is not None and get_lang() == "zh" else self.key
+        return field_name(self.key)
 
     def line(self) -> str:
         """`field: message`, the field left out when the message names it already."""
         name = self.field_name()
         if self.message.startswith(name):
             return self.message
-        return f"{name}{'：' if get_lang() == 'zh' else ': '}{self.message}"
+        return said(name, self.message)
 
 
 class RecordError(OaError):
@@ -66,8 +66,11 @@ class NewItem:
 class _Reader:
     """Reads the fields of one record, collecting every problem."""
 
-    def __init__(self, rec: dict[str, Any], now: dt.datetime, calendar: WorkCalendar) -> None:
+    def __init__(
+        self, rec: dict[str, Any], now: dt.datetime, calendar: WorkCalendar, cells: bool
+    ) -> None:
         self.rec, self.now, self.calendar = rec, now, calendar
+        self.cells = cells  # a spreadsheet's cells: a number in a text column is its text
         self.problems: list[Problem] = []
         self._stamps = _STAMPS.setdefault((now, id(calendar)), {})
 
@@ -78,12 +81,16 @@ class _Reader:
         value = self.rec.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(key, t("must be text, not {kind}", kind=t(_KINDS[float])))
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and self.cells:
+            value = int(value) if isinstance(value, float) and value.is_integer() else value
+            value = str(value)
+        if not isinstance(value, str):
             self.fail(key, t("must be text, not {kind}", kind=_kind(value)))
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value).strip()
+        text = value.strip()
         if "\x00" in text:
             self.fail(key, t("must not contain NUL characters"))
             return None
@@ -115,10 +122,13 @@ class _Reader:
         if value is None:
             return []
         if isinstance(value, list):
-            if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+            if not all(isinstance(v, str) for v in value):
                 self.fail(key, t("must be a list of names"))
                 return []
-            return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+            if any("\x00" in v for v in value):
+                self.fail(key, t("must not contain NUL characters"))
+                return []
+            return list(dict.fromkeys(v.strip() for v in value if v.strip()))
         text = self.text(key)
         return list(dict.fromkeys(v for v in _SPLIT.split(text or "") if v))
 
@@ -187,10 +197,18 @@ class _Reader:
         return value
 
 
+_KINDS = {
+    bool: N_("true/false"),
+    int: N_("a number"),
+    float: N_("a number"),
+    list: N_("a list"),
+    dict: N_("a mapping"),
+    bytes: N_("bytes"),
+}
+
+
 def _kind(value: Any) -> str:
-    return {bool: "true/false", list: "a list", dict: "a mapping", bytes: "bytes"}.get(
-        type(value), type(value).__name__
-    )
+    return t(_KINDS.get(type(value), N_("a value of another kind")))
 
 
 def normalise(record: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
@@ -220,12 +238,13 @@ def to_item(
     config: Config,
     actor: str,
     due_from_received: bool = False,
+    cells: bool = False,
 ) -> NewItem:
     """One record → a new item's stored columns (with `id` when the record names one).
     Relative deadlines count from today, or from the received date for `add`
     (`due_from_received`). Raises RecordError with every problem found."""
     rec, problems = normalise(record)
-    r = _Reader(rec, now, calendar)
+    r = _Reader(rec, now, calendar, cells)
     r.problems.extend(problems)
     title = r.text("title")
     if title is None and not any(p.key == "title" for p in r.problems):

@@ -122,7 +122,6 @@ CATALOG: dict[str, str] = {
     "item {id} already has a red card, the highest level": "事项 {id} 已是红牌，不能再升级",
     "item {id} already has a {card} card": "事项 {id} 已有{card}",
     "item {id} already exists": "事项 {id} 已存在",
-    "{what} must not be empty": "{what}不能为空",
     "title": "标题",
     "priority": "缓急",
     "reason": "原因",

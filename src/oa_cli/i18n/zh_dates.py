@@ -20,4 +20,5 @@ CATALOG: dict[str, str] = {
     "2026-11-27T09:30": "--now 的值“{value}”无效：请用 YYYY-MM-DD（也可写作 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日、MM月DD日），可带时刻，如 2026-11-27 09:30 或 2026-11-27T09:30",
     "{what} '{value}' is outside the supported dates {first} … {last}": "{what}“{value}”超出支持的日期范围（{first} 至 {last}）",
     "{what} '{value}': there is no such day": "{what}“{value}”：日历上没有这一天",
+    "{what}: '{value}' is not a date: use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYY年MM月DD日, MM月DD日), +Nd or -Nd, today or tomorrow": "{what}：“{value}”不是日期：请用 YYYY-MM-DD（也可写作 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日、MM月DD日）、+Nd 或 -Nd、today（今天）或 tomorrow（明天）",
 }

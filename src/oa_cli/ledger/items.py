@@ -13,7 +13,7 @@ from typing import Any
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN, STATUSES, Item
 from oa_cli.domain.selection import Selection
-from oa_cli.errors import NotFound
+from oa_cli.errors import InvalidInput, NotFound
 from oa_cli.i18n import t
 from oa_cli.ledger.schema import ITEM_INDEXES
 
@@ -66,7 +66,16 @@ def next_id(conn: sqlite3.Connection) -> int:
         "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0),"
         " coalesce((SELECT max(id) FROM items), 0))"
     ).fetchone()
-    return int(row[0]) + 1
+    return _usable(int(row[0]) + 1)
+
+
+MAX_ID = 2**53 - 1  # ids stay exact in every JSON reader
+
+
+def _usable(item_id: int) -> int:
+    if item_id > MAX_ID:
+        raise InvalidInput(t("the ledger has used every id up to {max}", max=MAX_ID))
+    return item_id
 
 
 def update(conn: sqlite3.Connection, item_id: int, changes: dict[str, Any]) -> None:

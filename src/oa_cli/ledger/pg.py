@@ -192,7 +192,7 @@ class PgLedger(Ledger):
         row = self.conn.execute(
             "SELECT greatest(last_item_id, coalesce((SELECT max(id) FROM items), 0)) FROM head"
         ).fetchone()
-        return int(row[0]) + 1
+        return rows._usable(int(row[0]) + 1)
 
     def update(self, item_id: int, changes: dict[str, Any]) -> None:
         """Change columns and rewrite the stored object from the whole new row."""

@@ -8,13 +8,23 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, TextIO
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_TSV_SPECIAL = re.compile(r"[\\\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0, DEL, C1) and the bidirectional overrides, which could make a
+# title display reversed (SPEC "Safety").
+_TSV_SPECIAL = re.compile(
+    r"[\\\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _tsv_escape(text: str) -> str:
     if text.isprintable() and "\\" not in text:  # the common case, without a regex
         return text
-    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES.get(m[0]) or f"\\x{ord(m[0]):02x}", text)
+    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES.get(m[0]) or escaped(m[0]), text)
+
+
+def escaped(char: str) -> str:
+    """`\\xNN` for a control character, `\\uNNNN` beyond Latin-1 (a bidi override)."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def scalar(value: Any) -> str:
