@@ -14,13 +14,18 @@ def test_version(oa: Oa) -> None:
 
 
 def test_ledger_file_is_0600_in_a_0700_folder(oa: Oa) -> None:
+    import sqlite3
+
     oa.add()
     assert stat.S_IMODE(os.stat(oa.db).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(oa.db.parent).st_mode) == 0o700
+    reader = sqlite3.connect(oa.db)  # an open reader keeps the -wal and -shm files
+    reader.execute("SELECT count(*) FROM items").fetchone()
+    oa.add("第二件")
     for suffix in ("-wal", "-shm"):
         side = oa.db.with_name(oa.db.name + suffix)
-        if side.exists():
-            assert stat.S_IMODE(os.stat(side).st_mode) & 0o077 == 0
+        assert side.exists() and stat.S_IMODE(os.stat(side).st_mode) & 0o077 == 0
+    reader.close()
 
 
 def test_db_option_beats_the_environment(oa: Oa) -> None:

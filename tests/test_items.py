@@ -9,7 +9,7 @@ from conftest import Oa
 def test_add_prints_the_id_alone_and_a_human_line_on_stderr(oa: Oa) -> None:
     first = oa.ok("add", "关于做好冬季供暖保障工作的批示", "--priority", "high")
     assert first.out == "1\n"
-    assert "1" in first.err
+    assert first.err == "added item 1, due 2026-11-30\n"  # 5 working days for high
     assert oa.ok("create", "第二件").out == "2\n"
 
 
