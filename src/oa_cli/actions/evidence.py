@@ -110,3 +110,12 @@ def problems(ctx: Context) -> list[str]:
                     )
                 )
     return found
+
+
+def by_item(ctx: Context) -> dict[int, list[dict[str, object]]]:
+    """Every item's evidence files ({name, sha256, size}), in the order they came."""
+    found: dict[int, list[dict[str, object]]] = {}
+    for event in ctx.ledger.events(actions=("feedback", "close")):
+        for file in event["data"].get("files") or []:
+            found.setdefault(event["item_id"], []).append(file)
+    return found

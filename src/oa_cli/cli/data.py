@@ -113,6 +113,7 @@ def _export_to(out: object, fmt: str, headers: str | None) -> int:
 
     ctx = STATE.context(write=False)
     if fmt == "xlsx":
+        from oa_cli.actions.evidence import by_item
         from oa_cli.render.xlsx import write_workbook
 
         items = [ctx.item_json(i) for i in ctx.ledger.select(EVERY)]
@@ -123,6 +124,7 @@ def _export_to(out: object, fmt: str, headers: str | None) -> int:
             office=ctx.config.office["name"],
             day=ctx.today,
             progress=ctx.ledger.latest_reports(ids),
+            evidence=by_item(ctx) or None,
         )
     if headers == "zh":
         from oa_cli.render.csv_zh import write_csv_zh

@@ -3,20 +3,7 @@
 `tests/test_i18n.py` fails when a message used in the code is missing here."""
 
 CATALOG: dict[str, str] = {
-    # vocabulary: statuses, priorities, sources, cards
-    "registered": "待交办",
-    "assigned": "在办",
-    "closed": "已办结",
-    "cancelled": "已撤销",
-    "urgent": "特急",
-    "high": "加急",
-    "normal": "平件",
-    "instruction": "领导批示",
-    "meeting": "会议议定事项",
-    "document": "上级文件",
-    "other": "其他",
-    "yellow": "黄牌",
-    "red": "红牌",
+    # vocabulary: cards as words (the values themselves come from domain.fields)
     "yellow card": "黄牌",
     "red card": "红牌",
     # journal actions and escalation rules
@@ -252,3 +239,14 @@ from oa_cli.i18n.zh_workflow import CATALOG as _WORKFLOW  # noqa: E402
 
 for _part in (_CLI, _DATES, _DOCS, _FILES, _PG, _SHEETS, _WORKFLOW):
     CATALOG.update(_part)
+
+
+def _value_labels() -> dict[str, str]:
+    """Statuses, sources, priorities and cards under their labels in domain.fields, the
+    one home of the office's words for them."""
+    from oa_cli.domain.fields import VALUES
+
+    return {c.value: c.label for name, choices in VALUES.items() if name != "by" for c in choices}
+
+
+CATALOG.update(_value_labels())
