@@ -53,9 +53,10 @@ def test_now_sets_the_clock_and_a_date_alone_is_midnight_local(oa: Oa) -> None:
     assert oa.item(1)["received_at"] == "2026-11-25T00:00:00+08:00"
 
 
-def test_now_with_an_offset_is_kept(oa: Oa) -> None:
-    item_id = oa.add("事项", now="2026-11-25T01:30:00+00:00")
-    assert oa.item(item_id)["received_at"] == "2026-11-25T01:30:00+00:00"
+def test_now_with_an_offset_is_the_same_moment_on_the_office_clock(oa: Oa) -> None:
+    # 20:00 UTC on the 24th is the 25th in the office: the day everything counts from
+    item_id = oa.add("事项", now="2026-11-24T20:00:00Z")
+    assert oa.item(item_id)["received_at"] == "2026-11-25T04:00:00+08:00"
 
 
 def test_bad_now_is_a_usage_error(oa: Oa) -> None:

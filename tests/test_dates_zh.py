@@ -162,7 +162,9 @@ def test_now_is_midnight_local_for_a_date_alone() -> None:
 def test_now_takes_date_times() -> None:
     assert parse_now("2026-11-23T09:30").isoformat() == "2026-11-23T09:30:00+08:00"
     assert parse_now("2026/11/23 9:30").isoformat() == "2026-11-23T09:30:00+08:00"
-    assert parse_now("2026-11-23T09:30:00+00:00").isoformat() == "2026-11-23T09:30:00+00:00"
+    assert (
+        parse_now("2026-11-23T09:30:00+00:00").isoformat() == "2026-11-23T17:30:00+08:00"
+    )  # on the office clock
 
 
 @pytest.mark.parametrize(

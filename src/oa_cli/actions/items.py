@@ -74,8 +74,6 @@ def add(
     if unit is None and (co_units or owner):
         raise InvalidInput(t("--co and --owner need --unit"))
     item = new_item(ctx, {**record, "status": "registered"}).item
-    if item["due"] < item["received_at"][:10]:
-        ctx.warn(t("the deadline {due} is before the received date", due=item["due"]))
     with ctx.ledger.transaction():
         _warn_duplicates(ctx, item)
         directory = units.directory(ctx)
@@ -85,6 +83,8 @@ def add(
         if unit is not None:
             changes = _assignment(ctx, item, unit, co_units, owner, directory)
             _apply(ctx, item, "assign", changes, {})
+    if item["due"] < item["received_at"][:10]:  # back-filled: accepted, and said
+        ctx.warn(t("the deadline {due} is before the received date", due=item["due"]))
     return item
 
 
@@ -276,7 +276,9 @@ def close(
             "report_due": None,
         }
         _apply(ctx, item, "close", changes, {"files": evidence.store(ctx, stored) or None})
-        following = _next_in_series(ctx, item) if item["repeat"] else None
+        following = None
+        if item["repeat"] and ctx.ledger.successor(item_id) is None:  # once per item
+            following = _next_in_series(ctx, item)
     return item, following
 
 
@@ -297,6 +299,8 @@ def _next_in_series(ctx: Context, item: Item) -> Item:
     }
     following = new_item(ctx, record).item
     following["previous_id"] = item["id"]
+    if due < ctx.today:
+        ctx.warn(t("the next item of the series is due {due}, already past", due=due.isoformat()))
     ctx.ledger.insert(following)
     data = {k: v for k, v in following.items() if k not in ("id", "title_key")}
     ctx.journal().append(following["id"], "add", data)

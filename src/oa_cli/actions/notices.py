@@ -4,14 +4,16 @@ with `--issue`, numbered per year and recorded as one 催办 per listed item."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from oa_cli.actions import Context, units
 from oa_cli.actions.reports import as_of
-from oa_cli.domain.item import Item, to_json
+from oa_cli.domain.item import Item, require_status, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import Selection
+from oa_cli.errors import InvalidInput
+from oa_cli.i18n import t
 
 COLOURS = ("blue", "yellow", "red")
 
@@ -36,9 +38,24 @@ def _colour(items: list[Item]) -> str:
     return "red" if "red" in cards else "yellow" if "yellow" in cards else "blue"
 
 
+def reply_by(ctx: Context, day: dt.date) -> dt.date:
+    """A unit answers a notice as it would re-file a returned report: within
+    `feedback.resubmit_within` working days."""
+    return ctx.calendar.add(day, ctx.config.feedback["resubmit_within"])
+
+
 def notices(
-    ctx: Context, day: dt.date, only: Sequence[str] = (), issue: bool = False
+    ctx: Context,
+    day: dt.date,
+    only: Sequence[str] = (),
+    issue: bool = False,
+    deliver: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> list[dict[str, Any]]:
+    """The notices of `day`, handed to `deliver`. With `issue`, each is numbered and its
+    items urged (催办) in the same transaction as the delivery: a notice that cannot
+    be written is not recorded either."""
+    if issue and day != ctx.today:
+        raise InvalidInput(t("--issue is for today's notices; without it, --date previews"))
     wanted = {units.resolve(ctx, u) for u in only}
     by_unit: dict[str, list[Item]] = {}
     for item in needing_urging(ctx, day):
@@ -48,22 +65,28 @@ def notices(
         {"unit": unit, "colour": _colour(items), "number": None, "items": items}
         for unit, items in sorted(by_unit.items())
     ]
-    if issue and out:
+    if not (issue and out):
+        if deliver is not None:
+            deliver(out)
+        return out
+    with ctx.ledger.transaction():
         _issue(ctx, day, out)
+        if deliver is not None:
+            deliver(out)
     return out
 
 
 def _issue(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> None:
-    """Number each notice and record one 催办 per listed item, in one transaction."""
-    with ctx.ledger.transaction():
-        number = ctx.ledger.last_notice_number(day.year)
-        journal = ctx.journal()
-        for notice in out:
-            number += 1
-            notice["number"] = number_text(day.year, number)
-            for item in notice["items"]:
-                data = {"notice": {"year": day.year, "number": number, "unit": notice["unit"]}}
-                journal.append(item["id"], "remind", data)
-                current = ctx.ledger.get(item["id"])
-                ctx.ledger.update(item["id"], {"remind_count": current["remind_count"] + 1})
-                item["remind_count"] = current["remind_count"] + 1
+    """Number each notice and record one 催办 per listed item."""
+    number = ctx.ledger.last_notice_number(day.year)
+    journal = ctx.journal()
+    for notice in out:
+        number += 1
+        notice["number"] = number_text(day.year, number)
+        for item in notice["items"]:
+            current = ctx.ledger.get(item["id"])
+            require_status(current, "remind")
+            data = {"notice": {"year": day.year, "number": number, "unit": notice["unit"]}}
+            journal.append(item["id"], "remind", data)
+            ctx.ledger.update(item["id"], {"remind_count": current["remind_count"] + 1})
+            item["remind_count"] = current["remind_count"] + 1

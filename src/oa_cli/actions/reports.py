@@ -111,8 +111,9 @@ def stats(ctx: Context, by: str, start: dt.date | None, end: dt.date | None) -> 
         sel = sel.but(received_from=start.isoformat())
     if end is not None:
         sel = sel.but(received_before=(end + dt.timedelta(days=1)).isoformat())
+    actions = ("escalate", "extend", "correct", "reopen", "close", "feedback", "return")
     found = domain_stats.histories(
-        ctx.ledger.events(actions=("escalate", "extend", "feedback", "return", "import", "add"))
+        ctx.ledger.events(actions=(*actions, "import", "add")), start, end
     )
     items = ctx.ledger.select(sel)
     report = domain_stats.stats(items, found, by, ctx.calendar, ctx.today, ctx.config)
@@ -143,7 +144,9 @@ def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, An
         name: _items(source, sel.but(limit=limit), as_day, ctx) for name, sel in selections.items()
     }
     summary = {name: source.count(sel) for name, sel in selections.items()}
-    found = domain_stats.histories(ctx.ledger.events(actions=("extend",)))
+    found = domain_stats.histories(
+        ctx.ledger.events(actions=("add", "import", "extend", "correct", "reopen", "close"))
+    )
     closed = source.select(selections["closed"])
     summary["closed_on_time"] = sum(
         domain_stats.is_on_time(i, found.get(i["id"], domain_stats.History())) for i in closed

@@ -214,20 +214,21 @@ def notice(
         raise UsageError(t("docx needs a file: use -o FILE.docx"))
     ctx = STATE.context(write=issue)
     day = ctx.today if date is None else _date(date)
-    found = build(ctx, day, unit or [], issue)
-    reply_by = ctx.calendar.add(day, ctx.config.feedback["resubmit_within"]).isoformat()
-    info = meta(
-        ctx,
-        {"sections": {"all": [i for n in found for i in n["items"]]}},
-        date=day.isoformat(),
-        reply_by=reply_by,
-    )
-    _write_notices(ctx, fmt, found, info, output)
+
+    def deliver(found: list[Any]) -> None:
+        from oa_cli.actions.notices import reply_by
+
+        items = {"sections": {"all": [i for n in found for i in n["items"]]}}
+        info = meta(ctx, items, date=day.isoformat(), reply_by=reply_by(ctx, day).isoformat())
+        _write_notices(ctx, fmt, found, info, output)
+
+    found = build(ctx, day, unit or [], issue, deliver)
     if issue:
         print(t("{n} notices issued", n=len(found)), file=sys.stderr)
 
 
 def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path | None) -> None:
+    """The notices in `fmt`, to stdout or to `output` (written whole, or not at all)."""
     from oa_cli.outfile import atomic_output
     from oa_cli.render import notice as n
 

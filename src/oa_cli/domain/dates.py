@@ -293,10 +293,10 @@ def cell_date(value: object, *, today: dt.date | None = None) -> dt.date | None:
 
 
 def local(value: dt.datetime) -> dt.datetime:
-    """Give a naive datetime the local time zone; keep an aware one as it is."""
-    if value.tzinfo is None:
-        return value.astimezone()
-    return value
+    """The moment in the local time zone (a naive one is taken as local already): every
+    stored time has the office's offset, so a date is always the office's date and
+    times compare as text."""
+    return value.astimezone()
 
 
 def iso(value: dt.datetime) -> str:

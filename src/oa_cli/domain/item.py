@@ -102,12 +102,17 @@ def overdue_days(item: Item, today: dt.date, calendar: WorkCalendar) -> int:
     return calendar.count_since(item["due"], today)
 
 
+def is_report_missed(item: Item, today: dt.date) -> bool:
+    """Assigned, and the report it owes (首报 or 续报) was due before today."""
+    due = item.get("report_due")
+    return item["status"] == ASSIGNED and due is not None and due < today.isoformat()
+
+
 def report_overdue_days(item: Item, today: dt.date, calendar: WorkCalendar) -> int:
     """Working days d with report_due < d <= today, for an assigned item owing a report."""
-    due = item.get("report_due")
-    if item["status"] != ASSIGNED or due is None or due >= today.isoformat():
+    if not is_report_missed(item, today):
         return 0
-    return calendar.count_since(due, today)
+    return calendar.count_since(item["report_due"], today)
 
 
 def to_json(item: Item, today: dt.date, calendar: WorkCalendar) -> Item:

@@ -15,7 +15,7 @@ from typing import Any
 from oa_cli.config import Config
 from oa_cli.domain import item as rules
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.dates import iso, parse_datetime, parse_due
+from oa_cli.domain.dates import iso, local, parse_datetime, parse_due
 from oa_cli.domain.fields import KEYS, field_name, header_map, said, value_map
 from oa_cli.domain.workflow import first_report_due, parse_repeat, title_key
 from oa_cli.errors import OaError
@@ -138,7 +138,7 @@ class _Reader:
             return None
         try:
             if isinstance(value, dt.datetime):
-                return iso(value if value.tzinfo else value.astimezone())
+                return iso(local(value))
             if isinstance(value, dt.date):
                 return iso(dt.datetime.combine(value, dt.time()).astimezone())
             text = self.text(key)

@@ -9,7 +9,8 @@ from typing import Any
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.item import CANCELLED, CLOSED, OPEN, Item
+from oa_cli.domain.item import CANCELLED, CLOSED, OPEN, Item, is_overdue, is_report_missed
+from oa_cli.domain.workflow import still_counted
 
 STAT_KEYS = (
     "group",
@@ -35,33 +36,42 @@ class History:
     """What the journal says about one item beyond its row."""
 
     extended_late: bool = False  # an extension granted after the deadline in force had passed
+    closed_late: bool = False  # closed once after the deadline then in force (a reopen
+    # cannot make it on time again)
     cards: set[str] = field(default_factory=set)  # cards it was given, however they came
     reports: list[tuple[str, str | None]] = field(default_factory=list)  # counted: (at, owed by)
     returns: int = 0
+    due: str | None = None  # the deadline in force, event by event
+    steps: list[tuple[str, tuple[str, str | None]]] = field(default_factory=list)
 
 
-def histories(events: Iterable[dict[str, Any]]) -> dict[int, History]:
-    """Per item, from its journal events in seq order."""
+def histories(
+    events: Iterable[dict[str, Any]], start: dt.date | None = None, end: dt.date | None = None
+) -> dict[int, History]:
+    """Per item, from its journal events in seq order. A card given by `escalate` counts
+    when it was given within `start` … `end`; one an item came with always does."""
+    first, last = (start.isoformat() if start else ""), (end.isoformat() if end else "9")
     found: dict[int, History] = {}
     for event in events:
         if event["item_id"] is None:
             continue
         history = found.setdefault(event["item_id"], History())
-        action, data = event["action"], event["data"]
-        if data.get("card") in ("yellow", "red") and action in ("escalate", "import", "add"):
-            history.cards.add(data["card"])
-        if (
-            action == "extend"
-            and data.get("previous_due")
-            and event["at"][:10] > data["previous_due"]
+        action, data, day = event["action"], event["data"], event["at"][:10]
+        if data.get("card") in ("yellow", "red") and (
+            action in ("import", "add") or (action == "escalate" and first <= day <= last)
         ):
+            history.cards.add(data["card"])
+        if action == "extend" and data.get("previous_due") and day > data["previous_due"]:
             history.extended_late = True
-        elif action == "feedback":
-            history.reports.append((event["at"], data.get("answered")))
-        elif action == "return":
-            history.returns += 1
-            if history.reports:
-                history.reports.pop()
+        if action == "close" and history.due is not None and day > history.due:
+            history.closed_late = True
+        if "due" in data and action in ("add", "import", "extend", "correct", "reopen"):
+            history.due = data["due"]
+        if action in ("feedback", "return"):
+            history.steps.append((action, (event["at"], data.get("answered"))))
+            history.returns += action == "return"
+    for history in found.values():
+        history.reports = still_counted(history.steps)
     return found
 
 
@@ -73,7 +83,9 @@ def is_on_time(item: Item, history: History) -> bool:
     """Closed by the deadline in force and never overdue (a late extension does not count;
     a correction sets the deadline itself)."""
     closed = _day(item["closed_at"])
-    if item["status"] != CLOSED or closed is None or history.extended_late:
+    if item["status"] != CLOSED or closed is None:
+        return False
+    if history.extended_late or history.closed_late:
         return False
     return closed.isoformat() <= item["due"]
 
@@ -117,12 +129,10 @@ def stats(
         row = rows.setdefault(key, {k: 0 for k in STAT_KEYS} | {"group": key})
         history = found.get(item["id"], History())
         on_time = is_on_time(item, history)
-        overdue = item["status"] in OPEN and item["due"] < today.isoformat()
+        overdue = is_overdue(item, today)
         late = overdue or (item["status"] == CLOSED and not on_time)
         first = _first_on_time(history)
-        missed = first is False or (
-            item["status"] == "assigned" and (item["report_due"] or "9") < today.isoformat()
-        )
+        missed = first is False or is_report_missed(item, today)
         row["total"] += 1
         row["closed"] += item["status"] == CLOSED
         row["on_time"] += on_time

@@ -126,4 +126,6 @@ CATALOG: dict[str, str] = {
     "a value of another kind": "其他类型的值",
     "the ledger has used every id up to {max}": "台账编号已用尽（最大 {max}）",
     "must be text": "应为文字",
+    "--issue is for today's notices; without it, --date previews": "--issue 只用于今天的通知单；不加 --issue 时可用 --date 预览",
+    "the next item of the series is due {due}, already past": "周期事项的下一期时限为 {due}，已经过去",
 }

@@ -328,3 +328,11 @@ def counts_by_unit(conn: sqlite3.Connection, sel: Selection) -> dict[str | None,
     where, params = _where(sel.but(limit=None))
     found = conn.execute(f"SELECT unit, count(*) FROM items{where} GROUP BY unit", params)
     return {unit: n for unit, n in found}
+
+
+def successor(conn: sqlite3.Connection, item_id: int) -> int | None:
+    """The item registered as the next of `item_id`'s series, if any."""
+    row = conn.execute(
+        "SELECT id FROM items WHERE previous_id = ? ORDER BY id LIMIT 1", (item_id,)
+    ).fetchone()
+    return None if row is None else int(row[0])

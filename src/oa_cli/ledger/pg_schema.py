@@ -128,6 +128,7 @@ def m004_workflow(conn: Any) -> None:
     )
     conn.execute("CREATE INDEX items_report_due ON items(report_due, id) WHERE status = 'assigned'")
     conn.execute("CREATE INDEX items_title_key ON items(title_key)")
+    conn.execute("CREATE INDEX items_previous ON items(previous_id) WHERE previous_id IS NOT NULL")
     conn.execute("CREATE INDEX events_at ON events(at)")
     conn.execute(
         f"CREATE TABLE evidence (sha256 {T} PRIMARY KEY, size BIGINT NOT NULL, data BYTEA NOT NULL)"

@@ -202,6 +202,7 @@ _M004_INDEXES = {
     "items_open_counts": "items(status, due, card, assigned_at, acked_at, report_due,"
     " received_at) WHERE status IN ('registered', 'assigned')",
     "items_title_key": "items(title_key)",
+    "items_previous": "items(previous_id) WHERE previous_id IS NOT NULL",
 }
 
 

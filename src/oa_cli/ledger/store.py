@@ -74,6 +74,9 @@ class Ledger:
     def counts_by_unit(self, sel: Selection) -> dict[str | None, int]:
         return rows.counts_by_unit(self.conn, sel)
 
+    def successor(self, item_id: int) -> int | None:
+        return rows.successor(self.conn, item_id)
+
     def same_title(self, key: str, since: str) -> list[int]:
         return rows.same_title(self.conn, key, since)
 
