@@ -275,10 +275,11 @@ def _events(ctx: Context, new: NewItem) -> list[tuple[Any, ...]]:
     if item["assigned_at"] and item["status"] == "assigned":
         assignment = {k: item[k] for k in _ASSIGNMENT}
         events.append((item["id"], "assign", assignment, item["assigned_at"]))
-    if new.progress is not None and item["status"] == "assigned":
+    if new.progress is not None and item["status"] in ("assigned", "closed"):
         item["feedback_count"] += 1
-        item["last_feedback_at"] = iso(ctx.now)
-        item["report_due"] = next_report_due(ctx.config, ctx.calendar, ctx.today)
+        item["last_feedback_at"] = iso(ctx.now)  # the report reached the ledger today
+        if item["status"] == "assigned":  # the next one is owed from that report
+            item["report_due"] = next_report_due(ctx.config, ctx.calendar, ctx.today)
         report = {
             "text": new.progress,
             "kind": "first" if item["feedback_count"] == 1 else "follow_up",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from oa_cli.actions import Context, evidence, units
-from oa_cli.domain import item as rules
+from oa_cli.domain import item as model
 from oa_cli.domain import workflow
 from oa_cli.domain.dates import iso, parse_due
 from oa_cli.domain.item import Item
@@ -43,7 +43,7 @@ def _apply(
 
 def _load(ctx: Context, item_id: int, action: str) -> Item:
     item = ctx.ledger.get(item_id)
-    rules.require_status(item, action)
+    model.require_status(item, action)
     return item
 
 
@@ -111,7 +111,7 @@ def _assignment(
     lead = units.resolve(ctx, unit, directory)
     co = list(dict.fromkeys(units.resolve(ctx, c, directory, "co_units") for c in co_units))
     changes: dict[str, Any] = {
-        "status": rules.ASSIGNED,
+        "status": model.ASSIGNED,
         "unit": lead,
         "co_units": [c for c in co if c != lead],
         "owner": _clean(owner),
@@ -160,7 +160,7 @@ def feedback(
     by: str | None = None,
     files: Sequence[str] = (),
 ) -> Item:
-    body = rules.require_text(text, t("feedback text"))
+    body = model.require_text(text, t("feedback text"))
     if progress is not None and not 0 <= progress <= 100:
         raise InvalidInput(t("progress must be between 0 and 100, not {value}", value=progress))
     stored = evidence.read_files(ctx, files)
@@ -185,7 +185,7 @@ def feedback(
 
 def return_report(ctx: Context, item_id: int, reason: str) -> Item:
     """The office returns the latest counted report as insufficient (退回)."""
-    why = rules.require_text(reason, t("reason"))
+    why = model.require_text(reason, t("reason"))
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "return")
         counted = _counted_reports(ctx, item_id)
@@ -226,14 +226,14 @@ def _remind_data(note: str | None, notice: str | None) -> dict[str, Any]:
 def escalate(ctx: Context, item_id: int, level: str | None, reason: str | None) -> Item:
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "escalate")
-        card = rules.next_card(item["card"], level, item_id)
+        card = model.next_card(item["card"], level, item_id)
         extra = {"reason": _clean(reason), "previous_card": item["card"]}
         return _apply(ctx, item, "escalate", {"card": card}, extra)
 
 
 def extend(ctx: Context, item_id: int, due: str, reason: str, correct: bool = False) -> Item:
     """Move the deadline later (延期), or correct a wrongly entered one (更正)."""
-    why = rules.require_text(reason, t("reason"))
+    why = model.require_text(reason, t("reason"))
     new_due = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
     action = "correct" if correct else "extend"
     with ctx.ledger.transaction():
@@ -264,12 +264,12 @@ def close(
 ) -> tuple[Item, Item | None]:
     """Close with a basis; a recurring item registers its next one in the same
     transaction. Returns the item and the next one (or None)."""
-    text = rules.require_text(basis, t("closing basis (--basis)"))
+    text = model.require_text(basis, t("closing basis (--basis)"))
     stored = evidence.read_files(ctx, files)
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "close")
         changes = {
-            "status": rules.CLOSED,
+            "status": model.CLOSED,
             "closed_at": iso(ctx.now),
             "close_basis": text,
             "close_ref": _clean(ref),
@@ -309,14 +309,14 @@ def _next_in_series(ctx: Context, item: Item) -> Item:
 
 
 def reopen(ctx: Context, item_id: int, reason: str, due: str) -> Item:
-    why = rules.require_text(reason, t("reason"))
+    why = model.require_text(reason, t("reason"))
     new_due = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
     if new_due < ctx.today:
         raise InvalidInput(t("the new deadline {new} is before today", new=new_due.isoformat()))
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "reopen")
         changes = {
-            "status": rules.ASSIGNED,
+            "status": model.ASSIGNED,
             "closed_at": None,
             "close_basis": None,
             "close_ref": None,
@@ -330,10 +330,10 @@ def reopen(ctx: Context, item_id: int, reason: str, due: str) -> Item:
 
 
 def cancel(ctx: Context, item_id: int, reason: str) -> Item:
-    why = rules.require_text(reason, t("reason"))
+    why = model.require_text(reason, t("reason"))
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "cancel")
-        changes = {"status": rules.CANCELLED, "report_due": None}
+        changes = {"status": model.CANCELLED, "report_due": None}
         return _apply(ctx, item, "cancel", changes, {"reason": why})
 
 
@@ -349,10 +349,10 @@ def edit(
         raise InvalidInput(t("nothing to edit: give at least one field to change"))
     changes: dict[str, Any] = {}
     if "title" in given:
-        changes["title"] = rules.require_text(given["title"], t("title"))
+        changes["title"] = model.require_text(given["title"], t("title"))
         changes["title_key"] = workflow.title_key(changes["title"])
     if "priority" in given:
-        changes["priority"] = rules.choice("priority", given["priority"] or "", t("priority"))
+        changes["priority"] = model.choice("priority", given["priority"] or "", t("priority"))
     if "body" in given:
         changes["body"] = given["body"] if (given["body"] or "").strip() else None
     for key in ("leader", "doc_no", "remark"):

@@ -51,7 +51,7 @@ def list_items(
 ) -> None:
     """List items: open ones by default, sorted by due date."""
     from oa_cli.cli.options import choice, maybe
-    from oa_cli.domain import item as rules
+    from oa_cli.domain import item as model
     from oa_cli.domain.selection import SORTS, Selection
     from oa_cli.errors import UsageError
     from oa_cli.render import choose
@@ -59,7 +59,7 @@ def list_items(
     fmt = choose(fmt)
     if sort not in SORTS:
         raise UsageError(t("--sort takes due, id or received"))
-    statuses: tuple[str, ...] = rules.OPEN
+    statuses: tuple[str, ...] = model.OPEN
     if all_:
         statuses = ()
     elif status:
@@ -80,7 +80,7 @@ def list_items(
         limit=limit,
     )
     if overdue:  # overdue means open
-        sel = sel.but(statuses=tuple(s for s in sel.statuses if s in rules.OPEN) or rules.OPEN)
+        sel = sel.but(statuses=tuple(s for s in sel.statuses if s in model.OPEN) or model.OPEN)
     if fmt == "table" and limit is None:
         sel = sel.but(limit=ctx.config.display["max_rows"])
     shown = items_out(fmt, sel)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oa_cli.config import Config
-from oa_cli.domain import item as rules
+from oa_cli.domain import item as model
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso, local, parse_datetime, parse_due
 from oa_cli.domain.fields import KEYS, field_name, header_map, said, value_map
@@ -256,7 +256,7 @@ def to_item(
     received_day = dt.datetime.fromisoformat(received).date()
     due = _due(r, rec, calendar, config, priority, received_day, due_from_received)
     unit = r.text("unit")
-    status = r.choice("status", rules.ASSIGNED if unit else rules.REGISTERED)
+    status = r.choice("status", model.ASSIGNED if unit else model.REGISTERED)
     repeat = r.text("repeat")
     if repeat is not None:
         try:
@@ -334,13 +334,13 @@ def _check_state(
 ) -> None:
     """The fields of one status agree with each other (a record is a whole item)."""
     status = item["status"]
-    if status != rules.REGISTERED and item["unit"] is None and status != rules.CANCELLED:
+    if status != model.REGISTERED and item["unit"] is None and status != model.CANCELLED:
         r.fail("unit", t("a {status} item needs a unit", status=t(status)))
-    if status == rules.REGISTERED and item["unit"] is not None:
+    if status == model.REGISTERED and item["unit"] is not None:
         r.fail("status", t("an item with a unit cannot be registered"))
     if item["unit"] is not None and item["assigned_at"] is None:
         item["assigned_at"] = item["received_at"]
-    if status == rules.CLOSED:
+    if status == model.CLOSED:
         if item["close_basis"] is None:
             r.fail("close_basis", t("a closed item needs its closing basis"))
         item["closed_at"] = item["closed_at"] or iso(now)
@@ -348,7 +348,7 @@ def _check_state(
         r.fail("status", t("only a closed item has closing fields"))
     if item["feedback_count"] and item["last_feedback_at"] is None:
         r.fail("last_feedback_at", t("feedback_count needs last_feedback_at"))
-    if status == rules.ASSIGNED and item["report_due"] is None and item["assigned_at"]:
+    if status == model.ASSIGNED and item["report_due"] is None and item["assigned_at"]:
         assigned = dt.datetime.fromisoformat(item["assigned_at"]).date()
         if item["feedback_count"]:
             from oa_cli.domain.workflow import next_report_due
@@ -357,5 +357,5 @@ def _check_state(
             item["report_due"] = next_report_due(config, calendar, last)
         elif progress is None:
             item["report_due"] = first_report_due(config, calendar, assigned)
-    if status != rules.ASSIGNED:
+    if status != model.ASSIGNED:
         item["report_due"] = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from oa_cli.domain.item import ASSIGNED, CLOSED, OPEN, REGISTERED
+from oa_cli.domain.item import OPEN
 
 SORTS = ("due", "id", "received")
 
@@ -43,6 +43,3 @@ class Selection:
 
 
 EVERY = Selection(statuses=(), sort="id")
-TO_ASSIGN = Selection(statuses=(REGISTERED,))
-ASSIGNED_ONLY = Selection(statuses=(ASSIGNED,))
-CLOSED_ONLY = Selection(statuses=(CLOSED,))

@@ -14,7 +14,6 @@ CATALOG: dict[str, str] = {
     "First on time": "首报及时",
     "Urged": "催办",
     "Score": "得分",
-    "Sent back": "退回",
     # words in cells and headings
     " ({kind})": "（{kind}）",
     "{kind} report missing since {date}": "{kind}未报\n应报日 {date}",

@@ -362,7 +362,7 @@ def stats_columns(by: str) -> list[Column]:
         Column(t("Yellow"), "num", 5.5),
         Column(t("Red"), "num", 5.5),
         Column(t("Urged"), "num", 6),
-        Column(t("Sent back"), "num", 5.5),
+        Column(t("Returned"), "num", 5.5),
         Column(t("Score"), "num", 6),
     ]
 
