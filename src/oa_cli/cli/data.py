@@ -82,6 +82,7 @@ def export(
     ] = None,
 ) -> None:
     """Every item, every status, in id order."""
+    from oa_cli.actions import reading
     from oa_cli.errors import UsageError
     from oa_cli.outfile import atomic_output
     from oa_cli.render import choose
@@ -102,12 +103,13 @@ def export(
     if output is None:
         count = _export_to(sys.stdout, fmt, headers)
     else:
-        with atomic_output(output, ctx.ledger.path, binary=fmt == "xlsx") as out:
+        with atomic_output(output, reading.ledger_path(ctx), binary=fmt == "xlsx") as out:
             count = _export_to(out, fmt, headers)
         print(t("exported {n} items to {path}", n=count, path=output), file=sys.stderr)
 
 
 def _export_to(out: object, fmt: str, headers: str | None) -> int:
+    from oa_cli.actions import reading
     from oa_cli.cli.listing import write_items
     from oa_cli.domain.selection import EVERY
 
@@ -116,20 +118,19 @@ def _export_to(out: object, fmt: str, headers: str | None) -> int:
         from oa_cli.actions.evidence import by_item
         from oa_cli.render.xlsx import write_workbook
 
-        items = [ctx.item_json(i) for i in ctx.ledger.select(EVERY)]
-        ids = [i["id"] for i in items]
+        items, progress = reading.workbook_items(ctx)
         return write_workbook(
             out,  # type: ignore[arg-type]
             items,
             office=ctx.config.office["name"],
             day=ctx.today,
-            progress=ctx.ledger.latest_reports(ids),
+            progress=progress,
             evidence=by_item(ctx) or None,
         )
     if headers == "zh":
         from oa_cli.render.csv_zh import write_csv_zh
 
-        return write_csv_zh(out, (ctx.item_json(i) for i in ctx.ledger.select(EVERY)))  # type: ignore[arg-type]
+        return write_csv_zh(out, reading.items(ctx, EVERY))  # type: ignore[arg-type]
     return write_items(out, fmt, EVERY)  # type: ignore[arg-type]
 
 
@@ -138,8 +139,10 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file."))] = False,
 ) -> None:
     """A consistent copy of the ledger, taken while others may be writing."""
+    from oa_cli.actions import reading
+
     ctx = STATE.context(write=False)
-    ctx.ledger.backup_to(dest, force=force)
+    reading.backup(ctx, dest, force)
     print(t("ledger copied to {path}", path=dest), file=sys.stderr)
 
 
@@ -166,6 +169,7 @@ def evidence(
     ] = None,
 ) -> None:
     """Write out an evidence file kept in the ledger (佐证材料)."""
+    from oa_cli.actions import reading
     from oa_cli.actions.evidence import content
     from oa_cli.outfile import atomic_output
 
@@ -175,7 +179,7 @@ def evidence(
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return
-    with atomic_output(output, ctx.ledger.path, binary=True) as out:
+    with atomic_output(output, reading.ledger_path(ctx), binary=True) as out:
         out.write(data)
     print(t("wrote {path} ({size} bytes)", path=output, size=len(data)), file=sys.stderr)
 

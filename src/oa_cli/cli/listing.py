@@ -4,6 +4,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from oa_cli.actions import reading
 from oa_cli.cli.state import STATE
 
 
@@ -14,7 +15,7 @@ def items_out(fmt: str, sel: Any, title: str | None = None) -> int:
     from oa_cli.render.table import console, items_table
 
     ctx = STATE.context(write=False)
-    rows = [ctx.item_json(i) for i in ctx.ledger.select(sel)]
+    rows = list(reading.items(ctx, sel))
     console().print(items_table(rows, title))
     return len(rows)
 
@@ -27,6 +28,7 @@ def write_items(out: TextIO, fmt: str, sel: Any) -> int:
     count = 0
 
     def counted(records: Iterator[Any]) -> Iterator[Any]:
+
         nonlocal count
         for record in records:
             count += 1
@@ -35,15 +37,15 @@ def write_items(out: TextIO, fmt: str, sel: Any) -> int:
     if fmt in ("json", "jsonl"):  # built by SQLite, byte-identical to the Python path
         from oa_cli.render.plain import write_json_bytes
 
-        return write_json_bytes(out, fmt, ctx.ledger.select_json(sel, ctx.today, ctx.calendar))
+        return write_json_bytes(out, fmt, reading.items_json(ctx, sel))
     if fmt in ("tsv", "csv"):  # values straight from the rows, no dict per item
         from oa_cli.render.plain import write_rows
 
-        rows = ctx.ledger.select_values(sel, ctx.today, ctx.calendar)
+        rows = reading.items_values(ctx, sel)
         write_rows(out, fmt, counted(rows), KEYS)
     else:
         from oa_cli.render.plain import write_records
 
-        items = (ctx.item_json(i) for i in ctx.ledger.select(sel))
+        items = reading.items(ctx, sel)
         write_records(out, fmt, counted(items), KEYS)
     return count

@@ -50,6 +50,7 @@ def list_items(
     fmt: Format = None,
 ) -> None:
     """List items: open ones by default, sorted by due date."""
+    from oa_cli.actions import reading
     from oa_cli.cli.options import choice, maybe
     from oa_cli.domain import item as model
     from oa_cli.domain.selection import SORTS, Selection
@@ -85,7 +86,7 @@ def list_items(
         sel = sel.but(limit=ctx.config.display["max_rows"])
     shown = items_out(fmt, sel)
     if fmt == "table" and sel.limit is not None and shown == sel.limit:
-        total = ctx.ledger.count(sel)
+        total = reading.count(ctx, sel)
         if total > shown:
             print(
                 t("{n} more not shown; use --limit or a piped format", n=total - shown),
@@ -108,12 +109,13 @@ def show(
     fmt: Format = None,
 ) -> None:
     """One item with its whole timeline."""
+    from oa_cli.actions import reading
     from oa_cli.render import choose
 
     fmt = choose(fmt)
     ctx = STATE.context(write=False)
-    item = ctx.item_json(ctx.ledger.get(item_id))
-    timeline = list(ctx.ledger.events(item_id))
+    item = reading.item(ctx, item_id)
+    timeline = list(reading.timeline(ctx, item_id))
     if fmt == "table":
         from oa_cli.render.table import console, events_table, item_card
 
@@ -138,6 +140,7 @@ def overdue(
     fmt: Format = None,
 ) -> None:
     """Open overdue items, most overdue first."""
+    from oa_cli.actions import reading
     from oa_cli.domain.rules import Bounds
     from oa_cli.errors import CheckFailed
     from oa_cli.render import choose
@@ -153,7 +156,7 @@ def overdue(
     if fmt == "table" and not found:
         print(t("no overdue items"), file=sys.stderr)
     if fmt == "table" and found == sel.limit:
-        total = ctx.ledger.count(sel)
+        total = reading.count(ctx, sel)
         if total > found:
             print(t("{n} more not shown; use a piped format", n=total - found), file=sys.stderr)
             found = total
@@ -170,6 +173,7 @@ def log(
     fmt: Format = None,
 ) -> None:
     """Journal events, oldest first."""
+    from oa_cli.actions import reading
     from oa_cli.domain.fields import EVENT_KEYS
     from oa_cli.render import choose
 
@@ -182,8 +186,8 @@ def log(
         day = parse_day(since, today=ctx.today, calendar=ctx.calendar, what="--since")
         start = day.isoformat()
     if item_id is not None:
-        ctx.ledger.get(item_id)
-    events = ctx.ledger.events(item_id, start)
+        reading.item(ctx, item_id)  # an unknown item is an error, not an empty log
+    events = reading.timeline(ctx, item_id, start)
     if fmt == "table":
         from oa_cli.render.table import console, events_table
 

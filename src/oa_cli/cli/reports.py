@@ -229,6 +229,7 @@ def notice(
 
 def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path | None) -> None:
     """The notices in `fmt`, to stdout or to `output` (written whole, or not at all)."""
+    from oa_cli.actions import reading
     from oa_cli.outfile import atomic_output
     from oa_cli.render import notice as n
 
@@ -236,7 +237,7 @@ def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path
         from oa_cli.render.docx import write_notice_docx
 
         assert output is not None
-        with atomic_output(output, ctx.ledger.path, binary=True) as out:
+        with atomic_output(output, reading.ledger_path(ctx), binary=True) as out:
             write_notice_docx(out, found, info)  # type: ignore[arg-type]
         return
     if fmt == "json":
@@ -248,7 +249,7 @@ def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path
     if output is None:
         sys.stdout.write(text)
         return
-    with atomic_output(output, ctx.ledger.path) as out:
+    with atomic_output(output, reading.ledger_path(ctx)) as out:
         out.write(text)
 
 

@@ -106,10 +106,10 @@ def assign(
     note: Annotated[str | None, typer.Option(help=N_("Note for the unit."))] = None,
 ) -> None:
     """Assign an item to a unit; assigning again transfers it (转办)."""
-    from oa_cli.actions import items
+    from oa_cli.actions import items, reading
 
     ctx = STATE.context()
-    previous = ctx.ledger.get(item_id)["unit"] if ctx.ledger.exists(item_id) else None
+    previous = reading.current_unit(ctx, item_id)
     item = items.assign(ctx, item_id, unit, co or [], owner, note)
     if previous is not None:
         _done(
@@ -297,6 +297,7 @@ def edit(
 
 def _escalate_auto(fmt: str | None) -> None:
     """`escalate --auto`: the rules over every open item; what was done, in `fmt`."""
+    from oa_cli.actions import reading
     from oa_cli.actions.escalate import ACTION_KEYS, escalate_auto
     from oa_cli.domain.selection import Selection
     from oa_cli.render import choose
@@ -306,7 +307,7 @@ def _escalate_auto(fmt: str | None) -> None:
     if not ctx.calendar.is_workday(ctx.today):
         day = t("{date} is not a working day", date=ctx.today.isoformat())
         print(t("oa: warning: {message}", message=day), file=sys.stderr)
-    total = ctx.ledger.count(Selection()) if sys.stderr.isatty() else 0
+    total = reading.count(ctx, Selection()) if sys.stderr.isatty() else 0
     if total >= 5000:  # a bar on a terminal for a large ledger; cron and pipes get none
         from oa_cli.render.table import progress_bar
 
