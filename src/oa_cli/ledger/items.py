@@ -242,34 +242,16 @@ def stored_doc(item: Item) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-class Patches:
-    """What replaces the stored not-overdue parts of an object, per date, for one day."""
+class _Patch(dict[bytes, bytes]):
+    """Per date (as bytes), what replaces a stored not-overdue part, made on first use."""
 
-    def __init__(self, calendar: WorkCalendar, today: dt.date) -> None:
-        self.calendar, self.today = calendar, today
-        self._due: dict[bytes, bytes] = {}
-        self._report: dict[bytes, bytes] = {}
+    def __init__(self, form: bytes, calendar: WorkCalendar, today: dt.date) -> None:
+        super().__init__()
+        self.form, self.calendar, self.today = form, calendar, today
 
-    def due(self, day: bytes) -> bytes:
-        found = self._due.get(day)
-        if found is None:
-            days = self.calendar.count_since(day.decode(), self.today)
-            found = self._due[day] = b'"overdue":true,"overdue_days":%d,' % days
+    def __missing__(self, day: bytes) -> bytes:
+        found = self[day] = self.form % self.calendar.count_since(day.decode(), self.today)
         return found
-
-    def report(self, day: bytes) -> bytes:
-        found = self._report.get(day)
-        if found is None:
-            days = self.calendar.count_since(day.decode(), self.today)
-            found = self._report[day] = b'"report_overdue_days":%d,' % days
-        return found
-
-    def apply(self, doc: bytes, due: bytes | None, report: bytes | None) -> bytes:
-        if due is not None:
-            doc = doc.replace(_NOT_OVERDUE, self.due(due), 1)
-        if report is not None:
-            doc = doc.replace(_NO_REPORT_OVERDUE, self.report(report), 1)
-        return doc
 
 
 def _doc_columns(today: str) -> str:
@@ -286,13 +268,19 @@ def select_json(
     conn: sqlite3.Connection, sel: Selection, today: dt.date, calendar: WorkCalendar
 ) -> Iterator[list[bytes]]:
     """The SPEC item objects of `sel` as UTF-8 JSON, in batches (lists of bytes)."""
-    patches = Patches(calendar, today)
+    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
+    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
+    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
     cursor = rows(conn, _doc_columns(today.isoformat()), sel)
     while batch := cursor.fetchmany(_BATCH):
-        yield [
-            doc if due is None and report is None else patches.apply(doc, due, report)
-            for doc, due, report in batch
-        ]
+        out = []
+        for doc, due, report in batch:  # the hot loop of every json listing
+            if due is not None:
+                doc = doc.replace(not_late, late[due], 1)
+            if report is not None:
+                doc = doc.replace(not_owed, owed[report], 1)
+            out.append(doc)
+        yield out
 
 
 def select_values(
