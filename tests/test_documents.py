@@ -14,6 +14,7 @@ from rich.console import Console
 
 from oa_cli.domain.fields import KEYS
 from oa_cli.i18n import set_lang
+from oa_cli.render import pages
 from oa_cli.render import report as r
 from oa_cli.render.docx import write_notice_docx
 from oa_cli.render.notice import notice_html, notice_json, notice_markdown
@@ -126,13 +127,13 @@ def stats_report() -> dict[str, Any]:
 
 def rich_text(doc: r.Document, width: int = 80) -> str:
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    for part in r.rich_parts(doc):
+    for part in pages.rich_parts(doc):
         console.print(part)
     return console.export_text()
 
 
 def test_daily_html_is_an_a4_page_with_heading_progress_owner_and_anchor() -> None:
-    page = r.html_page(daily_doc())
+    page = pages.html_page(daily_doc())
     assert "@page" in page and "size: A4 landscape" in page
     assert OFFICE in page and "每日调度表" in page and "星期三（工作日）" in page
     assert "<th" in page and "序号" in page and "办理情况" in page and "责任人" in page
@@ -144,7 +145,7 @@ def test_daily_html_is_an_a4_page_with_heading_progress_owner_and_anchor() -> No
 
 
 def test_every_item_table_of_a_page_has_the_same_width_and_columns() -> None:
-    page = r.html_page(daily_doc())
+    page = pages.html_page(daily_doc())
     tables = re.findall(r'<table style="([^"]*)"><colgroup>(.*?)</colgroup>', page)
     assert len(tables) == 2
     assert len({t for t in tables}) == 1
@@ -152,14 +153,14 @@ def test_every_item_table_of_a_page_has_the_same_width_and_columns() -> None:
 
 
 def test_html_escapes_user_text() -> None:
-    page = r.html_page(daily_doc())
+    page = pages.html_page(daily_doc())
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<b>x</b>" not in page
     assert "\x1b" not in page and "\u202e" not in page and "\\u202e" in page
 
 
 def test_markdown_escapes_html_and_pipes() -> None:
-    text = r.markdown(daily_doc())
+    text = pages.markdown(daily_doc())
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "a\\|b" in text and "\x1b" not in text
     assert "台账校验码 412:ab12cd34ef56" in text
@@ -234,7 +235,7 @@ def test_weekly_shows_report_texts_and_every_move() -> None:
         "units": [],
         "anchor": ANCHOR,
     }
-    page = r.html_page(r.weekly_document(report, meta()))
+    page = pages.html_page(r.weekly_document(report, meta()))
     for words in (
         "续报",
         "已完成初步排查",
@@ -274,11 +275,11 @@ def test_stats_rates_are_percentages_and_zero_is_not_green() -> None:
     cells = {row[1].text: row[6] for row in doc.blocks[0].rows}
     assert cells["市发展和改革委员会"].text == "100%"
     assert cells["市住房和城乡建设局"].style == "poor"
-    assert r.RICH_STYLES[cells["市住房和城乡建设局"].style] != "green"
+    assert pages.RICH_STYLES[cells["市住房和城乡建设局"].style] != "green"
 
 
 def test_stats_html_draws_the_on_time_rate_as_a_bar() -> None:
-    page = r.html_page(r.stats_document(stats_report(), meta(), by="unit"))
+    page = pages.html_page(r.stats_document(stats_report(), meta(), by="unit"))
     assert "width:100%;height:100%" in page and "█" not in page
     assert "已撤销 1 件" in page and "承办单位" in page and "考核" in page
 

@@ -39,7 +39,7 @@ def meta(ctx: Any, report: dict[str, Any] | None = None, **extra: Any) -> Any:
 
 def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: Any) -> None:
     """One report in any format: a Document for people, the dict or its rows for machines."""
-    from oa_cli.render import report as r
+    from oa_cli.render import pages as r
 
     if fmt == "table":
         from oa_cli.render.table import console

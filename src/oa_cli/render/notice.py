@@ -7,21 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from oa_cli.i18n import N_, t
-from oa_cli.render.report import (
-    CSS,
-    SERIF,
-    Cell,
-    Column,
-    Meta,
-    card_cell,
-    esc,
-    html_head,
-    html_table,
-    long_date,
-    md_cell,
-    md_table,
-    standing,
-)
+from oa_cli.render.pages import CSS, SERIF, esc, html_head, html_table, md_cell, md_table
+from oa_cli.render.report import Cell, Column, Meta, card_cell, long_date, standing
 
 COLOUR_LABELS = {
     "blue": N_("Blue supervision notice"),

@@ -1,0 +1,229 @@
+"""A `Document` drawn for people: Rich renderables for a terminal, markdown, and an
+A4 HTML page for mail and print (inline styles; `@page` and print rules in one
+`<style>` block)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from oa_cli.i18n import get_lang, t
+from oa_cli.render.report import (
+    NOWRAP,
+    Block,
+    Cell,
+    Column,
+    Document,
+    clean,
+    footer_text,
+)
+
+# -- terminal ----------------------------------------------------------------
+
+RICH_STYLES = {
+    "red": "red",
+    "card-yellow": "bold yellow",
+    "card-red": "bold red",
+    "good": "green",
+    "fair": "yellow",
+    "poor": "red",
+}
+
+
+def _figure_width(header: str, cells: list[str]) -> int:
+    """A figure column's fixed width: its values, and its header on one line when that is a
+    short Chinese word, else its longest English word (so narrow columns never cut a word)."""
+    from rich.cells import cell_len
+
+    words = header.split()
+    head = (
+        cell_len(header)
+        if len(words) == 1 and cell_len(header) <= 10
+        else max((cell_len(w) for w in words), default=1)
+    )
+    return max([head, *(cell_len(c) for c in cells)])
+
+
+def _rich_table(block: Block, rows: list[list[Cell]], expand: bool) -> Any:
+    from rich.text import Text
+
+    from oa_cli.render.table import new_table
+
+    table = new_table(clean(block.title))
+    table.expand = expand
+    shown = [i for i, c in enumerate(block.columns) if c.terminal]
+    if len(shown) > 9:  # many narrow figures: no rules between columns
+        from rich import box
+
+        table.box, table.padding, table.show_edge = box.SIMPLE_HEAD, (0, 0), False
+    for i in shown:
+        col = block.columns[i]
+        short = col.kind in NOWRAP
+        figure = col.kind in ("num", "rate")
+        table.add_column(
+            Text(clean(col.header)),
+            justify="right" if col.kind in ("id", "num", "rate") else "left",
+            overflow="fold",
+            no_wrap=col.kind in ("id", "date"),
+            width=_figure_width(col.header, [row[i].text for row in rows]) if figure else None,
+            min_width=10 if col.kind == "date" else 4 if short else 8,
+            ratio=None if short else 3 if col.kind == "title" else 1,
+        )
+    for row in rows:
+        table.add_row(*(Text(clean(row[i].text), RICH_STYLES.get(row[i].style, "")) for i in shown))
+    return table
+
+
+def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
+    """Renderables for a terminal; each section cut to meta.max_rows, saying what is left."""
+    from rich.text import Text
+
+    out: list[Any] = []
+    if doc.meta.office:
+        out.append(Text(clean(doc.meta.office)))
+    out.append(Text(clean(f"{doc.title}  {doc.date_line}"), style="bold"))
+    out.append(Text(clean(" · ".join(doc.summary))))
+    for block in doc.blocks:
+        rows = block.rows[: doc.meta.max_rows]
+        out += [Text(""), _rich_table(block, rows, expand)]
+        total = len(block.rows) if block.total is None else block.total
+        if total > len(rows):
+            more = t(
+                "{n} more not shown; {command} lists them all",
+                n=total - len(rows),
+                command=block.more,
+            )
+            out.append(Text(clean(more), style="dim"))
+    out += [Text(clean(note)) for note in doc.notes]
+    out += [Text(""), Text(clean(footer_text(doc.meta)), style="dim")]
+    return out
+
+
+# -- markdown ----------------------------------------------------------------
+
+
+def md_cell(value: Any) -> str:
+    text = html.escape(clean(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r", "").replace("\n", "<br>")
+
+
+def md_table(columns: list[Column], rows: list[list[Cell]]) -> list[str]:
+    lines = ["| " + " | ".join(md_cell(c.header) for c in columns) + " |"]
+    lines.append("|" + "".join("---:|" if c.kind in ("num", "rate") else "---|" for c in columns))
+    lines += ["| " + " | ".join(md_cell(cell.text) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def markdown(doc: Document) -> str:
+    lines = [f"**{md_cell(doc.meta.office)}**", ""] if doc.meta.office else []
+    lines += [f"# {md_cell(doc.title)}", "", md_cell(doc.date_line), ""]
+    lines += [md_cell(" · ".join(doc.summary)), ""]
+    for block in doc.blocks:
+        lines += [f"## {md_cell(block.title)}", "", *md_table(block.columns, block.rows), ""]
+    lines += ["---", "", md_cell(footer_text(doc.meta)), ""]
+    return "\n".join(lines)
+
+
+# -- html --------------------------------------------------------------------
+
+FONT = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','Source Han Sans SC',sans-serif"
+SERIF = "'SimSun','Songti SC','Noto Serif CJK SC','Source Han Serif SC',serif"
+CSS = {
+    "body": f"font-family:{FONT};color:#111;margin:0;padding:0 2px;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact;",
+    "office": "text-align:center;font-size:15px;letter-spacing:2px;margin:0;",
+    "title": f"text-align:center;font-family:{SERIF};font-size:26px;font-weight:bold;"
+    "letter-spacing:4px;margin:4px 0 2px 0;",
+    "dateline": "text-align:center;font-size:14px;margin:0 0 10px 0;",
+    "summary": "font-size:13px;margin:6px 0;",
+    "h2": "font-size:15px;margin:14px 0 4px 0;page-break-after:avoid;break-after:avoid;",
+    "table": "width:100%;table-layout:fixed;border-collapse:collapse;font-size:12px;",
+    "th": "border:1px solid #444;background:#e6e6e6;padding:3px 4px;text-align:center;"
+    "font-weight:bold;word-break:keep-all;",
+    "td": "border:1px solid #666;padding:3px 4px;vertical-align:top;overflow-wrap:anywhere;",
+    "tr": "page-break-inside:avoid;break-inside:avoid;",
+    "footer": "margin-top:14px;padding-top:4px;border-top:1px solid #999;font-size:11px;"
+    "color:#333;",
+    "red": "color:#c00;font-weight:bold;",
+    "card-yellow": "background:#ffd54f;font-weight:bold;text-align:center;",
+    "card-red": "background:#d32f2f;color:#fff;font-weight:bold;text-align:center;",
+    "good": "color:#1b5e20;",
+    "fair": "color:#9a6700;",
+    "poor": "color:#b71c1c;font-weight:bold;",
+}
+BAR_COLOURS = {"good": "#2e7d32", "fair": "#f9a825", "poor": "#c62828"}
+
+
+def esc(value: Any) -> str:
+    return html.escape(clean(value)).replace("\n", "<br>")
+
+
+def _td_style(column: Column, cell: Cell) -> str:
+    style = CSS["td"]
+    if column.kind in NOWRAP:
+        style += "white-space:nowrap;overflow:hidden;"
+    if column.kind in ("seq", "id", "num", "rate", "short"):
+        style += "text-align:center;"
+    return style + (CSS.get(cell.style, "") if cell.text and cell.rate is None else "")
+
+
+def _bar(cell: Cell) -> str:
+    pct = round((cell.rate or 0) * 100)
+    track = (
+        "display:inline-block;width:58%;height:10px;background:#e0e0e0;border:1px solid #bbb;"
+        "vertical-align:middle;margin-right:4px;"
+    )
+    fill = f"width:{pct}%;height:100%;background:{BAR_COLOURS[cell.style]};"
+    return (
+        f'<div style="{track}"><div style="{fill}"></div></div>'
+        f'<span style="{CSS[cell.style]}">{pct}%</span>'
+    )
+
+
+def _html_cell(column: Column, cell: Cell) -> str:
+    """A wide rate column draws its rate as a bar; every other cell is escaped text."""
+    wide_rate = column.kind == "rate" and cell.rate is not None and column.width > 10
+    return _bar(cell) if wide_rate else esc(cell.text)
+
+
+def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
+    cols = "".join(f'<col style="width:{c.width}%">' for c in columns)
+    head = "".join(f'<th style="{CSS["th"]}">{esc(c.header)}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td style="{_td_style(col, cell)}">{_html_cell(col, cell)}</td>'
+            for col, cell in zip(columns, row, strict=True)
+        )
+        body.append(f'<tr style="{CSS["tr"]}">{cells}</tr>')
+    return (
+        f'<table style="{CSS["table"]}"><colgroup>{cols}</colgroup>'
+        f'<thead style="display:table-header-group"><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
+    """The page set-up, the one thing mail cannot carry inline: `@page` and print rules."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{get_lang()}"><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title><style>@page {{ size: {page}; margin: {margin}; }}"
+        " thead { display: table-header-group } tr { break-inside: avoid }</style></head>"
+    )
+
+
+def html_page(doc: Document) -> str:
+    """An A4 landscape page for mail and print, styles inline."""
+    parts = [html_head(f"{doc.title} {doc.date_line}", "A4 landscape")]
+    parts.append(f'<body style="{CSS["body"]}">')
+    if doc.meta.office:
+        parts.append(f'<p style="{CSS["office"]}">{esc(doc.meta.office)}</p>')
+    parts.append(f'<h1 style="{CSS["title"]}">{esc(doc.title)}</h1>')
+    parts.append(f'<p style="{CSS["dateline"]}">{esc(doc.date_line)}</p>')
+    parts.append(f'<p style="{CSS["summary"]}">{esc(" · ".join(doc.summary))}</p>')
+    for block in doc.blocks:
+        parts.append(f'<h2 style="{CSS["h2"]}">{esc(block.title)}</h2>')
+        parts.append(html_table(block.columns, block.rows))
+    parts.append(f'<p style="{CSS["footer"]}">{esc(footer_text(doc.meta))}</p>')
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
