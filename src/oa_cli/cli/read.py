@@ -53,6 +53,7 @@ def list_items(
     from oa_cli.actions import reading
     from oa_cli.cli.options import choice, maybe
     from oa_cli.domain import item as model
+    from oa_cli.domain.rules import narrowed
     from oa_cli.domain.selection import SORTS, Selection
     from oa_cli.errors import UsageError
     from oa_cli.render import choose
@@ -60,10 +61,8 @@ def list_items(
     fmt = choose(fmt)
     if sort not in SORTS:
         raise UsageError(t("--sort takes due, id or received"))
-    statuses: tuple[str, ...] = model.OPEN
-    if all_:
-        statuses = ()
-    elif status:
+    statuses: tuple[str, ...] = () if all_ else model.OPEN
+    if status and not all_:
         statuses = tuple(dict.fromkeys(choice("status", s, "--status") for s in status))
     ctx = STATE.context(write=False)
     sel = Selection(
@@ -72,16 +71,11 @@ def list_items(
         leader=leader,
         priority=maybe("priority", priority, "--priority"),
         tag=tag,
-        due_before=ctx.today.isoformat() if overdue else None,
-        due_until=(
-            ctx.calendar.add(ctx.today, due_within).isoformat() if due_within is not None else None
-        ),
         search=search,
         sort=sort,
         limit=limit,
     )
-    if overdue:  # overdue means open
-        sel = sel.but(statuses=tuple(s for s in sel.statuses if s in model.OPEN) or model.OPEN)
+    sel = narrowed(sel, ctx.calendar, ctx.today, overdue, due_within)
     if fmt == "table" and limit is None:
         sel = sel.but(limit=ctx.config.display["max_rows"])
     shown = items_out(fmt, sel)

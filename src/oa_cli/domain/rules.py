@@ -118,3 +118,20 @@ def card_actions(found: dict[str, dict[int, str | None]]) -> dict[int, tuple[str
         for item_id in found.get(rule, {}):
             actions.setdefault(item_id, ("yellow", rule))
     return actions
+
+
+def narrowed(
+    sel: Selection,
+    calendar: WorkCalendar,
+    today: dt.date,
+    overdue: bool = False,
+    due_within: int | None = None,
+) -> Selection:
+    """`list --overdue` (open, due before today) and `--due-within N` (due by the N-th
+    working day from today, overdue ones included) on top of a selection."""
+    if overdue:
+        statuses = tuple(s for s in sel.statuses if s in OPEN) or OPEN
+        sel = sel.but(statuses=statuses, due_before=today.isoformat())
+    if due_within is not None:
+        sel = sel.but(due_until=calendar.add(today, due_within).isoformat())
+    return sel
