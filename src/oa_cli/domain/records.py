@@ -16,7 +16,7 @@ from oa_cli.config import Config
 from oa_cli.domain import item as model
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso, local, parse_datetime, parse_due
-from oa_cli.domain.fields import KEYS, field_name, header_map, said, value_map
+from oa_cli.domain.fields import FIELDS, KEYS, Field, field_name, header_map, said, value_map
 from oa_cli.domain.workflow import first_report_due, parse_repeat, title_key
 from oa_cli.errors import OaError
 from oa_cli.i18n import N_, get_lang, t
@@ -230,6 +230,24 @@ def normalise(record: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     return rec, problems
 
 
+def _read(r: _Reader, field: Field) -> Any:
+    """One field of a record, read as its kind in the table of fields says."""
+    key, kind = field.key, field.kind
+    if kind == "text":
+        return r.body(key) if key == "body" else r.text(key)
+    if kind == "enum":
+        return r.choice(key, None)
+    if kind == "list":
+        return r.items(key)
+    if kind == "stamp":
+        return r.stamp(key)
+    if kind == "date":
+        return r.day(key)
+    if kind == "count":
+        return r.number(key, 0) or 0
+    return r.number(key, 1)  # an id
+
+
 def to_item(
     record: dict[str, Any],
     *,
@@ -246,61 +264,38 @@ def to_item(
     rec, problems = normalise(record)
     r = _Reader(rec, now, calendar, cells)
     r.problems.extend(problems)
-    title = r.text("title")
-    if title is None and not any(p.key == "title" for p in r.problems):
+    item = {f.key: _read(r, f) for f in FIELDS if f.stored and f.key != "due"}
+    if item["title"] is None and not any(p.key == "title" for p in r.problems):
         r.fail("title", t("must not be empty"))
-    priority = r.choice("priority", "normal") or "normal"
-    received = r.stamp("received_at") or iso(now)
-    if dt.datetime.fromisoformat(received) > now:
-        r.fail("received_at", t("{value} is later than now", value=received))
-    received_day = dt.datetime.fromisoformat(received).date()
-    due = _due(r, rec, calendar, config, priority, received_day, due_from_received)
-    unit = r.text("unit")
-    status = r.choice("status", model.ASSIGNED if unit else model.REGISTERED)
-    repeat = r.text("repeat")
-    if repeat is not None:
-        try:
-            repeat = parse_repeat(repeat)
-        except OaError as exc:
-            r.fail("repeat", exc.message)
-    item: dict[str, Any] = {
-        "id": r.number("id", 1),
-        "title": title,
-        "body": r.body("body"),
-        "source": r.choice("source", "instruction"),
-        "leader": r.text("leader"),
-        "doc_no": r.text("doc_no"),
-        "priority": priority,
-        "status": status,
-        "unit": unit,
-        "co_units": [c for c in r.items("co_units") if c != unit],
-        "owner": r.text("owner"),
-        "tags": r.items("tags"),
-        "received_at": received,
-        "assigned_at": r.stamp("assigned_at"),
-        "due": due,
-        "original_due": r.day("original_due") or due,
-        "closed_at": r.stamp("closed_at"),
-        "close_basis": r.text("close_basis"),
-        "close_ref": r.text("close_ref"),
-        "card": r.choice("card", None),
-        "feedback_count": r.number("feedback_count", 0) or 0,
-        "last_feedback_at": r.stamp("last_feedback_at"),
-        "remind_count": r.number("remind_count", 0) or 0,
-        "created_by": r.text("created_by") or actor,
-        "remark": r.text("remark"),
-        "acked_at": r.stamp("acked_at"),
-        "report_due": r.day("report_due"),
-        "repeat": repeat,
-        "previous_id": r.number("previous_id", 1),
-        "title_key": title_key(title or ""),
-    }
+    item["priority"] = item["priority"] or "normal"
+    item["source"] = item["source"] or "instruction"
+    item["status"] = item["status"] or (model.ASSIGNED if item["unit"] else model.REGISTERED)
+    item["received_at"] = item["received_at"] or iso(now)
+    if dt.datetime.fromisoformat(item["received_at"]) > now:
+        r.fail("received_at", t("{value} is later than now", value=item["received_at"]))
+    received = dt.datetime.fromisoformat(item["received_at"]).date()
+    item["due"] = _due(r, rec, calendar, config, item["priority"], received, due_from_received)
+    item["original_due"] = item["original_due"] or item["due"]
+    item["co_units"] = [c for c in item["co_units"] if c != item["unit"]]
+    item["created_by"] = item["created_by"] or actor
+    item["repeat"] = _repeat(r, item["repeat"])
+    item["title_key"] = title_key(item["title"] or "")
     progress = r.body("progress")
     if not r.problems:
         _check_state(r, item, now, config, calendar, progress)
     if r.problems:
         raise RecordError(r.problems)
     return NewItem(item, progress)
+
+
+def _repeat(r: _Reader, text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return parse_repeat(text)
+    except OaError as exc:
+        r.fail("repeat", exc.message)
+        return None
 
 
 def _due(
