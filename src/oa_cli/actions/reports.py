@@ -144,10 +144,13 @@ def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, An
         name: _items(source, sel.but(limit=limit), as_day, ctx) for name, sel in selections.items()
     }
     summary = {name: source.count(sel) for name, sel in selections.items()}
+    closed = list(source.select(selections["closed"]))
     found = domain_stats.histories(
-        ctx.ledger.events(actions=("add", "import", "extend", "correct", "reopen", "close"))
+        ctx.ledger.events(
+            actions=("add", "import", "extend", "correct", "reopen", "close"),
+            item_ids=[i["id"] for i in closed],
+        )
     )
-    closed = source.select(selections["closed"])
     summary["closed_on_time"] = sum(
         domain_stats.is_on_time(i, found.get(i["id"], domain_stats.History())) for i in closed
     )

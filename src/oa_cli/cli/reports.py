@@ -132,12 +132,13 @@ def weekly(
             raise UsageError(
                 t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week)
             ) from None
-    report = build(ctx, day, ctx.config.display["max_rows"] if fmt == "table" else None)
+    limit = ctx.config.display["max_rows"] if fmt == "table" else None
+    report = build(ctx, day, limit)
     as_of = min(report["to"], ctx.today.isoformat())  # what is owed, as the week stands
     _emit(
         fmt,
         report,
-        lambda: weekly_document(report, meta(ctx, report, date=as_of)),
+        lambda: weekly_document(report, meta(ctx, report, date=as_of), limit),
         lambda: _section_rows(report),
     )
 

@@ -117,8 +117,10 @@ def iter_events(
     since: str | None = None,
     until: str | None = None,
     actions: tuple[str, ...] = (),
+    item_ids: tuple[int, ...] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Events in seq order; `since`/`until` bound `at` (until: at < until)."""
+    """Events in seq order; `since`/`until` bound `at` (until: at < until); `item_ids`
+    keeps those items' events only."""
     sql = "SELECT * FROM events"
     where: list[str] = []
     params: list[Any] = []
@@ -134,6 +136,9 @@ def iter_events(
     if actions:
         where.append("action IN ({})".format(", ".join("?" * len(actions))))
         params.extend(actions)
+    if item_ids is not None:
+        where.append("item_id IN ({})".format(", ".join("?" * len(item_ids)) or "NULL"))
+        params.extend(item_ids)
     if where:
         sql += " WHERE " + " AND ".join(where)
     cursor = conn.cursor()

@@ -141,10 +141,16 @@ class Ledger:
         since: str | None = None,
         until: str | None = None,
         actions: Iterable[str] | None = None,
+        item_ids: Iterable[int] | None = None,
     ) -> Iterator[dict[str, Any]]:
         from oa_cli.ledger.journal import iter_events
 
-        return iter_events(self.conn, item_id, since, until, tuple(actions or ()))
+        ids = None if item_ids is None else tuple(item_ids)
+        if ids is not None and len(ids) > 5000:  # beyond what one IN list should hold
+            wanted = set(ids)
+            found = iter_events(self.conn, item_id, since, until, tuple(actions or ()))
+            return (e for e in found if e["item_id"] in wanted)
+        return iter_events(self.conn, item_id, since, until, tuple(actions or ()), ids)
 
     def head(self) -> tuple[int, str]:
         from oa_cli.ledger.journal import GENESIS

@@ -244,7 +244,9 @@ def describe_event(action: str, data: dict[str, Any]) -> tuple[str, str]:
     return t(action), describe(action, data)
 
 
-def moved_block(moved: list[dict[str, Any]]) -> Block:
+def moved_block(moved: list[dict[str, Any]], limit: int | None = None) -> Block:
+    """Every report, card, extension, correction, return, transfer and reopening of the
+    week, a row each (at most `limit` rows made, the rest counted)."""
     columns = [
         Column(t("No."), "seq", 4, terminal=False),
         Column(t("ID"), "id", 5),
@@ -259,6 +261,8 @@ def moved_block(moved: list[dict[str, Any]]) -> Block:
     for entry in moved:
         for event in entry["events"]:
             n += 1
+            if limit is not None and n > limit:
+                continue
             kind, what = describe_event(event["action"], event.get("data") or {})
             style = f"card-{event['data'].get('card')}" if event["action"] == "escalate" else ""
             rows.append(
@@ -273,7 +277,9 @@ def moved_block(moved: list[dict[str, Any]]) -> Block:
                     Cell(event.get("actor") or ""),
                 ]
             )
-    return Block(t("What moved this week {n}", n=len(moved)), columns, rows)
+    block = Block(t("What moved this week {n}", n=n), columns, rows, total=n)
+    block.more = "oa weekly --format html"
+    return block
 
 
 def units_block(units: list[dict[str, Any]]) -> Block:
@@ -288,7 +294,7 @@ def units_block(units: list[dict[str, Any]]) -> Block:
     return Block(t("By unit"), columns, rows)
 
 
-def weekly_document(report: dict[str, Any], meta: Meta) -> Document:
+def weekly_document(report: dict[str, Any], meta: Meta, limit: int | None = None) -> Document:
     s, end = report["summary"], report["to"]
     parts, blocks = [], []
     for name, title in WEEKLY_SECTIONS.items():
@@ -302,7 +308,7 @@ def weekly_document(report: dict[str, Any], meta: Meta) -> Document:
             block.more = f"oa weekly --week {report['week']} --format tsv"
             blocks.append(block)
     if report.get("moved"):
-        blocks.append(moved_block(report["moved"]))
+        blocks.append(moved_block(report["moved"], limit))
     if report.get("units"):
         blocks.append(units_block(report["units"]))
     span = f"{report['week']}（{long_date(report['from'])} – {long_date(end)}）"
