@@ -112,9 +112,7 @@ def stats(ctx: Context, by: str, start: dt.date | None, end: dt.date | None) -> 
     if end is not None:
         sel = sel.but(received_before=(end + dt.timedelta(days=1)).isoformat())
     actions = ("escalate", "extend", "correct", "reopen", "close", "feedback", "return")
-    found = domain_stats.histories(
-        ctx.ledger.events(actions=(*actions, "import", "add")), start, end
-    )
+    found = domain_stats.histories(ctx.ledger.history((*actions, "import", "add")), start, end)
     items = ctx.ledger.select(sel)
     report = domain_stats.stats(items, found, by, ctx.calendar, ctx.today, ctx.config)
     report["anchor"] = anchor(ctx)
@@ -146,9 +144,8 @@ def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, An
     summary = {name: source.count(sel) for name, sel in selections.items()}
     closed = list(source.select(selections["closed"]))
     found = domain_stats.histories(
-        ctx.ledger.events(
-            actions=("add", "import", "extend", "correct", "reopen", "close"),
-            item_ids=[i["id"] for i in closed],
+        ctx.ledger.history(
+            ("add", "import", "extend", "correct", "reopen", "close"), [i["id"] for i in closed]
         )
     )
     summary["closed_on_time"] = sum(

@@ -46,29 +46,28 @@ class History:
 
 
 def histories(
-    events: Iterable[dict[str, Any]], start: dt.date | None = None, end: dt.date | None = None
+    steps: Iterable[tuple[Any, ...]], start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[int, History]:
-    """Per item, from its journal events in seq order. A card given by `escalate` counts
-    when it was given within `start` … `end`; one an item came with always does."""
+    """Per item, from its journal events in order, each as (item_id, action, at, card,
+    previous_due, due, answered). A card given by `escalate` counts when it was given
+    within `start` … `end`; one an item came with always does."""
     first, last = (start.isoformat() if start else ""), (end.isoformat() if end else "9")
     found: dict[int, History] = {}
-    for event in events:
-        if event["item_id"] is None:
-            continue
-        history = found.setdefault(event["item_id"], History())
-        action, data, day = event["action"], event["data"], event["at"][:10]
-        if data.get("card") in ("yellow", "red") and (
+    for item_id, action, at, card, previous_due, due, answered in steps:
+        history = found.setdefault(item_id, History())
+        day = at[:10]
+        if card in ("yellow", "red") and (
             action in ("import", "add") or (action == "escalate" and first <= day <= last)
         ):
-            history.cards.add(data["card"])
-        if action == "extend" and data.get("previous_due") and day > data["previous_due"]:
+            history.cards.add(card)
+        if action == "extend" and previous_due and day > previous_due:
             history.extended_late = True
         if action == "close" and history.due is not None and day > history.due:
             history.closed_late = True
-        if "due" in data and action in ("add", "import", "extend", "correct", "reopen"):
-            history.due = data["due"]
+        if due is not None and action in ("add", "import", "extend", "correct", "reopen"):
+            history.due = due
         if action in ("feedback", "return"):
-            history.steps.append((action, (event["at"], data.get("answered"))))
+            history.steps.append((action, (at, answered)))
             history.returns += action == "return"
     for history in found.values():
         history.reports = still_counted(history.steps)

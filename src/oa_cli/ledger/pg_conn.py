@@ -31,6 +31,10 @@ _DIALECT = (
         "EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?)",
         "items.tags::jsonb @> jsonb_build_array(?::text)",
     ),
+    *(
+        (f"json_extract(data, '$.{key}')", f"(data::jsonb ->> '{key}')")
+        for key in ("card", "previous_due", "due", "answered")
+    ),
     (" LIKE ? ESCAPE", " ILIKE ? ESCAPE"),  # SQLite's LIKE ignores ASCII case
     ("CAST(doc AS BLOB)", "convert_to(doc, 'UTF8')"),
     ("CAST(due AS BLOB)", "convert_to(due, 'UTF8')"),

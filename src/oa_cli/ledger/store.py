@@ -152,6 +152,31 @@ class Ledger:
             return (e for e in found if e["item_id"] in wanted)
         return iter_events(self.conn, item_id, since, until, tuple(actions or ()), ids)
 
+    # What the assessment reads of an event: item, action, time and a few facts of it.
+    HISTORY = (
+        "SELECT item_id, action, at, json_extract(data, '$.card'),"
+        " json_extract(data, '$.previous_due'), json_extract(data, '$.due'),"
+        " json_extract(data, '$.answered') FROM events"
+    )
+
+    def history(
+        self, actions: Iterable[str], item_ids: Iterable[int] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """(item_id, action, at, card, previous_due, due, answered) of the events of
+        `actions`, in journal order (the facts read by the database, not decoded)."""
+        wanted = tuple(actions)
+        where = "action IN ({}) AND item_id IS NOT NULL".format(", ".join("?" * len(wanted)))
+        params: list[Any] = list(wanted)
+        ids = None if item_ids is None else tuple(item_ids)
+        if ids is not None and len(ids) <= 5000:
+            where += " AND item_id IN ({})".format(", ".join("?" * len(ids)) or "NULL")
+            params.extend(ids)
+        rows_ = self.conn.execute(f"{self.HISTORY} WHERE {where} ORDER BY seq", params)
+        if ids is not None and len(ids) > 5000:
+            keep = set(ids)
+            return (r for r in rows_ if r[0] in keep)
+        return (tuple(r) for r in rows_)
+
     def head(self) -> tuple[int, str]:
         from oa_cli.ledger.journal import GENESIS
 
