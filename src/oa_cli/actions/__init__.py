@@ -27,6 +27,7 @@ class Context:
     calendar: WorkCalendar
     real_clock: Callable[[], dt.datetime]
     say: Callable[[str], None] = field(default=lambda message: None)  # a warning, on stderr
+    snapshots: dict[Any, Any] = field(default_factory=dict)  # the ledger as of a day, made once
 
     @property
     def today(self) -> dt.date:

@@ -27,7 +27,10 @@ def as_of(ctx: Context, day: dt.date) -> Ledger:
     last = ctx.ledger.last_event_day()
     if last is None or last <= day.isoformat():
         return ctx.ledger
-    return ctx.ledger.snapshot((day + dt.timedelta(days=1)).isoformat())
+    if day not in ctx.snapshots:  # one replay per day, however many parts a report has
+        ctx.snapshots[day] = ctx.ledger.snapshot((day + dt.timedelta(days=1)).isoformat())
+    found: Ledger = ctx.snapshots[day]
+    return found
 
 
 def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context) -> list[Item]:
