@@ -22,7 +22,8 @@ GENESIS = "0" * 64
 CREATING = ("add", "import")
 
 
-def dumps(value: Any) -> str:
+def canonical(value: Any) -> str:
+    """JSON as the hash reads it: sorted keys, no spaces, Chinese as itself."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -36,7 +37,7 @@ def _digest(prev_hash: str, head: str, data_text: str) -> str:
 def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
     """SHA-256 of the previous hash and the event as canonical JSON."""
     head = [event[k] for k in ("seq", "item_id", "at", "recorded_at", "actor", "action")]
-    return _digest(prev_hash, dumps(head)[:-1], dumps(event["data"]))
+    return _digest(prev_hash, canonical(head)[:-1], canonical(event["data"]))
 
 
 class Journal:
@@ -67,14 +68,16 @@ class Journal:
         rows = []
         # event_hash's head, with the parts every event here shares encoded once: a
         # bulk import hashes a million of them.
-        shared = dumps([self.at, self.recorded_at, self.actor])[1:-1]
+        shared = canonical([self.at, self.recorded_at, self.actor])[1:-1]
         for item_id, action, data, *when in events:
             seq += 1
-            data_text = dumps(data)
+            data_text = canonical(data)
             item = "null" if item_id is None else int(item_id)
             at = when[0] if when and when[0] else self.at
-            common = shared if at == self.at else dumps([at, self.recorded_at, self.actor])[1:-1]
-            digest = _digest(prev, f"[{seq},{item},{common},{dumps(action)}", data_text)
+            common = (
+                shared if at == self.at else canonical([at, self.recorded_at, self.actor])[1:-1]
+            )
+            digest = _digest(prev, f"[{seq},{item},{common},{canonical(action)}", data_text)
             rows.append(
                 (
                     seq,
