@@ -6,12 +6,13 @@ event at that time; its 办理情况 becomes its first counted report."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from oa_cli.actions import Context, units
 from oa_cli.domain.dates import iso
+from oa_cli.domain.fields import header_map
 from oa_cli.domain.records import MAX_ID, NewItem, Problem, RecordError, to_item
 from oa_cli.domain.workflow import next_report_due
 from oa_cli.errors import InvalidInput, OaError
@@ -40,9 +41,11 @@ class Record:
 
 @dataclass
 class Parsed:
-    records: list[Record]
+    records: Iterable[Record]  # read as they are validated and written: flat in memory
     warnings: list[str] = field(default_factory=list)
     cells: bool = False  # a spreadsheet's: a number in a text column is its text
+    estimate: int = 0  # about how many records (for the progress bar and the bulk load)
+    named_max: int = 0  # the highest id the records name, when known before reading them
 
 
 def detect_format(name: str, fmt: str | None) -> str:
@@ -67,27 +70,41 @@ def parse(raw: bytes, fmt: str, name: str) -> Parsed:
         from oa_cli.readers import sheets
 
         sheet = sheets.read_xlsx(raw) if fmt == "xlsx" else sheets.read_csv(raw)
-        records = [Record(r.number, r.row, r.data) for r in sheet.records]
+        records = (Record(r.number, r.row, r.data) for r in sheet.records)
         warnings = list(sheet.warnings)
         if sheet.unknown:
             warnings.append(
                 t("{name}: columns ignored: {columns}", name=name, columns=", ".join(sheet.unknown))
             )
-        return Parsed(records, warnings, cells=True)
+        return Parsed(records, warnings, cells=True, estimate=raw.count(b"\n"))
+    if fmt == "jsonl":
+        return Parsed(_jsonl(raw, name), estimate=raw.count(b"\n"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=name, pos=exc.start)
         ) from None
-    if fmt == "jsonl":
-        return Parsed(_jsonl(text, name))
     data = _json(text, name) if fmt == "json" else _yaml(text, name)
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list):
         raise InvalidInput(t("{name}: expected a list of records", name=name))
-    return Parsed([Record(i + 1, None, r) for i, r in enumerate(data)])
+    listed = [Record(i + 1, None, r) for i, r in enumerate(data)]
+    return Parsed(listed, estimate=len(listed), named_max=_named_max(listed))
+
+
+def _named_max(records: list[Record]) -> int:
+    """The highest id records name (a new item's id is then above it, whatever the order)."""
+    keys = [k for k, v in header_map().items() if v == "id"] + ["id"]
+    found = 0
+    for rec in records:
+        if isinstance(rec.data, dict):
+            for key in keys:
+                value = rec.data.get(key)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    found = max(found, value)
+    return found
 
 
 def _json(text: str, name: str) -> Any:
@@ -126,23 +143,29 @@ def _yaml(text: str, name: str) -> Any:
         ) from None
 
 
-def _jsonl(text: str, name: str) -> list[Record]:
-    records: list[Record] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+def _jsonl(raw: bytes, name: str) -> Iterator[Record]:
+    """Records of a JSON Lines file, one line at a time."""
+    number, lineno, start = 0, 0, 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    while start < len(raw):
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        line, start, lineno = raw[start:end], end + 1, lineno + 1
         if not line.strip():
             continue
         try:
-            records.append(Record(len(records) + 1, lineno, json.loads(line)))
-        except json.JSONDecodeError as exc:
+            data = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            error = exc.msg if isinstance(exc, json.JSONDecodeError) else t("not UTF-8 text")
             raise InvalidInput(
                 t(
                     "{name}: line {line}: not valid JSON: {error}",
                     name=name,
                     line=lineno,
-                    error=exc.msg,
+                    error=error,
                 )
             ) from None
-    return records
+        number += 1
+        yield Record(number, lineno, data)
 
 
 def _colon() -> str:
@@ -155,35 +178,108 @@ def _where(rec: Record) -> str:
     return t("record {n}", n=rec.number) + (t(" (line {line})", line=rec.line) if rec.line else "")
 
 
-def validate(ctx: Context, records: Iterable[Record], cells: bool = False) -> list[NewItem]:
-    """Every record checked; all errors of all records raised together, each with its
-    record number, its row or line, and its field."""
-    errors: list[str] = []
-    found: list[NewItem] = []
-    directory = units.directory(ctx)
-    for rec in records:
-        try:
-            if not isinstance(rec.data, dict):
-                raise RecordError([Problem("-", t("a record must be a mapping of fields"))])
-            new = to_item(
-                rec.data,
-                now=ctx.now,
-                calendar=ctx.calendar,
-                config=ctx.config,
-                actor=ctx.actor,
-                cells=cells,
+@dataclass
+class _Run:
+    """One import as it goes: what is written so far, and every problem found."""
+
+    ctx: Context
+    write: bool
+    fresh: int
+    errors: list[str] = field(default_factory=list)
+    batch: list[NewItem] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)  # ids named in the batch not yet written
+    done: int = 0
+
+    def add(self, rec: Record, new: NewItem) -> None:
+        named = new.item.get("id")
+        if named:
+            if named in self.taken or self.ctx.ledger.exists(named):
+                problem = Problem("id", t("item {id} already exists", id=named))
+                self.errors.append(f"{_where(rec)}{_colon()}{problem.line()}")
+                return
+            self.taken.add(named)
+        self.batch.append(new)
+
+    def flush(self, journal: Any) -> int:
+        """Write the batch (unless a problem was found: then nothing will be)."""
+        batch, self.batch, self.taken = self.batch, [], set()
+        if not self.write or self.errors:
+            return len(batch)
+        events: list[tuple[Any, ...]] = []
+        for new in batch:
+            if not new.item.get("id"):
+                if self.fresh > MAX_ID:
+                    raise InvalidInput(t("the ledger has used every id up to {max}", max=MAX_ID))
+                new.item["id"], self.fresh = self.fresh, self.fresh + 1
+            events.extend(_events(self.ctx, new))
+        self.ctx.ledger.insert_many([n.item for n in batch])
+        journal.append_many(events)
+        self.done += len(batch)
+        return len(batch)
+
+
+def run(
+    ctx: Context,
+    parsed: Parsed,
+    *,
+    write: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Validate every record and, unless `write` is false, write it in the same pass and
+    the same transaction: all or nothing, flat in memory. Every problem of every record
+    is raised together (then nothing is written), each with its record, row and field.
+    A new item's id comes after every id in the ledger and, for a list, every id its
+    records name; a record naming an id taken already is a problem. Returns how many."""
+    import contextlib
+
+    # a dry run reads only (a read-only ledger can still check a file)
+    lock = ctx.ledger.transaction() if write else contextlib.nullcontext()
+    with lock, ctx.ledger.bulk_load(parsed.estimate if write else 0):
+        state = _Run(ctx, write, max(ctx.ledger.next_id(), parsed.named_max + 1))
+        journal = ctx.journal()
+        directory = units.directory(ctx)
+        count = 0
+        for rec in parsed.records:
+            count += 1
+            new = _checked(ctx, rec, parsed.cells, directory, state.errors)
+            if new is not None:
+                state.add(rec, new)
+            if len(state.batch) >= _BATCH:
+                n = state.flush(journal)
+                if progress is not None:
+                    progress(n)
+        state.flush(journal)
+        if state.errors:
+            raise InvalidInput(
+                t("nothing imported; problems found: {n}", n=len(state.errors)), *state.errors
             )
-            _resolve_units(ctx, new.item, directory)
-            new.where = _where(rec)
-            found.append(new)
-        except RecordError as exc:
-            problems = exc.problems
-            if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
-                problems = problems + _unit_problems(ctx, rec.data, directory)
-            errors.extend(f"{_where(rec)}{_colon()}{p.line()}" for p in problems)
-    if errors:
-        raise InvalidInput(t("nothing imported; problems found: {n}", n=len(errors)), *errors)
-    return found
+    return count
+
+
+def _checked(
+    ctx: Context, rec: Record, cells: bool, directory: list[Any], errors: list[str]
+) -> NewItem | None:
+    """One record as a new item, or None with its problems added to `errors`."""
+    try:
+        if not isinstance(rec.data, dict):
+            raise RecordError([Problem("-", t("a record must be a mapping of fields"))])
+        new = to_item(
+            rec.data,
+            now=ctx.now,
+            calendar=ctx.calendar,
+            config=ctx.config,
+            actor=ctx.actor,
+            cells=cells,
+        )
+        _resolve_units(ctx, new.item, directory)
+        new.where = _where(rec)
+        return new
+    except RecordError as exc:
+        problems = exc.problems
+        if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
+            problems = problems + _unit_problems(ctx, rec.data, directory)
+        errors.extend(f"{_where(rec)}{_colon()}{p.line()}" for p in problems)
+        return None
 
 
 def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> list[Problem]:
@@ -216,54 +312,6 @@ def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> 
         problems.append(Problem("co_units", exc.message))
     if problems:
         raise RecordError(problems)
-
-
-def import_items(
-    ctx: Context, found: list[NewItem], progress: Callable[[int], None] | None = None
-) -> list[int]:
-    """Write every item and its events in one transaction, in batches."""
-    # Records naming their id go first, so a new id never takes one a later record names.
-    ordered = [n for n in found if n.item.get("id")] + [n for n in found if not n.item.get("id")]
-    with ctx.ledger.transaction(), ctx.ledger.bulk_load(len(ordered)):
-        _check_ids(ctx, ordered)
-        journal = ctx.journal()
-        named = [n.item["id"] for n in ordered if n.item.get("id")]
-        fresh = max(ctx.ledger.next_id(), max(named, default=0) + 1)
-        for start in range(0, len(ordered), _BATCH):
-            batch = ordered[start : start + _BATCH]
-            events: list[tuple[Any, ...]] = []
-            for new in batch:
-                if not new.item.get("id"):
-                    if fresh > MAX_ID:
-                        raise InvalidInput(
-                            t("the ledger has used every id up to {max}", max=MAX_ID)
-                        )
-                    new.item["id"], fresh = fresh, fresh + 1
-                events.extend(_events(ctx, new))
-            ctx.ledger.insert_many([n.item for n in batch])
-            journal.append_many(events)
-            if progress is not None:
-                progress(len(batch))
-    return [n.item["id"] for n in ordered]
-
-
-def _check_ids(ctx: Context, ordered: list[NewItem]) -> None:
-    """Inside the write lock: no named id exists already or twice."""
-    taken: set[int] = set()
-    errors = []
-    for new in ordered:
-        item_id = new.item.get("id")
-        if not item_id:
-            continue
-        if item_id in taken or ctx.ledger.exists(item_id):
-            field = Problem("id", t("item {id} already exists", id=item_id)).field_name()
-            errors.append(
-                f"{new.where}{_colon()}{field}{_colon()}"
-                + t("item {id} already exists", id=item_id)
-            )
-        taken.add(item_id)
-    if errors:
-        raise InvalidInput(t("nothing imported; problems found: {n}", n=len(errors)), *errors)
 
 
 def _events(ctx: Context, new: NewItem) -> list[tuple[Any, ...]]:

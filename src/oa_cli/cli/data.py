@@ -54,16 +54,16 @@ def import_(
     for warning in parsed.warnings:
         print(t("oa: warning: {message}", message=warning), file=sys.stderr)
     ctx = STATE.context(write=not dry_run)
-    items = imports.validate(ctx, parsed.records, parsed.cells)
     if dry_run:
-        print(t("dry run: {n} records valid; nothing written", n=len(items)), file=sys.stderr)
+        n = imports.run(ctx, parsed, write=False)
+        print(t("dry run: {n} records valid; nothing written", n=n), file=sys.stderr)
         return
-    if sys.stderr.isatty() and len(items) >= 2000:
-        with progress_bar(t("importing"), len(items)) as advance:
-            ids = imports.import_items(ctx, items, advance)
+    if sys.stderr.isatty() and parsed.estimate >= 2000:
+        with progress_bar(t("importing"), parsed.estimate) as advance:
+            n = imports.run(ctx, parsed, progress=advance)
     else:
-        ids = imports.import_items(ctx, items)
-    print(t("imported {n} items", n=len(ids)), file=sys.stderr)
+        n = imports.run(ctx, parsed)
+    print(t("imported {n} items", n=n), file=sys.stderr)
 
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv", "yaml", "xlsx")

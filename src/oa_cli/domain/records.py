@@ -230,6 +230,11 @@ def normalise(record: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     return rec, problems
 
 
+_READ = tuple(f for f in FIELDS if f.stored and f.key != "due")  # due is read with its base
+_ABSENT: dict[str, Any] = {"count": 0}  # what a field the record leaves out holds (else None)
+_ABSENT.update((kind, None) for kind in ("text", "enum", "stamp", "date", "int", "bool"))
+
+
 def _read(r: _Reader, field: Field) -> Any:
     """One field of a record, read as its kind in the table of fields says."""
     key, kind = field.key, field.kind
@@ -264,7 +269,10 @@ def to_item(
     rec, problems = normalise(record)
     r = _Reader(rec, now, calendar, cells)
     r.problems.extend(problems)
-    item = {f.key: _read(r, f) for f in FIELDS if f.stored and f.key != "due"}
+    item = {
+        f.key: _read(r, f) if f.key in rec else [] if f.kind == "list" else _ABSENT[f.kind]
+        for f in _READ
+    }
     if item["title"] is None and not any(p.key == "title" for p in r.problems):
         r.fail("title", t("must not be empty"))
     item["priority"] = item["priority"] or "normal"

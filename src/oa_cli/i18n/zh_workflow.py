@@ -128,4 +128,5 @@ CATALOG: dict[str, str] = {
     "must be text": "应为文字",
     "--issue is for today's notices; without it, --date previews": "--issue 只用于今天的通知单；不加 --issue 时可用 --date 预览",
     "the next item of the series is due {due}, already past": "周期事项的下一期时限为 {due}，已经过去",
+    "not UTF-8 text": "不是 UTF-8 文本",
 }
