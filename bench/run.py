@@ -21,6 +21,9 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import postgres_rows as bench_pg  # bench/postgres_rows.py, beside this file
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -175,9 +178,12 @@ QUICK_OPS = ("add", "assign")
 LIGHT_OPS = ("add", "assign", "overdue --format jsonl", "export --format jsonl")
 
 
-def bench_size(n: int, runs: int, with_task: bool, light: bool = False) -> list[dict]:
+def bench_size(
+    n: int, runs: int, with_task: bool, light: bool = False, pg: Any = None
+) -> tuple[list[dict], list[dict]]:
     print(f"building {n} items…", file=sys.stderr)
     oa_env, import_s, import_rss = build_oa(n)
+    pg_rows = bench_pg.bench(pg, n, oa_env, runs, run, OA) if pg is not None else []
     task_env = build_task(n) if with_task else None
     rows = [
         {
@@ -214,7 +220,7 @@ def bench_size(n: int, runs: int, with_task: bool, light: bool = False) -> list[
             }
         )
         print(f"  {name}: {rows[-1]['oa_ms']:.0f} ms", file=sys.stderr)
-    return rows
+    return rows, pg_rows
 
 
 def startup_ms(runs: int) -> tuple[float, float]:
@@ -228,7 +234,9 @@ def startup_ms(runs: int) -> tuple[float, float]:
     return statistics.median(version[1:]) * 1000, statistics.median(bare[1:]) * 1000
 
 
-def write_results(rows: list[dict], version_ms: float, bare_ms: float, runs: int) -> str:
+def write_results(
+    rows: list[dict], pg_rows: list[dict], version_ms: float, bare_ms: float, runs: int
+) -> str:
     task = shutil.which("task")
     task_version = (
         subprocess.run([task, "--version"], capture_output=True, text=True).stdout if task else ""
@@ -265,6 +273,7 @@ def write_results(rows: list[dict], version_ms: float, bare_ms: float, runs: int
         "`task status:pending export` (for list and daily), `task +OVERDUE export`, "
         "`task export`; it has no equivalent of `escalate --auto`.",
         "",
+        *bench_pg.table(pg_rows),
     ]
     return "\n".join(lines)
 
@@ -278,6 +287,9 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument(
+        "--pg-max", type=int, default=100000, help="largest ledger also timed on PostgreSQL"
+    )
+    parser.add_argument(
         "--light-above",
         type=int,
         default=100000,
@@ -288,11 +300,20 @@ def main() -> None:
     # Byte-compile oa as an install would: with an editable install and
     # PYTHONDONTWRITEBYTECODE set (as on this sandbox), every run would compile it anew.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "src")], check=True)
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        rows += bench_size(size, args.runs, size <= args.task_max, size > args.light_above)
+    rows, pg_rows = [], []
+    pg = bench_pg.server()
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            light = size > args.light_above
+            found, on_pg = bench_size(
+                size, args.runs, size <= args.task_max, light, pg if size <= args.pg_max else None
+            )
+            rows, pg_rows = rows + found, pg_rows + on_pg
+    finally:
+        if pg is not None:
+            pg.stop()
     version_ms, bare_ms = startup_ms(args.runs)
-    text = write_results(rows, version_ms, bare_ms, args.runs)
+    text = write_results(rows, pg_rows, version_ms, bare_ms, args.runs)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
 
