@@ -272,7 +272,7 @@ def test_stats_at_80_columns_keeps_group_names_and_headers_readable() -> None:
 
 def test_stats_rates_are_percentages_and_zero_is_not_green() -> None:
     doc = r.stats_document(stats_report(), meta(), by="unit")
-    cells = {row[1].text: row[6] for row in doc.blocks[0].rows}
+    cells = {row[2].text: row[7] for row in doc.blocks[0].rows}  # after 序号 and 排名
     assert cells["市发展和改革委员会"].text == "100%"
     assert cells["市住房和城乡建设局"].style == "poor"
     assert pages.RICH_STYLES[cells["市住房和城乡建设局"].style] != "green"

@@ -148,9 +148,10 @@ def _early_lang(argv: list[str]) -> None:
 
 def _fail(lines: list[str], code: int) -> None:
     from oa_cli.cli.usage import prefix
+    from oa_cli.render.plain import printable
 
-    for line in lines:
-        print(f"{prefix()}{line}", file=sys.stderr)
+    for line in lines:  # user text in a message never reaches the terminal raw
+        print(f"{prefix()}{printable(line)}", file=sys.stderr)
     sys.exit(code)
 
 

@@ -33,7 +33,7 @@ def unit_list(
     fmt = choose(fmt)
     records = [
         {"code": u.code, "name": u.name, "contact": u.contact}
-        for u in units.directory(STATE.context())
+        for u in units.directory(STATE.context(write=False))
     ]
     if fmt == "table":
         from oa_cli.render.table import console, new_table, text

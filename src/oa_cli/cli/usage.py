@@ -118,7 +118,9 @@ def report(exc: Any) -> int:
         return 2
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "oa"
-    print(f"{prefix()}{message(exc)}", file=sys.stderr)
+    from oa_cli.render.plain import printable
+
+    print(f"{prefix()}{printable(message(exc))}", file=sys.stderr)
     print(t("see '{command} --help'", command=command), file=sys.stderr)
     return 2
 

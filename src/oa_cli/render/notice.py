@@ -8,7 +8,16 @@ from typing import Any
 
 from oa_cli.i18n import N_, t
 from oa_cli.render.pages import CSS, SERIF, esc, html_head, html_table, md_cell, md_table
-from oa_cli.render.report import Cell, Column, Meta, card_cell, long_date, standing
+from oa_cli.render.report import (
+    Cell,
+    Column,
+    Meta,
+    card_cell,
+    footer_text,
+    long_date,
+    progress_of,
+    standing,
+)
 
 COLOUR_LABELS = {
     "blue": N_("Blue supervision notice"),
@@ -32,6 +41,7 @@ class NoticeText:
     request: str
     signature: str
     date: str
+    footer: str  # made when, by whom, and the ledger's check code
 
 
 def notice_text(notice: dict[str, Any], meta: Meta) -> NoticeText:
@@ -52,18 +62,21 @@ def notice_text(notice: dict[str, Any], meta: Meta) -> NoticeText:
         ),
         signature=meta.office,
         date=long_date(meta.date) if meta.date else "",
+        footer=footer_text(meta),
     )
 
 
 def notice_columns() -> list[Column]:
     return [
-        Column(t("No."), "seq", 6),
-        Column(t("ID"), "id", 7),
-        Column(t("Title"), "title", 33),
-        Column(t("Leader"), "name", 10),
-        Column(t("Due"), "date", 13),
-        Column(t("Overdue / owed"), "text", 22),
-        Column(t("Card"), "short", 9),
+        Column(t("No."), "seq", 5),
+        Column(t("ID"), "id", 6),
+        Column(t("Title"), "title", 24),
+        Column(t("Leader"), "name", 8),
+        Column(t("Due"), "date", 11),
+        Column(t("Progress"), "text", 18),
+        Column(t("Owner"), "name", 8),
+        Column(t("Overdue / owed"), "text", 13),
+        Column(t("Card"), "short", 7),
     ]
 
 
@@ -76,6 +89,8 @@ def notice_rows(notice: dict[str, Any], meta: Meta) -> list[list[Cell]]:
             Cell(item["title"]),
             Cell(item["leader"] or ""),
             Cell(item["due"], "red" if item.get("overdue") else ""),
+            Cell(progress_of(meta, item["id"])),
+            Cell(item["owner"] or ""),
             standing(item, date),
             card_cell(item["card"]),
         ]
@@ -103,6 +118,7 @@ _N = {
     "addressee": "font-size:17px;font-weight:bold;margin:0 0 4px 0;",
     "request": "font-size:16px;text-indent:2em;margin:0 0 12px 0;",
     "sign": "text-align:right;font-size:16px;margin:64px 3em 0 0;line-height:2;",
+    "footer": "font-size:11px;color:#666;margin:24px 0 0 0;border-top:1px solid #ccc;",
 }
 
 
@@ -123,6 +139,7 @@ def _notice_html(text: NoticeText, rows: list[list[Cell]], last: bool) -> str:
             f'<p style="{_N["request"]}">{esc(text.request)}</p>',
             html_table(notice_columns(), rows),
             f'<p style="{_N["sign"]}">{esc(text.signature)}<br>{esc(text.date)}</p>',
+            f'<p style="{_N["footer"]}">{esc(text.footer)}</p>',
             "</section>",
         ]
     )
@@ -149,7 +166,8 @@ def notice_markdown(notices: list[dict[str, Any]], meta: Meta) -> str:
         lines += [f"{md_cell(text.label)} · {md_cell(text.number)}", ""]
         lines += [md_cell(text.addressee), "", md_cell(text.request), ""]
         lines += md_table(notice_columns(), notice_rows(notice, meta))
-        lines += ["", md_cell(text.signature) + "  ", md_cell(text.date), "", "---", ""]
+        lines += ["", md_cell(text.signature) + "  ", md_cell(text.date), ""]
+        lines += [f"<sub>{md_cell(text.footer)}</sub>", "", "---", ""]
     if not notices:
         lines.append(md_cell(t("No unit needs urging.")))
     return "\n".join(lines) + "\n"

@@ -21,6 +21,15 @@ def _tsv_escape(text: str) -> str:
     return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES.get(m[0]) or escaped(m[0]), text)
 
 
+# What a terminal must never get raw: C0 but tab and newline, DEL, C1, bidi overrides.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text fit for a terminal: control characters and bidi overrides escaped."""
+    return _UNPRINTABLE.sub(lambda m: escaped(m[0]), text)
+
+
 def escaped(char: str) -> str:
     """`\\xNN` for a control character, `\\uNNNN` beyond Latin-1 (a bidi override)."""
     code = ord(char)

@@ -328,7 +328,7 @@ def rate_cell(rate: float | None) -> Cell:
     return Cell(f"{rate:.0%}", grade, rate)
 
 
-def _stats_row(r: dict[str, Any], by: str) -> list[Cell]:
+def _stats_row(n: int, r: dict[str, Any], by: str) -> list[Cell]:
     labelled = by in ("source", "priority") and r["group"]
     group = t(r["group"]) if labelled else (r["group"] or t("(none)"))
 
@@ -336,6 +336,7 @@ def _stats_row(r: dict[str, Any], by: str) -> list[Cell]:
         return Cell(str(r[key]), style if r[key] else "")
 
     return [
+        Cell(str(n)),
         Cell(str(r["rank"])),
         Cell(group),
         num("total"),
@@ -355,13 +356,14 @@ def _stats_row(r: dict[str, Any], by: str) -> list[Cell]:
 
 def stats_columns(by: str) -> list[Column]:
     return [
+        Column(t("No."), "seq", 4, terminal=False),
         Column(t("Rank"), "num", 5),
-        Column(t(GROUP_HEADERS.get(by, N_("Priority"))), "name", 15),
+        Column(t(GROUP_HEADERS.get(by, N_("Priority"))), "name", 13),
         Column(t("Total"), "num", 5.5),
         Column(t("Done"), "num", 5.5, terminal=False),
         Column(t("Done %"), "rate", 7),
         Column(t("On time"), "num", 6.5, terminal=False),
-        Column(t("On time %"), "rate", 14),
+        Column(t("On time %"), "rate", 12),
         Column(t("First on time"), "num", 7.5),
         Column(t("Overdue"), "num", 5.5),
         Column(t("Yellow"), "num", 5.5),
@@ -390,7 +392,10 @@ def stats_document(
         t("assigned late by the office {n}", n=report.get("late_assignments", 0)),
     ]
     block = Block(
-        t("Ranking by score"), stats_columns(by), [_stats_row(r, by) for r in rows], len(rows)
+        t("Ranking by score"),
+        stats_columns(by),
+        [_stats_row(n, r, by) for n, r in enumerate(rows, 1)],
+        len(rows),
     )
     block.more = f"oa stats --by {by} --format tsv"
     return Document(t("Assessment figures"), line, notes, [block], meta)

@@ -4,7 +4,6 @@ are made visible, and long Chinese text wraps inside its cell."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -15,7 +14,6 @@ from rich.text import Text
 
 from oa_cli.i18n import N_, t
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 STATUS_STYLE = {"registered": "yellow", "assigned": "cyan", "closed": "green", "cancelled": "dim"}
 CARD_STYLE = {"yellow": "bold yellow", "red": "bold red"}
 
@@ -26,9 +24,9 @@ def safe(value: Any) -> str:
         return ""
     if isinstance(value, list):
         value = "、".join(str(v) for v in value)
-    from oa_cli.render.plain import escaped
+    from oa_cli.render.plain import printable
 
-    return _CONTROL.sub(lambda m: escaped(m[0]), str(value))
+    return printable(str(value))
 
 
 def text(value: Any, style: str = "") -> Text:
