@@ -115,7 +115,9 @@ def test_daily_markdown_and_html_for_mail(oa: Oa) -> None:
 
 def test_daily_tsv_has_the_section_first(oa: Oa) -> None:
     ids = _office(oa)
-    lines = oa.ok("daily", now=NOW).out.splitlines()
+    *lines, footer = oa.ok("daily", now=NOW).out.splitlines()
+    head = oa.ok("verify", "--format", "json").json()["head"]
+    assert footer == f"# 台账校验码 anchor {head['seq']}:{head['hash']}"  # the anchor, last
     assert lines[0].split("\t")[:2] == ["to_assign", str(ids["unassigned_old"])]
     assert {line.split("\t")[0] for line in lines} == {
         "to_assign",
@@ -160,7 +162,7 @@ def test_the_streamed_daily_json_is_the_report_every_format_renders(oa: Oa) -> N
         assert out.getvalue().decode() == expected
         assert sum(report["summary"][s] for s in report["sections"]) > 0
         rows = [(r["section"], r["id"]) for r in section_rows(report)]
-        tsv = oa.ok("daily", "--format", "tsv", now=day + "T09:00").out.splitlines()
+        tsv = oa.ok("daily", "--format", "tsv", now=day + "T09:00").out.splitlines()[:-1]
         assert [(line.split("\t")[0], int(line.split("\t")[1])) for line in tsv] == rows
 
 

@@ -52,10 +52,11 @@ def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: A
     elif fmt == "html":
         sys.stdout.write(r.html_page(document()))
     elif fmt in ("tsv", "csv", "jsonl"):
-        from oa_cli.render.plain import write_records
+        from oa_cli.render.plain import write_anchor, write_records
 
         records, keys = rows()
         write_records(sys.stdout, fmt, records, keys)
+        write_anchor(sys.stdout, fmt, report["anchor"])
     else:
         from oa_cli.render.plain import write_document
 

@@ -180,3 +180,12 @@ def write_document(out: TextIO, fmt: str, value: dict[str, Any]) -> None:
         out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(dumps(value) + "\n")
+
+
+def write_anchor(out: TextIO, fmt: str, anchor: dict[str, Any]) -> None:
+    """A report's last line in a row format: the ledger's anchor (台账校验码) when it was
+    made, as JSON gives it under "anchor" (a `#` line in tsv and csv)."""
+    if fmt == "jsonl":
+        out.write(dumps({"anchor": anchor}) + "\n")
+    else:
+        out.write(f"# 台账校验码 anchor {anchor['seq']}:{anchor['hash']}\n")
