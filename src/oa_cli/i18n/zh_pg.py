@@ -29,4 +29,6 @@ CATALOG: dict[str, str] = {
     "cannot create the login {login}: only the ledger's owner can": (
         "无法创建登录名 {login}：只有台账的所有者才能创建"
     ),
+    "{path} is a database of another program (tables: {tables}); left untouched": "{path} 是其他程序的数据库（数据表：{tables}），未作任何改动",
+    "{login} is a superuser or owns the ledger: PostgreSQL would not confine it; give the role to a login of its own": "{login} 是超级用户或台账所有者，PostgreSQL 无法限制其权限；请为该角色另建登录名",
 }

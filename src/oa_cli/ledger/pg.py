@@ -47,6 +47,8 @@ def open_pg(
             )
         if version == 0 and not create:
             raise OaError(t("no ledger at {path}", path=redact(url)))
+        if version == 0:
+            _refuse_foreign(ledger, url)
         if version < pg_schema.SCHEMA_VERSION:
             if version > 0:
                 copy = backup_path(url, version)
@@ -60,6 +62,22 @@ def open_pg(
         ledger.close()
         raise
     return ledger
+
+
+def _refuse_foreign(ledger: PgLedger, url: str) -> None:
+    """A database that holds another program's tables is left as it is, as on SQLite."""
+    found = ledger.conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+    ).fetchall()
+    if found:
+        names = ", ".join(r[0] for r in found[:5])
+        raise OaError(
+            t(
+                "{path} is a database of another program (tables: {tables}); left untouched",
+                path=redact(url),
+                tables=names,
+            )
+        )
 
 
 def backup_path(url: str, version: int) -> Path:

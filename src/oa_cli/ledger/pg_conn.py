@@ -188,8 +188,9 @@ class PgConn:
 
 
 def redact(url: str) -> str:
-    """The URL without its password."""
-    return re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", url)
+    """The URL without its password (in the user part or as a query parameter)."""
+    url = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 def unreachable(url: str, exc: Exception) -> OaError:
@@ -208,12 +209,15 @@ def connect(url: str, *, quiet: bool = False) -> Any:
             t("a postgresql:// ledger needs the driver: pip install 'oa-cli[postgres]'")
         ) from None
     try:
-        return psycopg.connect(
+        conn = psycopg.connect(
             url,
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT_S,
             application_name="oa",
         )
+        # a writer waits for another at most as long as on SQLite (busy timeout)
+        conn.execute("SET lock_timeout = '60s'")
+        return conn
     except psycopg.OperationalError as exc:
         if quiet:
             raise

@@ -44,6 +44,7 @@ def grant(ledger: PgLedger, login: str, role: str, unit: str | None = None) -> N
         raise UsageError(t("--unit needs the unit's name, and only a unit role takes one"))
     with ledger.raw_transaction():
         _ensure_login(ledger, login)
+        _refuse_unconfined(ledger, login, role)
         name = _ident(ledger, login)
         ledger.conn.execute(f"REVOKE ALL ON {', '.join(TABLES)} FROM {name}")
         for privilege in _PRIVILEGES[role]:
@@ -52,6 +53,27 @@ def grant(ledger: PgLedger, login: str, role: str, unit: str | None = None) -> N
             "INSERT INTO oa_logins (login, role, unit) VALUES (?, ?, ?) ON CONFLICT (login)"
             " DO UPDATE SET role = excluded.role, unit = excluded.unit",
             (login, role, unit.strip() if unit else None),
+        )
+
+
+def _refuse_unconfined(ledger: PgLedger, login: str, role: str) -> None:
+    """A superuser, a login that bypasses row-level security or the ledger's owner sees
+    and may change everything, whatever role it is given: only --office fits it."""
+    if role == "office":
+        return
+    row = ledger.conn.execute(
+        "SELECT rolsuper OR rolbypassrls OR rolname = (SELECT tableowner FROM pg_tables"
+        " WHERE tablename = 'items' AND schemaname = current_schema()) FROM pg_roles"
+        " WHERE rolname = ?",
+        (login,),
+    ).fetchone()
+    if row is not None and row[0]:
+        raise OaError(
+            t(
+                "{login} is a superuser or owns the ledger: PostgreSQL would not confine it;"
+                " give the role to a login of its own",
+                login=login,
+            )
         )
 
 
