@@ -105,7 +105,7 @@ def test_language_from_the_locale(oa: Oa) -> None:
 
 def test_usage_errors_read_in_chinese(oa: Oa) -> None:
     result = oa.fails(2, "--lang", "zh", "add")
-    assert result.err.splitlines()[0] == "oa：缺少参数：title"
+    assert result.err.splitlines()[0] == "oa：缺少参数：事项"  # the argument by its Chinese name
     assert "没有此选项：--frob" in oa.fails(2, "--lang", "zh", "list", "--frob").err
     assert "No such option" in oa.fails(2, "--lang", "en", "list", "--frob").err
 
@@ -117,7 +117,7 @@ def test_usage_errors_of_the_framework_read_in_chinese(oa: Oa) -> None:
     assert first_line("extend", "1", "--reason", "x") == "oa：缺少选项：--due"
     assert first_line("list", "--unit") == "oa：选项 --unit 需要一个值"
     assert first_line("show", "1", "2") == "oa：多余的参数：2"
-    assert first_line("show", "abc") == "oa：item_id：“abc”不是整数"
+    assert first_line("show", "abc") == "oa：编号：“abc”不是整数"
     assert first_line("list", "--limit", "x") == "oa：--limit：“x”不是整数"
     assert first_line("unit", "lst") == "oa：没有此命令：lst；是否要输入：list？"
 

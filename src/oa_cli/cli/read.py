@@ -98,7 +98,8 @@ def _unit_filter(unit: str | None) -> str | None:
 
 def show(
     item_id: Annotated[
-        int, typer.Argument(help=N_("Item id."), show_default=False, callback=item_id)
+        int,
+        typer.Argument(help=N_("Item id."), show_default=False, callback=item_id, metavar=N_("ID")),
     ],
     fmt: Format = None,
 ) -> None:
@@ -161,7 +162,12 @@ def overdue(
 def log(
     item_id: Annotated[
         int | None,
-        typer.Argument(help=N_("Only this item's events."), show_default=False, callback=item_id),
+        typer.Argument(
+            help=N_("Only this item's events."),
+            show_default=False,
+            callback=item_id,
+            metavar=N_("ID"),
+        ),
     ] = None,
     since: Annotated[str | None, typer.Option(help=N_("Only events from this date on."))] = None,
     fmt: Format = None,
@@ -232,7 +238,8 @@ def verify(
 
 def workday(
     date: Annotated[
-        str | None, typer.Argument(help=N_("Date (default: today)."), show_default=False)
+        str | None,
+        typer.Argument(help=N_("Date (default: today)."), show_default=False, metavar=N_("DATE")),
     ] = None,
 ) -> None:
     """Say whether DATE is a working day: exit 0 if it is, 1 if not."""

@@ -77,8 +77,8 @@ def _hint(exc: Any) -> str:
         hint = exc.param_hint
         return " / ".join(hint) if isinstance(hint, list | tuple) else str(hint)
     if exc.param is not None:
-        if exc.param.param_type_name == "argument":
-            return str(exc.param.name)
+        if exc.param.param_type_name == "argument":  # as help names it (编号, 事项 …)
+            return t(exc.param.metavar) if exc.param.metavar else str(exc.param.name)
         return " / ".join(exc.param.opts)
     return ""
 
@@ -196,6 +196,8 @@ class OaFormatter(_click.HelpFormatter):
         if get_lang() == "zh":
             for word, msgid in _USAGE_WORDS.items():
                 args = args.replace(word, t(msgid))
+            # arguments named by their metavar (ID, TITLE …), said when shown
+            args = re.sub(r"(?<=[{\[])([A-Z]+)(?=[}\]])", lambda m: t(m[1]), args)
             prog = prog.replace("[OPTIONS]", t("[OPTIONS]"))
         super().write_usage(prog, args, t("Usage: "))
 

@@ -10,7 +10,10 @@ from oa_cli.cli.options import item_id
 from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import N_, t
 
-ItemId = Annotated[int, typer.Argument(help=N_("Item id."), show_default=False, callback=item_id)]
+ItemId = Annotated[
+    int,
+    typer.Argument(help=N_("Item id."), show_default=False, callback=item_id, metavar=N_("ID")),
+]
 Files = Annotated[
     list[str] | None,
     typer.Option(
@@ -30,7 +33,10 @@ def _read_body(body: str | None) -> str | None:
 
 
 def add(
-    title: Annotated[str, typer.Argument(help=N_("What the item is about."), show_default=False)],
+    title: Annotated[
+        str,
+        typer.Argument(help=N_("What the item is about."), show_default=False, metavar=N_("TITLE")),
+    ],
     body: Annotated[str | None, typer.Option(help=N_("Instruction text; - reads stdin."))] = None,
     source: Annotated[
         str, typer.Option(help=N_("instruction, meeting, document or other (or 领导批示, 会议…)."))
@@ -100,7 +106,12 @@ def ack(
 
 def assign(
     item_id: ItemId,
-    unit: Annotated[str, typer.Argument(help=N_("Lead unit (code or name)."), show_default=False)],
+    unit: Annotated[
+        str,
+        typer.Argument(
+            help=N_("Lead unit (code or name)."), show_default=False, metavar=N_("UNIT")
+        ),
+    ],
     co: Annotated[list[str] | None, typer.Option("--co", help=N_("Co-unit (repeatable)."))] = None,
     owner: Annotated[str | None, typer.Option(help=N_("Person responsible in the unit."))] = None,
     note: Annotated[str | None, typer.Option(help=N_("Note for the unit."))] = None,
@@ -126,7 +137,10 @@ def assign(
 
 def feedback(
     item_id: ItemId,
-    text: Annotated[str, typer.Argument(help=N_("The unit's report."), show_default=False)],
+    text: Annotated[
+        str,
+        typer.Argument(help=N_("The unit's report."), show_default=False, metavar=N_("TEXT")),
+    ],
     progress: Annotated[int | None, typer.Option(help=N_("Progress in percent, 0–100."))] = None,
     ref: Annotated[str | None, typer.Option(help=N_("Document number of the report."))] = None,
     by: Annotated[str | None, typer.Option(help=N_("Who reported."))] = None,
@@ -173,7 +187,8 @@ def remind(
 
 def escalate(
     item_id: Annotated[
-        int | None, typer.Argument(help=N_("Item id."), show_default=False, callback=item_id)
+        int | None,
+        typer.Argument(help=N_("Item id."), show_default=False, callback=item_id, metavar=N_("ID")),
     ] = None,
     level: Annotated[
         str | None, typer.Option(help=N_("yellow or red (黄牌, 红牌; default: one up)."))

@@ -99,4 +99,9 @@ CATALOG: dict[str, str] = {
     "New document number.": "新的文号。",
     "Add a tag.": "添加标签。",
     "Remove a tag.": "移除标签。",
+    "ID": "编号",
+    "TITLE": "事项",
+    "UNIT": "承办单位",
+    "TEXT": "反馈内容",
+    "DATE": "日期",
 }
