@@ -289,3 +289,15 @@ def test_export_format_follows_the_file_name(oa: Oa, tmp_path: Path) -> None:
     ):
         oa.ok("export", "-o", str(tmp_path / name))
         assert check((tmp_path / name).read_text(encoding="utf-8")), name
+
+
+def test_jsonl_with_line_separators_inside_values_round_trips(oa: Oa, tmp_path: Path) -> None:
+    # U+0085 and U+2028 are line breaks to str.splitlines, not to JSON Lines
+    oa.add("甲\x85乙\u2028丙")
+    path = tmp_path / "e.jsonl"
+    oa.ok("export", "-o", str(path))
+    first = oa.ok("export", "--format", "jsonl").out
+    oa.db = tmp_path / "second" / "ledger.db"
+    oa.env["OA_DB"] = str(oa.db)
+    oa.ok("import", str(path))
+    assert oa.ok("export", "--format", "jsonl").out == first
