@@ -180,3 +180,30 @@ def test_closed_today_is_in_id_order_in_every_format(oa: Oa) -> None:
     assert _ids(yaml_out["sections"]["closed_today"]) == [first, second]
     tsv = oa.ok("daily", "--format", "tsv", now="2026-11-25T18:00").out.splitlines()
     assert [int(x.split("\t")[1]) for x in tsv if x.startswith("closed_today")] == [first, second]
+
+
+def test_the_daily_as_a_word_document(oa: Oa, tmp_path: Path) -> None:
+    import subprocess
+
+    from conftest import OA
+    from docx import Document
+
+    ids = _office(oa)
+    out = tmp_path / "调度表.docx"
+    with open(out, "wb") as sink:
+        done = subprocess.run(
+            [OA, "--lang", "zh", "daily", "--format", "docx"],
+            stdout=sink,
+            env={**oa.env, "OA_NOW": NOW},
+            check=False,
+        )
+    assert done.returncode == 0
+    word = Document(str(out))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "每日调度表" in text and "中共某市委办公室督查室" in text
+    head = oa.ok("verify", "--format", "json").json()["head"]
+    assert f"台账校验码 {head['seq']}:{head['hash'][:12]}" in text
+    cells = {c.text for table in word.tables for row in table.rows for c in row.cells}
+    assert "逾期三日" in cells and str(ids["overdue_3"]) in cells
+    section = word.sections[0]
+    assert section.page_width > section.page_height  # A4 landscape

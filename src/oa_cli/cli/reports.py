@@ -14,7 +14,9 @@ from oa_cli.i18n import N_, t
 
 ReportFormat = Annotated[
     str | None,
-    typer.Option("--format", help=N_("table, tsv, csv, json, jsonl, yaml, markdown or html.")),
+    typer.Option(
+        "--format", help=N_("table, tsv, csv, json, jsonl, yaml, markdown, html or docx.")
+    ),
 ]
 CHECK_FAILED = N_("items need attention: overdue or not yet assigned")
 
@@ -51,6 +53,15 @@ def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: A
         sys.stdout.write(r.markdown(document()))
     elif fmt == "html":
         sys.stdout.write(r.html_page(document()))
+    elif fmt == "docx":  # a file: `oa daily --format docx > 调度表.docx`
+        from oa_cli.errors import UsageError
+        from oa_cli.render.docx import write_report_docx
+        from oa_cli.render.plain import binary
+
+        raw = binary(sys.stdout)
+        if raw is None:
+            raise UsageError(t("docx is a file: send it to one (> report.docx)"))
+        write_report_docx(raw, document())
     elif fmt in ("tsv", "csv", "jsonl"):
         from oa_cli.render.plain import write_anchor, write_records
 

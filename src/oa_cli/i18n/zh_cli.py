@@ -60,7 +60,6 @@ CATALOG: dict[str, str] = {
     "Only this item's events.": "只列此事项的操作记录。",
     "Only events from this date on.": "只列此日期起的操作记录。",
     "Date (default: today).": "日期（默认今天）。",
-    "table, tsv, csv, json, jsonl, yaml, markdown or html.": "table、tsv、csv、json、jsonl、yaml、markdown 或 html。",
     "Report day (default: today).": "报表日期（默认今天）。",
     "Exit 3 when items are overdue or still unassigned from before today.": "有逾期事项或今天以前收到仍未交办的事项时退出码为 3。",
     "ISO week, e.g. 2026-W48.": "ISO 周，如 2026-W48。",

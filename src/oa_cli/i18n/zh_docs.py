@@ -41,4 +41,6 @@ CATALOG: dict[str, str] = {
     "The items below, assigned to your unit, are overdue or their reports are missing. "
     "Please deal with them and report on them in writing to {office} by {date}.": "你单位承办的下列督办事项已逾期或未按时报送办理情况，请抓紧办理，并于{date}前将办理情况书面报送{office}。",
     "No unit needs urging.": "没有需要催办的单位。",
+    "docx is a file: send it to one (> report.docx)": "docx 是文件：请重定向到文件（> 报表.docx）",
+    "table, tsv, csv, json, jsonl, yaml, markdown, html or docx.": "table、tsv、csv、json、jsonl、yaml、markdown、html 或 docx。",
 }

@@ -8,7 +8,7 @@ from oa_cli.errors import UsageError
 from oa_cli.i18n import t
 
 RECORD_FORMATS = ("table", "tsv", "csv", "json", "jsonl", "yaml")
-REPORT_FORMATS = (*RECORD_FORMATS, "markdown", "html")
+REPORT_FORMATS = (*RECORD_FORMATS, "markdown", "html", "docx")
 
 
 def stdout_is_terminal() -> bool:

@@ -1,5 +1,6 @@
-"""The urging notice as a Word document (python-docx): A4 portrait, one page per unit,
-Chinese fonts, a bordered table whose header row repeats, space for the stamp."""
+"""Word documents (python-docx): the urging notice (A4 portrait, one page per unit,
+Chinese fonts, a bordered table whose header row repeats, space for the stamp) and the
+reports (A4 landscape)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, BinaryIO
 
 from oa_cli.i18n import t
 from oa_cli.render.notice import COLOUR_HEX, NoticeText, notice_columns, notice_rows, notice_text
-from oa_cli.render.report import Cell, Meta, clean
+from oa_cli.render.report import Block, Cell, Document, Meta, clean, footer_text
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
@@ -149,3 +150,55 @@ def write_notice_docx(out: BinaryIO, notices: list[dict[str, Any]], meta: Meta) 
     if not notices:
         _run(_paragraph(doc), t("No unit needs urging."), 14)
     doc.save(out)
+
+
+# -- reports (daily, weekly, stats) -------------------------------------------
+LANDSCAPE_WIDTH_CM = 26.7  # 29.7 cm less two 1.5 cm margins
+
+
+def write_report_docx(out: BinaryIO, doc: Document) -> None:
+    """A report as a Word document: A4 landscape, the office heading, every section's
+    table at the full width with its header row repeated, and the footer."""
+    from docx import Document as Word
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    word = Word()
+    _setup(word)
+    for section in word.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21)
+        section.left_margin = section.right_margin = Cm(1.5)
+        section.top_margin = section.bottom_margin = Cm(1.5)
+    if doc.meta.office:
+        _run(_paragraph(word, "center"), clean(doc.meta.office), 14, font=TITLE_FONT)
+    _run(_paragraph(word, "center", before=4), clean(doc.title), 20, bold=True, font=TITLE_FONT)
+    _run(_paragraph(word, "center", after=6), clean(doc.date_line), 11)
+    _run(_paragraph(word, after=6), clean(" · ".join(doc.summary)), 10.5)
+    for block in doc.blocks:
+        _run(_paragraph(word, before=8, after=2), clean(block.title), 12, bold=True)
+        _block_table(word, block)
+    for note in doc.notes:
+        _run(_paragraph(word, before=4), clean(note), 10)
+    _run(_paragraph(word, before=12), clean(footer_text(doc.meta)), 9, colour="#666666")
+    word.save(out)
+
+
+def _block_table(word: Any, block: Block) -> None:
+    from docx.shared import Cm
+
+    share = sum(c.width for c in block.columns) or 1
+    widths = [Cm(LANDSCAPE_WIDTH_CM * c.width / share) for c in block.columns]
+    table = word.add_table(rows=1, cols=len(block.columns))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for cell, column, width in zip(table.rows[0].cells, block.columns, widths, strict=True):
+        _cell(cell, Cell(column.header), width, header=True)
+    _flag(table.rows[0], "w:tblHeader")
+    for values in block.rows:
+        row = table.add_row()
+        _flag(row, "w:cantSplit")
+        for cell, value, width in zip(row.cells, values, widths, strict=True):
+            _cell(cell, Cell(clean(value.text), value.style), width)
