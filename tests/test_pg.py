@@ -237,9 +237,35 @@ def test_unit_login_is_confined_by_postgresql(
     assert psql("UPDATE items SET acked_at = 'x' WHERE id = 2").stdout == ""  # sees no row 2
     assert owner.get(2)["acked_at"] is None
     bad = "INSERT INTO events VALUES (999, 1, 'a', 'b', 'oa_unit_fgw', 'close', '{}', 'p', 'h')"
-    assert "row-level security" in psql(bad).stderr
+    refused = ("row-level security", "must follow the last one")
+    assert any(word in psql(bad).stderr for word in refused)
     other = bad.replace("999, 1,", "999, 2,").replace("'close'", "'feedback'")
-    assert "row-level security" in psql(other).stderr
+    assert any(word in psql(other).stderr for word in refused)
+    # its own item and an allowed action, but not the next link of the chain: refused, so
+    # one forged row cannot stop every writer or break the chain
+    head_seq = owner.head()[0]
+    forged = bad.replace("999,", f"{head_seq + 1},").replace("'close'", "'feedback'")
+    assert "must follow the last one" in psql(forged).stderr
+    assert "the head names the last event" in psql("UPDATE head SET seq = 0").stderr
+    # a true next link inserted by hand moves the head with it: the office goes on
+    from oa_cli.ledger.journal import event_hash
+
+    seq, prev = owner.head()
+    link = {"seq": seq + 1, "item_id": 1, "at": "2026-11-24T09:00:00+08:00",
+            "recorded_at": "2026-11-24T09:00:00+08:00", "actor": "oa_unit_fgw",
+            "action": "ack", "data": {"by": "x"}}  # fmt: skip
+    digest = event_hash(prev, link)
+    psql(
+        f"INSERT INTO events VALUES ({seq + 1}, 1, '{link['at']}', '{link['recorded_at']}',"
+        f" 'oa_unit_fgw', 'ack', '{{\"by\":\"x\"}}', '{prev}', '{digest}')"
+    )
+    assert owner.head() == (seq + 1, digest)
+    assert psql("INSERT INTO evidence VALUES ('deadbeef', 3, 'abc')").returncode != 0
+    # another unit's evidence stays out of sight
+    elsewhere = tmp_path / "elsewhere.pdf"
+    elsewhere.write_bytes(b"%PDF another unit")
+    act.feedback(_ctx(owner), 2, "别的单位的报告", files=[str(elsewhere)])
+    assert psql("SELECT count(*) FROM evidence").stdout.strip() == "1"  # item 1's file only
     assert psql("DELETE FROM events").returncode != 0
     # Through oa: ack and feedback work on its items, anything else is one line.
     unit = _pg(owner.url.replace("user=postgres", "user=oa_unit_fgw"))
@@ -248,7 +274,7 @@ def test_unit_login_is_confined_by_postgresql(
     proof = tmp_path / "unit.pdf"
     proof.write_bytes(b"%PDF unit")
     act.feedback(ctx, 1, "单位反馈", files=[str(proof)])
-    assert len(list(owner.evidence_all())) == 2
+    assert len(list(owner.evidence_all())) == 3
     assert owner.chain_problems() == []
     assert list(owner.events(item_id=1))[-1]["actor"] == "oa_unit_fgw"
     with pytest.raises(OaError, match="oa_unit_fgw may only read the items of 市发改委"):

@@ -162,6 +162,76 @@ def _m004_logins(conn: Any) -> None:
         f" ({unit} IS NULL OR ({mine} AND action IN ('ack', 'feedback')"
         " AND actor = session_user))"
     )
+    _m004_guards(conn, schema_name)
+
+
+# The hash of an event as ledger.journal computes it: the previous hash, then
+# [seq,item_id,at,recorded_at,actor,action,data] as canonical JSON (to_json writes a
+# string as Python's json.dumps(ensure_ascii=False) does).
+_EVENT_HASH = (
+    "encode(sha256(convert_to(NEW.prev_hash || '[' || NEW.seq || ','"
+    " || coalesce(NEW.item_id::text, 'null') || ',' || to_json(NEW.at)::text || ','"
+    " || to_json(NEW.recorded_at)::text || ',' || to_json(NEW.actor)::text || ','"
+    " || to_json(NEW.action)::text || ',' || NEW.data || ']', 'UTF8')), 'hex')"
+)
+
+
+def _m004_guards(conn: Any, schema_name: str) -> None:
+    """What PostgreSQL itself checks of a unit login's writes, whatever client it uses:
+    an event follows the chain's last one with its true hash; the head row only ever
+    names the last event; an evidence file is stored under its own hash and read only
+    where an event the login sees names it."""
+    q = f'"{schema_name}"'
+    conn.execute(
+        "CREATE FUNCTION oa_guard_event() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+        " AS $$ DECLARE last_seq bigint; last_hash text; BEGIN"
+        f" IF {q}.oa_login_unit() IS NULL THEN RETURN NEW; END IF;"
+        f" SELECT seq, hash INTO last_seq, last_hash FROM {q}.events ORDER BY seq DESC LIMIT 1;"
+        " IF NEW.seq IS DISTINCT FROM coalesce(last_seq, 0) + 1"
+        f" OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, repeat('0', 64))"
+        f" OR NEW.hash IS DISTINCT FROM {_EVENT_HASH} THEN"
+        " RAISE EXCEPTION 'an event must follow the last one, with its own hash'"
+        " USING ERRCODE = '42501'; END IF; RETURN NEW; END $$"
+    )
+    conn.execute(
+        "CREATE TRIGGER events_guard BEFORE INSERT ON events"
+        " FOR EACH ROW EXECUTE FUNCTION oa_guard_event()"
+    )
+    # the head follows a unit's event at once, whether its client moves it or not
+    conn.execute(
+        "CREATE FUNCTION oa_follow_event() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+        f" AS $$ BEGIN IF {q}.oa_login_unit() IS NOT NULL THEN"
+        f" UPDATE {q}.head SET seq = NEW.seq, hash = NEW.hash; END IF; RETURN NULL; END $$"
+    )
+    conn.execute(
+        "CREATE TRIGGER events_follow AFTER INSERT ON events"
+        " FOR EACH ROW EXECUTE FUNCTION oa_follow_event()"
+    )
+    conn.execute(
+        "CREATE FUNCTION oa_guard_head() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+        " AS $$ DECLARE last_seq bigint; last_hash text; BEGIN"
+        f" IF {q}.oa_login_unit() IS NULL THEN RETURN NEW; END IF;"
+        f" SELECT seq, hash INTO last_seq, last_hash FROM {q}.events ORDER BY seq DESC LIMIT 1;"
+        " IF NEW.last_item_id IS DISTINCT FROM OLD.last_item_id"
+        " OR NEW.seq IS DISTINCT FROM last_seq OR NEW.hash IS DISTINCT FROM last_hash"
+        " THEN RAISE EXCEPTION 'the head names the last event only'"
+        " USING ERRCODE = '42501'; END IF; RETURN NEW; END $$"
+    )
+    conn.execute(
+        "CREATE TRIGGER head_guard BEFORE UPDATE ON head"
+        " FOR EACH ROW EXECUTE FUNCTION oa_guard_head()"
+    )
+    unit = "(SELECT oa_login_unit())"
+    conn.execute("ALTER TABLE evidence ENABLE ROW LEVEL SECURITY")
+    conn.execute(
+        "CREATE POLICY evidence_read ON evidence FOR SELECT USING"
+        f" ({unit} IS NULL OR EXISTS (SELECT 1 FROM events e"
+        " WHERE position(evidence.sha256 in e.data) > 0))"
+    )
+    conn.execute(
+        "CREATE POLICY evidence_write ON evidence FOR INSERT WITH CHECK"
+        f" ({unit} IS NULL OR (sha256 = encode(sha256(data), 'hex') AND size = length(data)))"
+    )
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
