@@ -158,13 +158,17 @@ def esc(value: Any) -> str:
     return html.escape(clean(value)).replace("\n", "<br>")
 
 
-def _td_style(column: Column, cell: Cell) -> str:
+def _column_style(column: Column) -> str:
     style = CSS["td"]
     if column.kind in NOWRAP:
         style += "white-space:nowrap;overflow:hidden;"
     if column.kind in ("seq", "id", "num", "rate", "short"):
         style += "text-align:center;"
-    return style + (CSS.get(cell.style, "") if cell.text and cell.rate is None else "")
+    return style
+
+
+def _td_style(base: str, cell: Cell) -> str:
+    return base + (CSS.get(cell.style, "") if cell.text and cell.rate is None else "")
 
 
 def _bar(cell: Cell) -> str:
@@ -190,10 +194,11 @@ def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
     cols = "".join(f'<col style="width:{c.width}%">' for c in columns)
     head = "".join(f'<th style="{CSS["th"]}">{esc(c.header)}</th>' for c in columns)
     body = []
+    bases = [_column_style(c) for c in columns]  # the same for every row
     for row in rows:
         cells = "".join(
-            f'<td style="{_td_style(col, cell)}">{_html_cell(col, cell)}</td>'
-            for col, cell in zip(columns, row, strict=True)
+            f'<td style="{_td_style(base, cell)}">{_html_cell(col, cell)}</td>'
+            for col, base, cell in zip(columns, bases, row, strict=True)
         )
         body.append(f'<tr style="{CSS["tr"]}">{cells}</tr>')
     return (

@@ -27,6 +27,8 @@ _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u20
 
 def printable(text: str) -> str:
     """Text fit for a terminal: control characters and bidi overrides escaped."""
+    if text.isprintable():  # the common case, without the regex
+        return text
     return _UNPRINTABLE.sub(lambda m: escaped(m[0]), text)
 
 

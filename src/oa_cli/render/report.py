@@ -8,13 +8,11 @@ item tables of a page share one colgroup and print at one width."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from oa_cli.i18n import N_, get_lang, t
 
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 NOWRAP = {"seq", "id", "date", "short", "num", "rate"}
 
 
@@ -22,7 +20,7 @@ def clean(value: Any) -> str:
     """User text fit for a table: C0/C1 controls as \\xNN, bidi overrides as \\uNNNN."""
     from oa_cli.render.table import safe
 
-    return _BIDI.sub(lambda m: f"\\u{ord(m[0]):04x}", safe(value))
+    return safe(value)
 
 
 @dataclass
