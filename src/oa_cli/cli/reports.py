@@ -52,7 +52,8 @@ def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: A
     elif fmt == "markdown":
         sys.stdout.write(r.markdown(document()))
     elif fmt == "html":
-        sys.stdout.write(r.html_page(document()))
+        for part in r.html_parts(document()):  # written as it is made: a long report stays flat
+            sys.stdout.write(part)
     elif fmt == "docx":  # a file: `oa daily --format docx > 调度表.docx`
         from oa_cli.errors import UsageError
         from oa_cli.render.docx import write_report_docx

@@ -5,6 +5,7 @@ A4 HTML page for mail and print (inline styles; `@page` and print rules in one
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from oa_cli.i18n import get_lang, t
@@ -191,21 +192,25 @@ def _html_cell(column: Column, cell: Cell) -> str:
 
 
 def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
+    return "".join(html_table_parts(columns, rows))
+
+
+def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]]) -> Iterator[str]:
+    """A table as it is written: its head, then a row at a time."""
     cols = "".join(f'<col style="width:{c.width}%">' for c in columns)
     head = "".join(f'<th style="{CSS["th"]}">{esc(c.header)}</th>' for c in columns)
-    body = []
+    yield (
+        f'<table style="{CSS["table"]}"><colgroup>{cols}</colgroup>'
+        f'<thead style="display:table-header-group"><tr>{head}</tr></thead><tbody>'
+    )
     bases = [_column_style(c) for c in columns]  # the same for every row
     for row in rows:
         cells = "".join(
             f'<td style="{_td_style(base, cell)}">{_html_cell(col, cell)}</td>'
             for col, base, cell in zip(columns, bases, row, strict=True)
         )
-        body.append(f'<tr style="{CSS["tr"]}">{cells}</tr>')
-    return (
-        f'<table style="{CSS["table"]}"><colgroup>{cols}</colgroup>'
-        f'<thead style="display:table-header-group"><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+        yield f'<tr style="{CSS["tr"]}">{cells}</tr>'
+    yield "</tbody></table>"
 
 
 def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
@@ -219,16 +224,21 @@ def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
 
 def html_page(doc: Document) -> str:
     """An A4 landscape page for mail and print, styles inline."""
-    parts = [html_head(f"{doc.title} {doc.date_line}", "A4 landscape")]
-    parts.append(f'<body style="{CSS["body"]}">')
+    return "".join(html_parts(doc))
+
+
+def html_parts(doc: Document) -> Iterator[str]:
+    """The page in the order it is written, so a long report goes out as it is made."""
+    yield html_head(f"{doc.title} {doc.date_line}", "A4 landscape") + "\n"
+    yield f'<body style="{CSS["body"]}">\n'
     if doc.meta.office:
-        parts.append(f'<p style="{CSS["office"]}">{esc(doc.meta.office)}</p>')
-    parts.append(f'<h1 style="{CSS["title"]}">{esc(doc.title)}</h1>')
-    parts.append(f'<p style="{CSS["dateline"]}">{esc(doc.date_line)}</p>')
-    parts.append(f'<p style="{CSS["summary"]}">{esc(" · ".join(doc.summary))}</p>')
+        yield f'<p style="{CSS["office"]}">{esc(doc.meta.office)}</p>\n'
+    yield f'<h1 style="{CSS["title"]}">{esc(doc.title)}</h1>\n'
+    yield f'<p style="{CSS["dateline"]}">{esc(doc.date_line)}</p>\n'
+    yield f'<p style="{CSS["summary"]}">{esc(" · ".join(doc.summary))}</p>\n'
     for block in doc.blocks:
-        parts.append(f'<h2 style="{CSS["h2"]}">{esc(block.title)}</h2>')
-        parts.append(html_table(block.columns, block.rows))
-    parts.append(f'<p style="{CSS["footer"]}">{esc(footer_text(doc.meta))}</p>')
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        yield f'<h2 style="{CSS["h2"]}">{esc(block.title)}</h2>\n'
+        yield from html_table_parts(block.columns, block.rows)
+        yield "\n"
+    yield f'<p style="{CSS["footer"]}">{esc(footer_text(doc.meta))}</p>\n'
+    yield "</body></html>\n"

@@ -46,7 +46,7 @@ class Column:
     terminal: bool = True  # drawn in a terminal too
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a report at 100k items holds millions
 class Cell:
     text: str = ""
     style: str = ""  # red | card-yellow | card-red | good | fair | poor
