@@ -175,7 +175,7 @@ def evidence(
 
     ctx = STATE.context(write=False)
     data = content(ctx, sha)
-    if output is None:
+    if output is None or str(output) == "-":  # `-o -`: stdout, as elsewhere
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return
