@@ -12,7 +12,7 @@ from typing import Any
 
 from oa_cli.actions import Context, units
 from oa_cli.domain.dates import iso
-from oa_cli.domain.fields import header_map
+from oa_cli.domain.fields import header_map, said
 from oa_cli.domain.records import MAX_ID, NewItem, Problem, RecordError, to_item
 from oa_cli.domain.workflow import next_report_due
 from oa_cli.errors import InvalidInput, OaError
@@ -168,12 +168,6 @@ def _jsonl(raw: bytes, name: str) -> Iterator[Record]:
         yield Record(number, lineno, data)
 
 
-def _colon() -> str:
-    from oa_cli.i18n import get_lang
-
-    return "：" if get_lang() == "zh" else ": "
-
-
 def _where(rec: Record) -> str:
     return t("record {n}", n=rec.number) + (t(" (line {line})", line=rec.line) if rec.line else "")
 
@@ -195,7 +189,7 @@ class _Run:
         if named:
             if named in self.taken or self.ctx.ledger.exists(named):
                 problem = Problem("id", t("item {id} already exists", id=named))
-                self.errors.append(f"{_where(rec)}{_colon()}{problem.line()}")
+                self.errors.append(said(_where(rec), problem.line()))
                 return
             self.taken.add(named)
         self.batch.append(new)
@@ -278,7 +272,7 @@ def _checked(
         problems = exc.problems
         if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
             problems = problems + _unit_problems(ctx, rec.data, directory)
-        errors.extend(f"{_where(rec)}{_colon()}{p.line()}" for p in problems)
+        errors.extend(said(_where(rec), p.line()) for p in problems)
         return None
 
 
@@ -287,31 +281,38 @@ def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> 
     from oa_cli.domain.records import normalise
 
     rec, _ = normalise(data)
-    co = rec.get("co_units")
-    names: list[Any] = [rec.get("unit"), *(co if isinstance(co, list) else [])]
-    problems = []
-    for name in names:
-        if isinstance(name, str) and name.strip():
-            try:
-                units.resolve(ctx, name, directory)
-            except OaError as exc:
-                problems.append(Problem("unit", exc.message))
-    return problems
+    unit, co = rec.get("unit"), rec.get("co_units")
+    probe = {
+        "unit": unit if isinstance(unit, str) and unit.strip() else None,
+        "co_units": [c for c in co if isinstance(c, str) and c.strip()]
+        if isinstance(co, list)
+        else [],
+    }
+    try:
+        _resolve_units(ctx, probe, directory)
+    except RecordError as exc:
+        return exc.problems
+    return []
 
 
 def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> None:
+    """Units named by code, name or alias, as the directory has them; every unknown one
+    is a problem of its own."""
     problems = []
     try:
         if item["unit"] is not None:
             item["unit"] = units.resolve(ctx, item["unit"], directory)
     except OaError as exc:
         problems.append(Problem("unit", exc.message))
-    try:
-        item["co_units"] = [units.resolve(ctx, c, directory, "co_units") for c in item["co_units"]]
-    except OaError as exc:
-        problems.append(Problem("co_units", exc.message))
+    co_units = []
+    for name in item["co_units"]:
+        try:
+            co_units.append(units.resolve(ctx, name, directory, "co_units"))
+        except OaError as exc:
+            problems.append(Problem("co_units", exc.message))
     if problems:
         raise RecordError(problems)
+    item["co_units"] = co_units
 
 
 def _events(ctx: Context, new: NewItem) -> list[tuple[Any, ...]]:

@@ -209,18 +209,21 @@ def _counted_reports(ctx: Context, item_id: int) -> list[dict[str, Any]]:
     return workflow.still_counted((e["action"], e) for e in events)
 
 
-def remind(ctx: Context, item_id: int, note: str | None, notice: str | None = None) -> Item:
-    """An urging of the unit (催办), by hand or by an issued notice."""
+def remind(ctx: Context, item_id: int, note: str | None) -> Item:
+    """An urging of the unit by hand (催办)."""
     with ctx.ledger.transaction():
-        item = _load(ctx, item_id, "remind")
-        ctx.journal().append(item_id, "remind", _remind_data(note, notice))
-        ctx.ledger.update(item_id, {"remind_count": item["remind_count"] + 1})
-        item["remind_count"] += 1
-        return item
+        data = {"note": _clean(note)} if _clean(note) else {}
+        return urge(ctx, ctx.ledger.get(item_id), data)
 
 
-def _remind_data(note: str | None, notice: str | None) -> dict[str, Any]:
-    return {k: v for k, v in {"note": _clean(note), "notice": notice}.items() if v is not None}
+def urge(ctx: Context, item: Item, data: dict[str, Any], journal: Any = None) -> Item:
+    """One 催办 on a loaded item, by hand or by an issued notice (`data` says which),
+    inside the caller's transaction."""
+    model.require_status(item, "remind")
+    (journal or ctx.journal()).append(item["id"], "remind", data)
+    ctx.ledger.update(item["id"], {"remind_count": item["remind_count"] + 1})
+    item["remind_count"] += 1
+    return item
 
 
 def escalate(ctx: Context, item_id: int, level: str | None, reason: str | None) -> Item:

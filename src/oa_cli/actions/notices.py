@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from oa_cli.actions import Context, units
+from oa_cli.actions.items import urge
 from oa_cli.actions.reports import as_of
-from oa_cli.domain.item import Item, require_status, to_json
+from oa_cli.domain.item import Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import Selection
 from oa_cli.errors import InvalidInput
@@ -84,9 +85,6 @@ def _issue(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> None:
         number += 1
         notice["number"] = number_text(day.year, number)
         for item in notice["items"]:
-            current = ctx.ledger.get(item["id"])
-            require_status(current, "remind")
             data = {"notice": {"year": day.year, "number": number, "unit": notice["unit"]}}
-            journal.append(item["id"], "remind", data)
-            ctx.ledger.update(item["id"], {"remind_count": current["remind_count"] + 1})
-            item["remind_count"] = current["remind_count"] + 1
+            urged = urge(ctx, ctx.ledger.get(item["id"]), data, journal)
+            item["remind_count"] = urged["remind_count"]

@@ -16,6 +16,16 @@ from oa_cli.domain.selection import Selection
 from oa_cli.ledger import items as rows
 from oa_cli.ledger.connection import write
 
+MAX_IN = 5000  # ids one IN list should hold; beyond, rows are kept as they are read
+
+
+def _listed(item_ids: Iterable[int] | None) -> tuple[tuple[int, ...] | None, set[int] | None]:
+    """Item ids for an IN list, or (too many for one) a set to keep rows by."""
+    if item_ids is None:
+        return None, None
+    ids = tuple(item_ids)
+    return (ids, None) if len(ids) <= MAX_IN else (None, set(ids))
+
 
 class Ledger:
     """One open ledger (SQLite). Writes happen inside `transaction()`."""
@@ -145,12 +155,9 @@ class Ledger:
     ) -> Iterator[dict[str, Any]]:
         from oa_cli.ledger.journal import iter_events
 
-        ids = None if item_ids is None else tuple(item_ids)
-        if ids is not None and len(ids) > 5000:  # beyond what one IN list should hold
-            wanted = set(ids)
-            found = iter_events(self.conn, item_id, since, until, tuple(actions or ()))
-            return (e for e in found if e["item_id"] in wanted)
-        return iter_events(self.conn, item_id, since, until, tuple(actions or ()), ids)
+        ids, keep = _listed(item_ids)
+        found = iter_events(self.conn, item_id, since, until, tuple(actions or ()), ids)
+        return found if keep is None else (e for e in found if e["item_id"] in keep)
 
     # What the assessment reads of an event: item, action, time and a few facts of it.
     HISTORY = (
@@ -167,15 +174,12 @@ class Ledger:
         wanted = tuple(actions)
         where = "action IN ({}) AND item_id IS NOT NULL".format(", ".join("?" * len(wanted)))
         params: list[Any] = list(wanted)
-        ids = None if item_ids is None else tuple(item_ids)
-        if ids is not None and len(ids) <= 5000:
+        ids, keep = _listed(item_ids)
+        if ids is not None:
             where += " AND item_id IN ({})".format(", ".join("?" * len(ids)) or "NULL")
             params.extend(ids)
         rows_ = self.conn.execute(f"{self.HISTORY} WHERE {where} ORDER BY seq", params)
-        if ids is not None and len(ids) > 5000:
-            keep = set(ids)
-            return (r for r in rows_ if r[0] in keep)
-        return (tuple(r) for r in rows_)
+        return (tuple(r) for r in rows_ if keep is None or r[0] in keep)
 
     def head(self) -> tuple[int, str]:
         from oa_cli.ledger.journal import GENESIS
