@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 from oa_cli.actions import Context
 from oa_cli.domain import stats as domain_stats
 from oa_cli.domain.item import Item, to_json
-from oa_cli.domain.rules import DAILY_SECTIONS, Bounds
+from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import EVERY, Selection
 from oa_cli.ledger.store import Ledger
 
@@ -46,17 +46,26 @@ def daily(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, Any
     sections = {
         name: _items(source, sel.but(limit=limit), day, ctx) for name, sel in selections.items()
     }
-    summary = {
-        name: source.count(sel) if limit is not None else len(sections[name])
-        for name, sel in selections.items()
-    }
-    summary["open"] = source.count(Selection())
+    summary = _summary(source, selections, sections if limit is None else None)
     return {
         "date": day.isoformat(),
         "summary": summary,
         "sections": sections,
         "anchor": anchor(ctx),
     }
+
+
+def _summary(
+    source: Ledger, selections: dict[str, Selection], listed: dict[str, list[Item]] | None = None
+) -> dict[str, int]:
+    """The daily's summary: each section's count (from its rows when all are listed) and
+    the open items."""
+    found = {
+        name: len(listed[name]) if listed is not None else source.count(sel)
+        for name, sel in selections.items()
+    }
+    found["open"] = source.count(Selection())
+    return found
 
 
 def daily_facts(ctx: Context, day: dt.date) -> dict[str, Any]:
@@ -86,12 +95,10 @@ def daily_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
     objects of the same selections `daily` reads."""
     source = as_of(ctx, day)
     selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
-    summary = {name: source.count(sel) for name, sel in selections.items()}
-    summary["open"] = source.count(Selection())
-    head = {"date": day.isoformat(), "summary": summary}
+    head = {"date": day.isoformat(), "summary": _summary(source, selections)}
     out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode())
     out.write(b',"sections":{')
-    for index, name in enumerate(DAILY_SECTIONS):
+    for index, name in enumerate(selections):
         out.write(f'{"," if index else ""}"{name}":['.encode())
         first = True
         for batch in source.select_json(selections[name], day, ctx.calendar):

@@ -12,15 +12,6 @@ from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.item import ASSIGNED, OPEN, REGISTERED
 from oa_cli.domain.selection import Selection
 
-DAILY_SECTIONS = (
-    "to_assign",
-    "unacknowledged",
-    "due_soon",
-    "overdue",
-    "awaiting_feedback",
-    "closed_today",
-)
-
 
 def _more_than(calendar: WorkCalendar, today: dt.date, n: int) -> str:
     """The day x such that a date d has more than n working days in (d, today] exactly
@@ -65,7 +56,7 @@ class Bounds:
         return self.today.isoformat()
 
     def daily(self) -> dict[str, Selection]:
-        """The sections of the daily dispatch table, each in due order."""
+        """The sections of the daily dispatch table, in their order, each in due order."""
         day, tomorrow = self.day, (self.today + dt.timedelta(days=1)).isoformat()
         return {
             "to_assign": Selection(statuses=(REGISTERED,)),
