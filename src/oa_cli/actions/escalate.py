@@ -18,30 +18,24 @@ ACTION_KEYS = ("item_id", "action", "rule", "overdue_days", "title", "unit")
 _BATCH = 2000
 
 
-def plan(ctx: Context) -> list[tuple[Item, str, str]]:
-    """(item, action, rule) for every card and alert the rules call for today, by id."""
+def plan(ctx: Context) -> list[tuple[int, str, str]]:
+    """(item id, action, rule) for every card and alert the rules call for today, by id.
+    Only ids and cards are read: on a day the rules have already run, nothing more."""
     bounds = Bounds.of(ctx.config, ctx.calendar, ctx.today)
-    items: dict[int, Item] = {}
-    found: dict[str, dict[int, str | None]] = {}
-    for rule, sel in bounds.cards().items():
-        found[rule] = {}
-        for item in ctx.ledger.select(sel):
-            items[item["id"]] = item
-            found[rule][item["id"]] = item["card"]
-    done = ctx.ledger.auto_done(bounds.day)
+    found = {rule: dict(ctx.ledger.ids_and(sel, "card")) for rule, sel in bounds.cards().items()}
+    done = ctx.ledger.alerted(bounds.day)
     alerts: dict[int, str] = {}
     for reason, sel in bounds.alerts().items():
-        for item in ctx.ledger.select(sel):
-            if (item["id"], "alert") not in done:
-                items.setdefault(item["id"], item)
-                alerts.setdefault(item["id"], reason)
-    out: list[tuple[Item, str, str]] = []
+        for item_id in ctx.ledger.ids(sel):
+            if item_id not in done:
+                alerts.setdefault(item_id, reason)
+    out: list[tuple[int, str, str]] = []
     cards = card_actions(found)
     for item_id in sorted(set(cards) | set(alerts)):
         if item_id in cards:
-            out.append((items[item_id], cards[item_id][0], cards[item_id][1]))
+            out.append((item_id, *cards[item_id]))
         if item_id in alerts:
-            out.append((items[item_id], "alert", alerts[item_id]))
+            out.append((item_id, "alert", alerts[item_id]))
     return out
 
 
@@ -55,24 +49,24 @@ def escalate_auto(
     for start in range(0, len(todo), _BATCH):
         batch = todo[start : start + _BATCH]
         with ctx.ledger.transaction():
-            already = ctx.ledger.auto_done(day)  # another run may have gone first
+            already = ctx.ledger.alerted(day)  # another run may have gone first
             journal = ctx.journal()
             marks = []
-            for item, action, rule in batch:
-                if action == "alert" and (item["id"], "alert") in already:
+            for item_id, action, rule in batch:
+                if action == "alert" and item_id in already:
                     continue
-                current = ctx.ledger.get(item["id"])
+                current = ctx.ledger.get(item_id)
                 if current["status"] not in OPEN or (
                     action != "alert" and current["card"] in (action, "red")
                 ):
                     continue  # changed since the plan was made
                 data = _data(ctx, current, action, rule)
                 if action == "alert":
-                    seq = journal.append(item["id"], "alert", data)
-                    marks.append((item["id"], "alert", day, seq))
+                    seq = journal.append(item_id, "alert", data)
+                    marks.append((item_id, "alert", day, seq))
                 else:
-                    journal.append(item["id"], "escalate", data)
-                    ctx.ledger.update(item["id"], {"card": action})
+                    journal.append(item_id, "escalate", data)
+                    ctx.ledger.update(item_id, {"card": action})
                 done.append(_result(current, action, rule, ctx))
             ctx.ledger.mark_auto(marks)
         if progress is not None:

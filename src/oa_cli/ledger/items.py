@@ -209,6 +209,21 @@ def rows(conn: sqlite3.Connection, columns: str, sel: Selection) -> sqlite3.Curs
     return cursor.execute(sql, params)
 
 
+def ids(conn: sqlite3.Connection, sel: Selection, column: str | None = None) -> Iterator[Any]:
+    """The ids of `sel` in id order (or (id, column) pairs), read from the slim
+    items_open_counts when it holds the selection: what a rule acts on, not the items."""
+    if column is not None and column not in COLUMNS:
+        raise ValueError(column)
+    where, params = _where(sel.but(limit=None))
+    hint = " INDEXED BY items_open_counts" if _open_only(sel) else ""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    found = cursor.execute(
+        f"SELECT id{', ' + column if column else ''} FROM items{hint}{where} ORDER BY id", params
+    )
+    return (row if column else row[0] for row in found)
+
+
 def select(conn: sqlite3.Connection, sel: Selection) -> Iterator[Item]:
     for row in rows(conn, ", ".join(COLUMNS), sel):
         yield from_row(row)

@@ -71,6 +71,16 @@ class Ledger:
     def count(self, sel: Selection) -> int:
         return rows.count(self.conn, sel)
 
+    def ids(self, sel: Selection) -> Iterator[int]:
+        """The ids `sel` selects, in id order, without reading the items."""
+        found: Iterator[int] = rows.ids(self.conn, sel)
+        return found
+
+    def ids_and(self, sel: Selection, column: str) -> Iterator[tuple[int, Any]]:
+        """(id, value of `column`) of the items `sel` selects, in id order."""
+        found: Iterator[tuple[int, Any]] = rows.ids(self.conn, sel, column)
+        return found
+
     def select_json(
         self, sel: Selection, today: dt.date, calendar: WorkCalendar
     ) -> Iterator[list[bytes]]:
@@ -211,9 +221,12 @@ class Ledger:
         )
 
     # -- what escalate --auto did -------------------------------------------
-    def auto_done(self, day: str) -> set[tuple[int, str]]:
-        rows_ = self.conn.execute("SELECT item_id, rule FROM auto_actions WHERE day = ?", (day,))
-        return {(r[0], r[1]) for r in rows_}
+    def alerted(self, day: str) -> set[int]:
+        """The items `escalate --auto` already alerted on `day`."""
+        found = self.conn.execute(
+            "SELECT item_id FROM auto_actions WHERE day = ? AND rule = 'alert'", (day,)
+        )
+        return {r[0] for r in found}
 
     def mark_auto(self, marks: list[tuple[int, str, str, int]]) -> None:
         self.conn.executemany(
