@@ -91,20 +91,30 @@ def needs_attention(ctx: Context, day: dt.date) -> bool:
 
 
 def daily_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
-    """Write `oa daily --format json` as UTF-8, each section streamed from the stored item
-    objects of the same selections `daily` reads."""
+    """Write `oa daily --format json` as UTF-8: the open sections made in one pass over
+    the open items (the same selections `daily` reads), the others streamed on their own."""
     source = as_of(ctx, day)
     selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
-    head = {"date": day.isoformat(), "summary": _summary(source, selections)}
-    out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode())
-    out.write(b',"sections":{')
-    for index, name in enumerate(selections):
-        out.write(f'{"," if index else ""}"{name}":['.encode())
-        first = True
-        for batch in source.select_json(selections[name], day, ctx.calendar):
-            out.write((b"" if first else b",") + b",".join(batch))
-            first = False
-        out.write(b"]")
+    with source.scan_json(selections, day, ctx.calendar) as scanned:
+        summary = {
+            name: scanned.counts[name] if name in scanned.counts else source.count(sel)
+            for name, sel in selections.items()
+        }
+        summary["open"] = scanned.open
+        head = {"date": day.isoformat(), "summary": summary}
+        out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode())
+        out.write(b',"sections":{')
+        for index, name in enumerate(selections):
+            out.write(f'{"," if index else ""}"{name}":['.encode())
+            if name in scanned.counts:
+                for part in scanned.parts(name):
+                    out.write(part)
+            else:
+                first = True
+                for batch in source.select_json(selections[name], day, ctx.calendar):
+                    out.write((b"" if first else b",") + b",".join(batch))
+                    first = False
+            out.write(b"]")
     tail = json.dumps(anchor(ctx), separators=(",", ":"))
     out.write(b'},"anchor":' + tail.encode() + b"}\n")
 

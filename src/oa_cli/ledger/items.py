@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -296,6 +297,84 @@ def select_json(
                 doc = doc.replace(not_owed, owed[report], 1)
             out.append(doc)
         yield out
+
+
+def scannable(sel: Selection) -> bool:
+    """Whether `sel` is read whole in due order from the open items (see scan_json)."""
+    return _open_only(sel) and sel.sort == "due" and sel.limit is None
+
+
+class Scanned:
+    """What scan_json found: each section's count and its objects, comma-joined, in
+    temporary files (a report's later sections wait there while the first is written)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.counts = dict.fromkeys(names, 0)
+        self.open = 0
+        # closed by close() / the with block the caller holds
+        self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
+
+    def parts(self, name: str) -> Iterator[bytes]:
+        found = self.files[name]
+        found.seek(0)
+        while chunk := found.read(1 << 20):
+            yield chunk
+
+    def close(self) -> None:
+        for found in self.files.values():
+            found.close()
+
+    def __enter__(self) -> Scanned:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def scan_json(
+    conn: sqlite3.Connection, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+) -> Scanned:
+    """The SPEC item objects of several scannable selections in one pass over the open
+    items in due order: each row is made once and goes to every selection whose
+    condition (the same `_where` the selection's own query has) it meets."""
+    names = [name for name, sel in sels.items() if scannable(sel)]
+    tests, params = [], []
+    for bit, name in enumerate(names):  # which selections a row is in, as bits
+        where, found = _where(sels[name])
+        tests.append(f"CASE WHEN {where.removeprefix(' WHERE ')} THEN {1 << bit} ELSE 0 END")
+        params.extend(found)
+    sql = (
+        f"SELECT {_doc_columns(today.isoformat())}, {' + '.join(tests) or '0'}"
+        f" FROM items INDEXED BY items_open WHERE {_OPEN_SQL} ORDER BY due, id"
+    )
+    scanned = Scanned(names)
+    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
+    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
+    lists: list[list[bytes]] = [[] for _ in names]
+    targets = [
+        [found for bit, found in enumerate(lists) if mask >> bit & 1]
+        for mask in range(1 << len(names))
+    ]
+    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(sql, params)
+    while batch := cursor.fetchmany(_BATCH):
+        for doc, due, report, mask in batch:  # the hot loop of the daily
+            if due is not None:
+                doc = doc.replace(not_late, late[due], 1)
+            if report is not None:
+                doc = doc.replace(not_owed, owed[report], 1)
+            for found in targets[mask]:
+                found.append(doc)
+        scanned.open += len(batch)
+        for name, found in zip(names, lists, strict=True):
+            if found:
+                comma = b"," if scanned.counts[name] else b""
+                scanned.files[name].write(comma + b",".join(found))
+                scanned.counts[name] += len(found)
+                found.clear()
+    return scanned
 
 
 def select_values(

@@ -86,6 +86,11 @@ class Ledger:
     ) -> Iterator[list[bytes]]:
         return rows.select_json(self.conn, sel, today, calendar)
 
+    def scan_json(
+        self, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+    ) -> rows.Scanned:
+        return rows.scan_json(self.conn, sels, today, calendar)
+
     def select_values(
         self, sel: Selection, today: dt.date, calendar: WorkCalendar
     ) -> Iterator[list[Any]]:
