@@ -184,7 +184,7 @@ def main() -> None:
     if os.environ.get("_OA_COMPLETE"):
         _complete()
     from typer import exceptions as typer_errors
-    from typer._click import exceptions as click_errors
+    from oa_cli.cli.clicklib import errors as click_errors
 
     try:
         code = app(prog_name="oa", standalone_mode=False)

@@ -63,7 +63,7 @@ def _quietly(lookup: Callable[[Any], list[Any]], ctx: Any) -> list[Any]:
 
 def complete_unit(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     """Unit names starting with (or containing) what is typed."""
-    from typer._click.shell_completion import CompletionItem
+    from oa_cli.cli.clicklib import CompletionItem
 
     from oa_cli.actions import lookups
 
@@ -73,7 +73,7 @@ def complete_unit(ctx: Any, param: Any, incomplete: str) -> list[Any]:
 
 def complete_open_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     """Ids of open items starting with what is typed, each with its title as help."""
-    from typer._click.shell_completion import CompletionItem
+    from oa_cli.cli.clicklib import CompletionItem
 
     from oa_cli.actions import lookups
 

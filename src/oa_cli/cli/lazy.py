@@ -24,12 +24,12 @@ from types import ModuleType
 from typing import Any
 
 import typer
-from typer import _click
-from typer._click.shell_completion import CompletionItem
 from typer.core import TyperGroup, _split_opt
 from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
 
+from oa_cli.cli.clicklib import CompletionItem
+from oa_cli.cli.clicklib import click as _click
 from oa_cli.i18n import t
 
 

@@ -12,9 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from typer import _click
-from typer._click import exceptions as errors
-
+from oa_cli.cli.clicklib import click as _click
+from oa_cli.cli.clicklib import errors
 from oa_cli.i18n import N_, VOCABULARY, get_lang, t
 
 
