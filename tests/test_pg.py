@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -251,8 +251,9 @@ def test_unit_login_reads_its_items_and_writes_no_table_itself(
     assert unit.execute("SELECT seq FROM head").fetchone()[0] == before[0]
     assert unit.execute("SELECT count(*) FROM items WHERE id = 2").fetchone()[0] == 0
     denied = "42501"
-    columns = [r[0] for r in unit.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'items'")]  # fmt: skip
+    found = unit.execute("SELECT column_name FROM information_schema.columns"
+                         " WHERE table_name = 'items'")  # fmt: skip
+    columns = [r[0] for r in found]
     assert len(columns) > 30
     for column in columns:
         assert _refused(unit, f"UPDATE items SET {column} = {column} WHERE id = 1") == denied
@@ -317,14 +318,17 @@ def test_unit_ack_and_feedback_follow_the_office_rules(
     for who, c in ((unit, ctx), (lite, _ctx(lite, later))):
         assert act.ack(c, 5, " 王五 ")["acked_at"] == "2026-11-23T11:00:00+08:00"
         act.feedback(c, 5, "首次反馈", 30, "发改〔2026〕1号", files=[str(proof)])
-        done = act.feedback(c, 5, "续报\n\"引号\"", by="赵六")
+        done = act.feedback(c, 5, '续报\n"引号"', by="赵六")
         act.feedback(c, 1, "再次反馈")
         assert done["feedback_count"] == 2 and who is not None
     assert done["report_due"] == "2026-11-30"  # 5 working days after 2026-11-23
     assert list(owner.stored_items()) == list(lite.stored_items())
-    steps = [(e["seq"], e["at"], e["action"], e["data"]) for e in lite.events(since="2026-11-23T10")]
     got = list(owner.events(since="2026-11-23T10"))
-    assert [(e["seq"], e["at"], e["action"], e["data"]) for e in got] == steps
+
+    def steps(events: Iterable[dict[str, Any]]) -> list[Any]:
+        return [(e["seq"], e["at"], e["action"], e["data"]) for e in events]
+
+    assert steps(got) == steps(lite.events(since="2026-11-23T10"))
     assert {e["actor"] for e in got} == {UNIT}
     assert got[1]["data"]["kind"] == "first" and got[2]["data"]["kind"] == "follow_up"
     assert verify(_ctx(owner)).ok

@@ -171,8 +171,8 @@ def feedback(
     facts = {"text": body, "progress": progress, "ref": _clean(ref), "by": _clean(by)}
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "feedback")
-        files = [(f.name, f.data) for f in stored]
-        done = ctx.ledger.unit_write("feedback", item_id, iso(ctx.now), facts, files)
+        sent = [(f.name, f.data) for f in stored]
+        done = ctx.ledger.unit_write("feedback", item_id, iso(ctx.now), facts, sent)
         if done is not None:
             return done
         changes = {

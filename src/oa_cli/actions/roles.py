@@ -49,7 +49,7 @@ def publish(ctx: Context) -> None:
     days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
     workdays = [day for day in days if ctx.calendar.is_workday(day)]
     with ctx.ledger.transaction():
-        publish_rules(ctx.ledger, ctx.config.feedback["every"], first, last, workdays)
+        publish_rules(_shared(ctx), ctx.config.feedback["every"], first, last, workdays)
 
 
 def grants(ctx: Context, login: str | None = None) -> list[dict[str, Any]]:

@@ -87,8 +87,7 @@ def _refuse_unconfined(ledger: PgLedger, login: str, role: str) -> None:
 def grants(ledger: PgLedger, login: str | None = None) -> list[dict[str, Any]]:
     """Every login given a role (or only `login`), by name: {"login", "role", "unit"}."""
     found = ledger.conn.execute(
-        "SELECT login, role, unit FROM oa_logins WHERE ?::text IS NULL OR login = ?"
-        " ORDER BY login",
+        "SELECT login, role, unit FROM oa_logins WHERE ?::text IS NULL OR login = ? ORDER BY login",
         (login, login),
     )
     return [{"login": r[0], "role": r[1], "unit": r[2]} for r in found]
@@ -102,7 +101,9 @@ def publish_rules(
     `domain.calendar`; the ledger only stores them). Inside the caller's transaction."""
     conn = ledger.conn
     conn.execute("DELETE FROM oa_workdays")
-    conn.executemany("INSERT INTO oa_workdays (day) VALUES (?)", [(d.isoformat(),) for d in workdays])
+    conn.executemany(
+        "INSERT INTO oa_workdays (day) VALUES (?)", [(d.isoformat(),) for d in workdays]
+    )
     conn.execute("DELETE FROM oa_rules")
     conn.executemany(
         "INSERT INTO oa_rules (name, value) VALUES (?, ?)",
