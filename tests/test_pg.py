@@ -347,6 +347,11 @@ def test_unit_ack_and_feedback_follow_the_office_rules(
     reader = _pg(_login(owner.url, "oa_reader"))
     with pytest.raises(OaError, match="oa_reader may only read"):
         act.ack(_ctx(reader), 5)
+    with pytest.raises(OaError, match="oa_reader may only read"):
+        reader.require_office()
+    with pytest.raises(OaError, match=f"{UNIT} may only read the items"):
+        unit.require_office()
+    owner.require_office()
     for ledger in (unit, reader):
         ledger.close()
 

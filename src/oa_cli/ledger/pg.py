@@ -147,6 +147,14 @@ class PgLedger(Ledger):
             return t("the login {login} may only read this ledger", login=login)
         return t("the login {login} is not allowed to do this in this ledger", login=login)
 
+    def require_office(self) -> None:
+        """Refuse, in one line, a login that may not write as the office (a unit's or a
+        read-only one): for a command that may find nothing to write, and so would
+        otherwise not be refused (`escalate --auto`)."""
+        _, unit, writes = self._login_rights()
+        if unit is not None or not writes:
+            raise OaError(self._refusal())
+
     # -- transactions -----------------------------------------------------------
     @contextlib.contextmanager
     def raw_transaction(self, *, snapshot: bool = False) -> Iterator[None]:
