@@ -5,8 +5,9 @@ confined by PostgreSQL itself."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,82 +212,207 @@ def test_a_server_that_is_down_is_one_line(tmp_path: Path) -> None:
     assert len(err.value.lines()) == 1 and "\n" not in err.value.message
 
 
-def test_unit_login_is_confined_by_postgresql(
-    both: tuple[Ledger, PgLedger], pg_server: PgServer, tmp_path: Path
+UNIT = "oa_unit_fgw"
+
+
+def _login(url: str, login: str) -> str:
+    return url.replace("user=postgres", f"user={login}")
+
+
+def _refused(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> str:
+    """The SQLSTATE PostgreSQL refuses `sql` with (each statement on its own)."""
+    import psycopg
+
+    with pytest.raises(psycopg.Error) as err:
+        conn.execute(sql, params)
+    return str(err.value.sqlstate)
+
+
+def test_unit_login_reads_its_items_and_writes_no_table_itself(
+    both: tuple[Ledger, PgLedger], pg_server: PgServer
 ) -> None:
+    import psycopg
+
+    from oa_cli.ledger.journal import event_hash
     from oa_cli.ledger.pg_roles import grant, grants
 
     _, owner = both
-    grant(owner, "oa_unit_fgw", "unit", "市发改委")
+    grant(owner, UNIT, "unit", "市发改委")
     grant(owner, "oa_reader", "read-only")
     grant(owner, "oa_clerk", "office")
-    assert grants(owner) == [
-        {"login": "oa_clerk", "role": "office", "unit": None},
-        {"login": "oa_reader", "role": "read-only", "unit": None},
-        {"login": "oa_unit_fgw", "role": "unit", "unit": "市发改委"},
-    ]
+    assert [g["login"] for g in grants(owner)] == ["oa_clerk", "oa_reader", UNIT]
+    assert grants(owner, UNIT) == [{"login": UNIT, "role": "unit", "unit": "市发改委"}]
     db = owner.url.split("?")[0].rsplit("/", 1)[-1]
-
-    def psql(sql: str) -> Any:
-        return pg_server.psql(db, sql, user="oa_unit_fgw")
-
-    assert psql("SELECT id FROM items ORDER BY id").stdout.split() == ["1", "4"]
-    assert set(psql("SELECT DISTINCT item_id FROM events").stdout.split()) == {"1", "4"}
-    assert psql("SELECT seq FROM head").stdout.strip() == str(owner.head()[0])
-    assert psql("UPDATE items SET title = 'x' WHERE id = 1").returncode != 0
-    assert psql("UPDATE items SET acked_at = 'x' WHERE id = 2").stdout == ""  # sees no row 2
-    assert owner.get(2)["acked_at"] is None
-    bad = "INSERT INTO events VALUES (999, 1, 'a', 'b', 'oa_unit_fgw', 'close', '{}', 'p', 'h')"
-    refused = ("row-level security", "must follow the last one")
-    assert any(word in psql(bad).stderr for word in refused)
-    other = bad.replace("999, 1,", "999, 2,").replace("'close'", "'feedback'")
-    assert any(word in psql(other).stderr for word in refused)
-    # its own item and an allowed action, but not the next link of the chain: refused, so
-    # one forged row cannot stop every writer or break the chain
-    head_seq = owner.head()[0]
-    forged = bad.replace("999,", f"{head_seq + 1},").replace("'close'", "'feedback'")
-    assert "must follow the last one" in psql(forged).stderr
-    assert "the head names the last event" in psql("UPDATE head SET seq = 0").stderr
-    # a true next link inserted by hand moves the head with it: the office goes on
-    from oa_cli.ledger.journal import event_hash
-
-    seq, prev = owner.head()
+    psql = pg_server.psql(db, "SELECT id FROM items ORDER BY id", user=UNIT)
+    assert psql.stdout.split() == ["1", "4"]
+    before = owner.head()
+    unit = psycopg.connect(_login(owner.url, UNIT), autocommit=True)
+    assert {r[0] for r in unit.execute("SELECT DISTINCT item_id FROM events")} == {1, 4}
+    assert unit.execute("SELECT seq FROM head").fetchone()[0] == before[0]
+    assert unit.execute("SELECT count(*) FROM items WHERE id = 2").fetchone()[0] == 0
+    denied = "42501"
+    found = unit.execute("SELECT column_name FROM information_schema.columns"
+                         " WHERE table_name = 'items'")  # fmt: skip
+    columns = [r[0] for r in found]
+    assert len(columns) > 30
+    for column in columns:
+        assert _refused(unit, f"UPDATE items SET {column} = {column} WHERE id = 1") == denied
+    # the true next link of the chain, with its own hash: still not the unit's to write
+    seq, prev = before
     link = {"seq": seq + 1, "item_id": 1, "at": "2026-11-24T09:00:00+08:00",
-            "recorded_at": "2026-11-24T09:00:00+08:00", "actor": "oa_unit_fgw",
+            "recorded_at": "2026-11-24T09:00:00+08:00", "actor": UNIT,
             "action": "ack", "data": {"by": "x"}}  # fmt: skip
-    digest = event_hash(prev, link)
-    psql(
-        f"INSERT INTO events VALUES ({seq + 1}, 1, '{link['at']}', '{link['recorded_at']}',"
-        f" 'oa_unit_fgw', 'ack', '{{\"by\":\"x\"}}', '{prev}', '{digest}')"
-    )
-    assert owner.head() == (seq + 1, digest)
-    assert psql("INSERT INTO evidence VALUES ('deadbeef', 3, 'abc')").returncode != 0
-    # another unit's evidence stays out of sight
-    elsewhere = tmp_path / "elsewhere.pdf"
-    elsewhere.write_bytes(b"%PDF another unit")
-    act.feedback(_ctx(owner), 2, "别的单位的报告", files=[str(elsewhere)])
-    assert psql("SELECT count(*) FROM evidence").stdout.strip() == "1"  # item 1's file only
-    assert psql("DELETE FROM events").returncode != 0
-    # Through oa: ack and feedback work on its items, anything else is one line.
-    unit = _pg(owner.url.replace("user=postgres", "user=oa_unit_fgw"))
-    ctx = _ctx(unit)
-    assert [i["id"] for i in unit.select(EVERY)] == [1, 4]
+    insert = "INSERT INTO events VALUES (%s, 1, %s, %s, %s, 'ack', '{\"by\":\"x\"}', %s, %s)"
+    values = (seq + 1, link["at"], link["at"], UNIT, prev, event_hash(prev, link))
+    assert _refused(unit, insert, values) == denied
+    assert _refused(unit, "UPDATE head SET seq = seq") == denied
+    data = b"%PDF forged"
+    sha = hashlib.sha256(data).hexdigest()
+    assert _refused(unit, "INSERT INTO evidence VALUES (%s, %s, %s)", (sha, 11, data)) == denied
+    for table in ("items", "events", "head", "evidence", "units", "auto_actions", "oa_logins",
+                  "oa_workdays", "oa_rules", "oa_schema"):  # fmt: skip
+        assert _refused(unit, f"DELETE FROM {table}") == denied
+    assert _refused(unit, "INSERT INTO oa_workdays VALUES ('2026-11-29')") == denied
+    # the write functions: only its own assigned items, at the present time, and the
+    # server decides the kind, the counters and the next deadline
+    at = "2026-11-24T09:00:00+08:00"
+    feedback = "SELECT oa_unit_feedback(%s, 'x', NULL, NULL, NULL, '{}', '{}', %s)"
+    assert _refused(unit, feedback, (2, at)) == denied  # another unit's item
+    assert _refused(unit, "SELECT oa_unit_ack(4, NULL, %s)", (at,)) == "55000"  # closed
+    for later in ("'2099-01-01'", "'first'", "1, 'first', '2099-01-01'"):
+        made_up = feedback.replace(", %s)", f", %s, {later})")
+        assert _refused(unit, made_up, (1, at)) == "42883"  # no such function
+    assert _refused(unit, feedback, (1, "2099-01-01T09:00:00+08:00")) == "OA002"
+    assert _refused(unit, feedback, (1, "2026-11-01T09:00:00+08:00")) == "OA002"
+    assert _refused(unit, feedback, (1, "2026-11-24")) == "OA002"
+    append = "SELECT oa_unit_append(1, 'feedback', %s, '{}')"
+    assert _refused(unit, append, (at,)) == denied
+    clerk = psycopg.connect(_login(owner.url, "oa_clerk"), autocommit=True)
+    assert _refused(clerk, "SELECT oa_unit_ack(1, NULL, %s)", (at,)) == denied
+    unit.close()
+    clerk.close()
+    assert owner.head() == before and owner.chain_problems() == []
+
+
+def test_unit_ack_and_feedback_follow_the_office_rules(
+    both: tuple[Ledger, PgLedger], tmp_path: Path
+) -> None:
+    """What a unit login writes through oa is what the office would write: the same
+    item rows and stored objects, the same event data, at the same time."""
+    from oa_cli.actions.roles import publish
+    from oa_cli.actions.verify import verify
+    from oa_cli.ledger.pg_roles import grant
+
+    lite, owner = both
+    for ledger in both:
+        act.add(_ctx(ledger), _record("单位签收事项", "2026-12-31"), "市住建局", ["市发改委"])
+    grant(owner, UNIT, "unit", "市发改委")
+    unit = _pg(_login(owner.url, UNIT))
+    later = NOW + dt.timedelta(hours=2)
+    ctx = _ctx(unit, later)
+    with pytest.raises(OaError, match="working days around 2026-11-23 are not on the ledger"):
+        act.feedback(ctx, 5, "尚无日历")
+    publish(_ctx(owner))
     proof = tmp_path / "unit.pdf"
     proof.write_bytes(b"%PDF unit")
-    act.feedback(ctx, 1, "单位反馈", files=[str(proof)])
-    assert len(list(owner.evidence_all())) == 3
-    assert owner.chain_problems() == []
-    assert list(owner.events(item_id=1))[-1]["actor"] == "oa_unit_fgw"
-    with pytest.raises(OaError, match="oa_unit_fgw may only read the items of 市发改委"):
+    for who, c in ((unit, ctx), (lite, _ctx(lite, later))):
+        assert act.ack(c, 5, " 王五 ")["acked_at"] == "2026-11-23T11:00:00+08:00"
+        act.feedback(c, 5, "首次反馈", 30, "发改〔2026〕1号", files=[str(proof)])
+        done = act.feedback(c, 5, '续报\n"引号"', by="赵六")
+        act.feedback(c, 1, "再次反馈")
+        assert done["feedback_count"] == 2 and who is not None
+    assert done["report_due"] == "2026-11-30"  # 5 working days after 2026-11-23
+    assert list(owner.stored_items()) == list(lite.stored_items())
+    got = list(owner.events(since="2026-11-23T10"))
+
+    def steps(events: Iterable[dict[str, Any]]) -> list[Any]:
+        return [(e["seq"], e["at"], e["action"], e["data"]) for e in events]
+
+    assert steps(got) == steps(lite.events(since="2026-11-23T10"))
+    assert {e["actor"] for e in got} == {UNIT}
+    assert got[1]["data"]["kind"] == "first" and got[2]["data"]["kind"] == "follow_up"
+    assert verify(_ctx(owner)).ok
+    assert list(owner.evidence_all()) == list(lite.evidence_all())
+    with pytest.raises(OaError, match=f"{UNIT} may only read the items of 市发改委"):
         act.remind(ctx, 1, "催")
     with pytest.raises(OaError, match="not found"):
         act.feedback(ctx, 2, "别人的事项")
-    reader = _pg(owner.url.replace("user=postgres", "user=oa_reader"))
-    assert reader.count(EVERY) == 4
+    with pytest.raises(OaError, match="already acknowledged"):
+        act.ack(ctx, 5)
+    with pytest.raises(OaError, match="present time: 2026-11-02T09:00:00"):
+        act.feedback(_ctx(unit, NOW - dt.timedelta(days=21)), 5, "倒签")
+    with pytest.raises(OaError, match=f"{UNIT} sees only the items of 市发改委"):
+        verify(ctx)
+    grant(owner, "oa_reader", "read-only")
+    reader = _pg(_login(owner.url, "oa_reader"))
     with pytest.raises(OaError, match="oa_reader may only read"):
-        act.remind(_ctx(reader), 1, "催")
+        act.ack(_ctx(reader), 5)
+    with pytest.raises(OaError, match="oa_reader may only read"):
+        reader.require_office()
+    with pytest.raises(OaError, match=f"{UNIT} may only read the items"):
+        unit.require_office()
+    owner.require_office()
     for ledger in (unit, reader):
         ledger.close()
+
+
+def test_a_unit_login_through_oa_is_one_line_in_its_language(
+    both: tuple[Ledger, PgLedger], oa: Any, tmp_path: Path
+) -> None:
+    from oa_cli.actions.roles import publish
+    from oa_cli.ledger.pg_roles import grant
+
+    _, owner = both
+    act.add(_ctx(owner), _record("命令行签收", "2026-12-31"), "市发改委")
+    grant(owner, UNIT, "unit", "市发改委")
+    publish(_ctx(owner))
+    url = _login(owner.url, UNIT)
+    proof = tmp_path / "报告.pdf"
+    proof.write_bytes(b"%PDF cli")
+    oa.ok("--db", url, "ack", "5", "--by", "王五")
+    oa.ok("--db", url, "feedback", "5", "已推进", "--file", str(proof))
+    refused = oa.fails(1, "--db", url, "--lang", "zh", "remind", "5")
+    assert refused.err.strip() == f"oa：登录名 {UNIT} 只能查看市发改委的事项，并对其签收和反馈"
+    assert oa.fails(1, "--db", url, "verify").err.count("\n") == 1
+    assert oa.ok("--db", owner.url, "verify").code == 0
+    assert owner.get(5)["feedback_count"] == 1
+
+
+def test_a_schema4_ledger_is_upgraded_and_its_unit_logins_lose_their_writes(
+    pg_url: str, pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oa_cli.actions.roles import publish
+    from oa_cli.ledger import pg as pg_module
+    from oa_cli.ledger import pg_schema
+
+    with monkeypatch.context() as old:
+        old.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:4])
+        old.setattr(pg_schema, "SCHEMA_VERSION", 4)
+        ledger = _pg(pg_url)
+        act.add(_ctx(ledger), _record("旧台账事项", "2026-12-31"), "市发改委")
+        ledger.close()
+    db = pg_url.split("?")[0].rsplit("/", 1)[-1]
+    pg_server.psql(db, f'CREATE ROLE "{UNIT}" LOGIN')
+    schema4 = (  # what oa grant --unit gave a unit login in schema 4
+        f"INSERT INTO oa_logins VALUES ('{UNIT}', 'unit', '市发改委');"
+        f" GRANT SELECT ON items, events, units, evidence, head, oa_schema TO {UNIT};"
+        f" GRANT UPDATE (acked_at, report_due, doc) ON items TO {UNIT};"
+        f" GRANT INSERT ON events, evidence TO {UNIT}; GRANT UPDATE (seq, hash) ON head TO {UNIT}"
+    )
+    assert pg_server.psql(db, schema4).returncode == 0
+    monkeypatch.setattr(pg_module, "backup_path", lambda url, version: tmp_path / "s4.bak")
+    owner = _pg(pg_url)
+    assert pg_schema.current_version(owner.conn) == 5 and (tmp_path / "s4.bak").exists()
+    update = "UPDATE items SET report_due = '2099-01-01' WHERE id = 1"
+    assert "permission denied" in pg_server.psql(db, update, user=UNIT).stderr
+    publish(_ctx(owner))
+    unit = _pg(_login(pg_url, UNIT))
+    act.ack(_ctx(unit), 1)
+    act.feedback(_ctx(unit), 1, "升级后反馈")
+    assert owner.get(1)["report_due"] == "2026-11-30"
+    assert owner.chain_problems() == [] and owner.integrity_problems() == []
+    unit.close()
+    owner.close()
 
 
 def test_without_the_driver_a_postgresql_ledger_is_one_line(

@@ -141,13 +141,17 @@ def assign(
 
 
 def ack(ctx: Context, item_id: int, by: str | None = None) -> Item:
-    """The unit confirms it received the current assignment (签收), once."""
+    """The unit confirms it received the current assignment (签收), once. A unit's own
+    login on a shared ledger has the ledger write it (`Ledger.unit_write`)."""
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "ack")
         if item["acked_at"] is not None:
             raise RefusedTransition(
                 t("item {id} was already acknowledged at {at}", id=item_id, at=item["acked_at"])
             )
+        done = ctx.ledger.unit_write("ack", item_id, iso(ctx.now), {"by": _clean(by)})
+        if done is not None:
+            return done
         return _apply(ctx, item, "ack", {"acked_at": iso(ctx.now)}, {"by": _clean(by)})
 
 
@@ -164,19 +168,21 @@ def feedback(
     if progress is not None and not 0 <= progress <= 100:
         raise InvalidInput(t("progress must be between 0 and 100, not {value}", value=progress))
     stored = evidence.read_files(ctx, files)
+    facts = {"text": body, "progress": progress, "ref": _clean(ref), "by": _clean(by)}
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "feedback")
+        sent = [(f.name, f.data) for f in stored]
+        done = ctx.ledger.unit_write("feedback", item_id, iso(ctx.now), facts, sent)
+        if done is not None:
+            return done
         changes = {
             "feedback_count": item["feedback_count"] + 1,
             "last_feedback_at": iso(ctx.now),
             "report_due": workflow.next_report_due(ctx.config, ctx.calendar, ctx.today),
         }
         extra = {
-            "text": body,
-            "progress": progress,
+            **facts,
             "kind": "first" if item["feedback_count"] == 0 else "follow_up",
-            "ref": _clean(ref),
-            "by": _clean(by),
             "answered": item["report_due"],
             "files": evidence.store(ctx, stored) or None,
         }

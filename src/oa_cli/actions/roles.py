@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from oa_cli.actions import Context, units
 from oa_cli.errors import OaError
 from oa_cli.i18n import t
+
+# The office's working days kept on the ledger for a unit login's report deadlines:
+# from a month back to a year and a half ahead of the day they are written.
+PUBLISH_BACK_DAYS = 31
+PUBLISH_AHEAD_DAYS = 550
 
 
 def _shared(ctx: Context) -> Any:
@@ -21,13 +27,33 @@ def _shared(ctx: Context) -> Any:
 
 
 def grant(ctx: Context, login: str, role: str, unit: str | None) -> None:
+    """Give `login` its role, and keep the office's rules for report deadlines on the
+    ledger up to date (`publish`)."""
     from oa_cli.ledger.pg_roles import grant as give
 
     ledger = _shared(ctx)
     give(ledger, login, role, units.resolve(ctx, unit) if unit is not None else None)
+    publish(ctx)
 
 
-def grants(ctx: Context) -> list[dict[str, Any]]:
+def publish(ctx: Context) -> None:
+    """Write this office's `feedback.every` and its working days around today to the
+    shared ledger, where a unit login's `feedback` reads its next deadline. Run by an
+    office login; nothing on a SQLite file."""
+    if not hasattr(ctx.ledger, "login"):
+        return
+    from oa_cli.ledger.pg_roles import publish_rules
+
+    first = ctx.today - dt.timedelta(days=PUBLISH_BACK_DAYS)
+    last = ctx.today + dt.timedelta(days=PUBLISH_AHEAD_DAYS)
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    workdays = [day for day in days if ctx.calendar.is_workday(day)]
+    with ctx.ledger.transaction():
+        publish_rules(_shared(ctx), ctx.config.feedback["every"], first, last, workdays)
+
+
+def grants(ctx: Context, login: str | None = None) -> list[dict[str, Any]]:
+    """The logins and their roles; only `login`'s when given."""
     from oa_cli.ledger.pg_roles import grants as listed
 
-    return listed(_shared(ctx))
+    return listed(_shared(ctx), login)

@@ -31,4 +31,13 @@ CATALOG: dict[str, str] = {
     ),
     "{path} is a database of another program (tables: {tables}); left untouched": "{path} 是其他程序的数据库（数据表：{tables}），未作任何改动",
     "{login} is a superuser or owns the ledger: PostgreSQL would not confine it; give the role to a login of its own": "{login} 是超级用户或台账所有者，PostgreSQL 无法限制其权限；请为该角色另建登录名",
+    "the office's working days around {day} are not on the ledger, so the next report's deadline cannot be set: ask the office to run oa grant once more": (
+        "台账中没有督办机关 {day} 前后的工作日历，无法确定下次报送时限：请督办机关再运行一次 oa grant"
+    ),
+    "a unit's login records ack and feedback at the present time: {at} is before the assignment or later than now": (
+        "单位登录名只能按当前时间签收和反馈：{at} 早于交办时间或晚于当前时间"
+    ),
+    "the login {login} sees only the items of {unit}: oa verify checks the whole ledger and is run by the office": (
+        "登录名 {login} 只能查看{unit}的事项：oa verify 校验整个台账，须由督办机关运行"
+    ),
 }

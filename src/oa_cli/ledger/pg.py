@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +147,14 @@ class PgLedger(Ledger):
             return t("the login {login} may only read this ledger", login=login)
         return t("the login {login} is not allowed to do this in this ledger", login=login)
 
+    def require_office(self) -> None:
+        """Refuse, in one line, a login that may not write as the office (a unit's or a
+        read-only one): for a command that may find nothing to write, and so would
+        otherwise not be refused (`escalate --auto`)."""
+        _, unit, writes = self._login_rights()
+        if unit is not None or not writes:
+            raise OaError(self._refusal())
+
     # -- transactions -----------------------------------------------------------
     @contextlib.contextmanager
     def raw_transaction(self, *, snapshot: bool = False) -> Iterator[None]:
@@ -182,9 +190,42 @@ class PgLedger(Ledger):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
+        """A write transaction. A unit's login locks nothing here (it may not): its
+        write function locks the head row itself, and any other write is refused."""
         with self.raw_transaction():
-            self.conn.execute("SELECT seq FROM head FOR UPDATE")
+            if self._login_rights()[1] is None:
+                self.conn.execute("SELECT seq FROM head FOR UPDATE")
             yield
+
+    def unit_write(
+        self,
+        action: str,
+        item_id: int,
+        at: str,
+        facts: dict[str, Any],
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> Item | None:
+        """A unit's login writes through the server's functions (schema 5), which
+        decide every changed column and the event; the office writes itself (None)."""
+        if self._login_rights()[1] is None:
+            return None
+        if action == "ack":
+            self.conn.execute("SELECT oa_unit_ack(?, ?, ?)", (item_id, facts.get("by"), at))
+        else:
+            self.conn.execute(
+                "SELECT oa_unit_feedback(?, ?, ?::int, ?, ?, ?::text[], ?::bytea[], ?)",
+                (
+                    item_id,
+                    facts["text"],
+                    facts.get("progress"),
+                    facts.get("ref"),
+                    facts.get("by"),
+                    [name for name, _ in files],
+                    [data for _, data in files],
+                    at,
+                ),
+            )
+        return self.get(item_id)
 
     # -- items --------------------------------------------------------------------
     def insert(self, item: Item) -> int:
@@ -259,7 +300,18 @@ class PgLedger(Ledger):
 
     # -- integrity and copies ---------------------------------------------------------
     def integrity_problems(self) -> list[str]:
-        """The head row must be the last event, and no item above its last id."""
+        """The head row must be the last event, and no item above its last id. A unit's
+        login sees part of the journal only: it cannot check it, and is told so."""
+        login, unit, _ = self._login_rights()
+        if unit is not None:
+            raise OaError(
+                t(
+                    "the login {login} sees only the items of {unit}: oa verify checks the"
+                    " whole ledger and is run by the office",
+                    login=login,
+                    unit=unit,
+                )
+            )
         problems = []
         last = self.conn.execute(
             "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"

@@ -176,6 +176,10 @@ class PgConn:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return OaError(self._rights())
+        said = _UNIT_REFUSALS.get(getattr(exc, "sqlstate", None) or "")
+        if said is not None:
+            detail = getattr(getattr(exc, "diag", None), "message_detail", None) or ""
+            return OaError(said(detail))
         if isinstance(exc, psycopg.OperationalError):
             return OaError(
                 t(
@@ -185,6 +189,21 @@ class PgConn:
                 )
             )
         return OaError(t("PostgreSQL refused: {error}", error=first))
+
+
+# What the server's functions for a unit's login (schema 5) refuse, in the user's words.
+_UNIT_REFUSALS: dict[str, Callable[[str], str]] = {
+    "OA001": lambda day: t(
+        "the office's working days around {day} are not on the ledger, so the next report's"
+        " deadline cannot be set: ask the office to run oa grant once more",
+        day=day,
+    ),
+    "OA002": lambda at: t(
+        "a unit's login records ack and feedback at the present time: {at} is before the"
+        " assignment or later than now",
+        at=at,
+    ),
+}
 
 
 def redact(url: str) -> str:

@@ -1,12 +1,16 @@
 """`oa grant`: logins of a PostgreSQL ledger and what each may do.
 
 The table privileges say which statements a login may run; the row-level policies
-of schema 4 (`pg_schema._m004_logins`) confine a unit login to its items and their
-events. Every login reads the head row; a unit login may also move it, as its
-`ack` and `feedback` append to the one chain."""
+of schema 4 (`pg_schema._m004_logins`) confine a unit login to reading its items,
+their events and evidence. A unit login writes no table itself: its `ack` and
+`feedback` are the functions of schema 5 (`pg_schema._m005_unit_functions`), which
+build the event and the item's changes on the server, the next report's deadline from
+the office's working days and `feedback.every` that `publish_rules` keeps there."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from oa_cli.errors import OaError, UsageError
@@ -16,20 +20,23 @@ if TYPE_CHECKING:
     from oa_cli.ledger.pg import PgLedger
 
 ROLES = ("office", "unit", "read-only")
-TABLES = ("items", "events", "units", "auto_actions", "evidence", "head", "oa_schema")
+TABLES = (
+    "items",
+    "events",
+    "units",
+    "auto_actions",
+    "evidence",
+    "head",
+    "oa_workdays",
+    "oa_rules",
+    "oa_schema",
+)
 
-# What `ack` and `feedback` change on an item (and the stored object it rewrites).
-UNIT_ITEM_COLUMNS = ("acked_at", "feedback_count", "last_feedback_at", "report_due", "doc")
 _PRIVILEGES: dict[str, list[str]] = {
     "office": [f"SELECT, INSERT, UPDATE, DELETE ON {table}" for table in TABLES[:-1]]
     + ["SELECT ON oa_schema"],
     "read-only": [f"SELECT ON {table}" for table in TABLES],
-    "unit": [
-        "SELECT ON items, events, units, evidence, head, oa_schema",
-        f"UPDATE ({', '.join(UNIT_ITEM_COLUMNS)}) ON items",
-        "INSERT ON events, evidence",
-        "UPDATE (seq, hash) ON head",
-    ],
+    "unit": ["SELECT ON items, events, units, evidence, head, oa_schema"],
 }
 
 
@@ -77,10 +84,35 @@ def _refuse_unconfined(ledger: PgLedger, login: str, role: str) -> None:
         )
 
 
-def grants(ledger: PgLedger) -> list[dict[str, Any]]:
-    """Every login given a role, by name: {"login", "role", "unit"}."""
-    found = ledger.conn.execute("SELECT login, role, unit FROM oa_logins ORDER BY login")
+def grants(ledger: PgLedger, login: str | None = None) -> list[dict[str, Any]]:
+    """Every login given a role (or only `login`), by name: {"login", "role", "unit"}."""
+    found = ledger.conn.execute(
+        "SELECT login, role, unit FROM oa_logins WHERE ?::text IS NULL OR login = ? ORDER BY login",
+        (login, login),
+    )
     return [{"login": r[0], "role": r[1], "unit": r[2]} for r in found]
+
+
+def publish_rules(
+    ledger: PgLedger, every: int, first: dt.date, last: dt.date, workdays: Iterable[dt.date]
+) -> None:
+    """Keep on the ledger what a unit login's feedback needs for its next deadline:
+    `feedback.every` and the office's working days from `first` to `last` (computed by
+    `domain.calendar`; the ledger only stores them). Inside the caller's transaction."""
+    conn = ledger.conn
+    conn.execute("DELETE FROM oa_workdays")
+    conn.executemany(
+        "INSERT INTO oa_workdays (day) VALUES (?)", [(d.isoformat(),) for d in workdays]
+    )
+    conn.execute("DELETE FROM oa_rules")
+    conn.executemany(
+        "INSERT INTO oa_rules (name, value) VALUES (?, ?)",
+        [
+            ("feedback_every", str(every)),
+            ("workdays_from", first.isoformat()),
+            ("workdays_until", last.isoformat()),
+        ],
+    )
 
 
 def _ident(ledger: PgLedger, login: str) -> str:

@@ -234,6 +234,193 @@ def _m004_guards(conn: Any, schema_name: str) -> None:
     )
 
 
+@migration
+def m005_unit_functions(conn: Any) -> None:
+    """A unit login writes nothing itself: its `ack` and `feedback` are two functions
+    that build the event, its hash and the item's changes on the server (see
+    `_m005_unit_functions`); the office's working days and `feedback.every` are kept
+    in the ledger for them (`oa_workdays`, `oa_rules`, written by `oa grant`)."""
+    conn.execute(f"CREATE TABLE oa_workdays (day {T} PRIMARY KEY)")
+    conn.execute(f"CREATE TABLE oa_rules (name {T} PRIMARY KEY, value {T} NOT NULL)")
+    for trigger, table in (
+        ("events_guard", "events"),
+        ("events_follow", "events"),
+        ("head_guard", "head"),
+    ):
+        conn.execute(f"DROP TRIGGER {trigger} ON {table}")
+    for function in ("oa_guard_event", "oa_follow_event", "oa_guard_head"):
+        conn.execute(f"DROP FUNCTION {function}()")
+    _m005_unit_functions(conn)
+    units = conn.execute("SELECT login FROM oa_logins WHERE role = 'unit'").fetchall()
+    for (login,) in units:
+        name = conn.execute("SELECT quote_ident(?)", (login,)).fetchone()[0]
+        conn.execute(f"REVOKE INSERT, UPDATE, DELETE ON items, events, head, evidence FROM {name}")
+    for login, role in conn.execute("SELECT login, role FROM oa_logins").fetchall():
+        name = conn.execute("SELECT quote_ident(?)", (login,)).fetchone()[0]
+        rights = "SELECT, INSERT, UPDATE, DELETE" if role == "office" else "SELECT"
+        conn.execute(f"GRANT {rights} ON oa_workdays, oa_rules TO {name}")
+
+
+# Each function runs as the ledger's owner with the schema's own names first, so a
+# unit's temporary objects cannot stand in for them.
+_DEFINER = "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {schema}, pg_temp"
+_HELPER = "LANGUAGE plpgsql SET search_path = pg_catalog, {schema}, pg_temp"
+
+# The item the unit login may write to now (its own, assigned), locked after the head
+# row, as an office write locks them; `at` between the assignment and the server's now.
+_UNIT_ITEM = r"""
+CREATE FUNCTION oa_unit_item(p_item bigint, p_at text) RETURNS items {helper} AS $$
+DECLARE u text := oa_login_unit(); it items;
+BEGIN
+  IF u IS NULL THEN
+    RAISE EXCEPTION 'only a unit''s login writes through this function' USING ERRCODE = '42501';
+  END IF;
+  PERFORM 1 FROM head FOR UPDATE;
+  SELECT * INTO it FROM items WHERE id = p_item
+    AND (unit = u OR co_units::jsonb @> jsonb_build_array(u)) FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'item % is not one of %''s items', p_item, u USING ERRCODE = '42501';
+  END IF;
+  IF it.status <> 'assigned' THEN
+    RAISE EXCEPTION 'item % is not assigned', p_item USING ERRCODE = '55000';
+  END IF;
+  IF p_at IS NULL OR p_at !~ '^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$'
+    OR p_at::timestamptz < coalesce(it.assigned_at, it.received_at)::timestamptz
+    OR p_at::timestamptz > clock_timestamp() + interval '{slack}' THEN
+    RAISE EXCEPTION 'the time % is before the assignment or after now', p_at
+      USING ERRCODE = 'OA002', DETAIL = coalesce(p_at, '');
+  END IF;
+  RETURN it;
+END $$"""
+
+# The next event of the chain, by the session's login, with its true hash; the head
+# row follows it. recorded_at is the server's clock, in `at`'s offset.
+_UNIT_APPEND = r"""
+CREATE FUNCTION oa_unit_append(p_item bigint, p_action text, p_at text, p_data text)
+RETURNS bigint {helper} AS $$
+DECLARE h head; off text := right(p_at, 6); recorded text; s bigint; digest text;
+BEGIN
+  SELECT * INTO h FROM head;
+  recorded := to_char(clock_timestamp() AT TIME ZONE 'UTC' + off::interval,
+    'YYYY-MM-DD"T"HH24:MI:SS') || off;
+  s := h.seq + 1;
+  digest := encode(sha256(convert_to(h.hash || '[' || s || ',' || p_item || ','
+    || to_json(p_at)::text || ',' || to_json(recorded)::text || ','
+    || to_json(session_user::text)::text || ',' || to_json(p_action)::text || ','
+    || p_data || ']', 'UTF8')), 'hex');
+  INSERT INTO events (seq, item_id, at, recorded_at, actor, action, data, prev_hash, hash)
+    VALUES (s, p_item, p_at, recorded, session_user, p_action, p_data, h.hash, digest);
+  UPDATE head SET seq = s, hash = digest;
+  RETURN s;
+END $$"""
+
+# One value of the stored object replaced by its new JSON text: a key followed by `":`
+# can only be the object's own key (a quote inside a string is escaped).
+_DOC_SET = r"""
+CREATE FUNCTION oa_doc_set(p_doc text, p_key text, p_json text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT regexp_replace(p_doc, '"' || p_key || '":(null|"([^"\\]|\\.)*"|-[0-9]+|[0-9]+)',
+    '"' || p_key || '":' || replace(p_json, '\', '\\'))
+$$"""
+
+_UNIT_ACK = r"""
+CREATE FUNCTION oa_unit_ack(p_item bigint, p_by text, p_at text) RETURNS bigint
+{definer} AS $$
+DECLARE it items; v_by text := nullif(btrim(p_by), '');
+BEGIN
+  it := oa_unit_item(p_item, p_at);
+  IF it.acked_at IS NOT NULL THEN
+    RAISE EXCEPTION 'item % was already acknowledged', p_item USING ERRCODE = '55000';
+  END IF;
+  UPDATE items SET acked_at = p_at, doc = oa_doc_set(doc, 'acked_at', to_json(p_at)::text)
+    WHERE id = p_item;
+  RETURN oa_unit_append(p_item, 'ack', p_at, '{{"acked_at":' || to_json(p_at)::text
+    || coalesce(',"by":' || to_json(v_by)::text, '') || '}}');
+END $$"""
+
+# The next report's deadline: `feedback.every` working days after `at`'s day, on the
+# office's calendar as `oa grant` last wrote it.
+_REPORT_DUE = r"""
+CREATE FUNCTION oa_report_due(p_day text) RETURNS text {helper} AS $$
+DECLARE every int := (SELECT value::int FROM oa_rules WHERE name = 'feedback_every');
+  since text := (SELECT value FROM oa_rules WHERE name = 'workdays_from'); due text;
+BEGIN
+  IF every = 0 THEN RETURN p_day; END IF;
+  SELECT day INTO due FROM oa_workdays WHERE day > p_day ORDER BY day OFFSET every - 1 LIMIT 1;
+  IF every IS NULL OR since IS NULL OR p_day < since OR due IS NULL THEN
+    RAISE EXCEPTION 'the office''s working days around % are not on the ledger', p_day
+      USING ERRCODE = 'OA001', DETAIL = p_day;
+  END IF;
+  RETURN due;
+END $$"""
+
+# Evidence files stored under their own hash; the event's record of them.
+_UNIT_FILES = r"""
+CREATE FUNCTION oa_unit_files(p_names text[], p_files bytea[]) RETURNS text {helper} AS $$
+DECLARE n int := coalesce(array_length(p_files, 1), 0); sha text; parts text[] := '{{}}';
+BEGIN
+  IF coalesce(array_length(p_names, 1), 0) <> n THEN
+    RAISE EXCEPTION 'one name for each file' USING ERRCODE = '22023';
+  END IF;
+  FOR i IN 1..n LOOP
+    sha := encode(sha256(p_files[i]), 'hex');
+    INSERT INTO evidence (sha256, size, data) VALUES (sha, length(p_files[i]), p_files[i])
+      ON CONFLICT DO NOTHING;
+    parts := parts || ('{{"name":' || to_json(p_names[i])::text || ',"sha256":"' || sha
+      || '","size":' || length(p_files[i]) || '}}');
+  END LOOP;
+  RETURN CASE WHEN n > 0 THEN '[' || array_to_string(parts, ',') || ']' END;
+END $$"""
+
+_UNIT_FEEDBACK = r"""
+CREATE FUNCTION oa_unit_feedback(p_item bigint, p_text text, p_progress int, p_ref text,
+  p_by text, p_names text[], p_files bytea[], p_at text) RETURNS bigint {definer} AS $$
+DECLARE it items; v_due text; v_files text; v_n int;
+  v_by text := nullif(btrim(p_by), ''); v_ref text := nullif(btrim(p_ref), '');
+BEGIN
+  IF p_text IS NULL OR btrim(p_text) = '' OR p_progress NOT BETWEEN 0 AND 100 THEN
+    RAISE EXCEPTION 'a report has its text, and a progress from 0 to 100'
+      USING ERRCODE = '22023';
+  END IF;
+  it := oa_unit_item(p_item, p_at);
+  v_due := oa_report_due(left(p_at, 10));
+  v_files := oa_unit_files(p_names, p_files);
+  v_n := it.feedback_count + 1;
+  UPDATE items SET feedback_count = v_n, last_feedback_at = p_at, report_due = v_due,
+    doc = oa_doc_set(oa_doc_set(oa_doc_set(doc, 'feedback_count', v_n::text),
+      'last_feedback_at', to_json(p_at)::text), 'report_due', to_json(v_due)::text)
+    WHERE id = p_item;
+  RETURN oa_unit_append(p_item, 'feedback', p_at, '{{' || concat_ws(',',
+    '"answered":' || to_json(it.report_due)::text,
+    '"by":' || to_json(v_by)::text,
+    '"feedback_count":' || v_n,
+    '"files":' || v_files,
+    '"kind":' || CASE WHEN it.feedback_count = 0 THEN '"first"' ELSE '"follow_up"' END,
+    '"last_feedback_at":' || to_json(p_at)::text,
+    '"progress":' || p_progress,
+    '"ref":' || to_json(v_ref)::text,
+    '"report_due":' || to_json(v_due)::text,
+    '"text":' || to_json(p_text)::text) || '}}');
+END $$"""
+
+
+def _m005_unit_functions(conn: Any) -> None:
+    schema_name = conn.execute("SELECT quote_ident(current_schema())").fetchone()[0]
+    helper, definer = (f.format(schema=schema_name) for f in (_HELPER, _DEFINER))
+    for sql in (_UNIT_ITEM, _UNIT_APPEND, _REPORT_DUE, _UNIT_FILES):
+        conn.execute(sql.format(helper=helper, slack="5 minutes"))
+    conn.execute(_DOC_SET)
+    for sql in (_UNIT_ACK, _UNIT_FEEDBACK):
+        conn.execute(sql.format(definer=definer))
+    helpers = (
+        "oa_unit_item(bigint, text)",
+        "oa_unit_append(bigint, text, text, text)",
+        "oa_report_due(text)",
+        "oa_unit_files(text[], bytea[])",
+    )
+    conn.execute(f"REVOKE EXECUTE ON FUNCTION {', '.join(helpers)} FROM PUBLIC")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 assert [n for n, _ in MIGRATIONS] == [n for n, _ in sqlite_schema.MIGRATIONS], (
     "PostgreSQL migrations must follow ledger.schema's list"

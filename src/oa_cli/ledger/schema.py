@@ -264,6 +264,12 @@ def m004_workflow(db: Any) -> None:
     db.execute("CREATE INDEX events_at ON events(at)")
 
 
+@migration
+def m005_unit_functions(db: Any) -> None:
+    """Nothing on SQLite: a file has no logins (PostgreSQL's step of that name gives a
+    unit's login its two write functions)."""
+
+
 # The item indexes as the current schema has them: import drops and remakes them
 # around a bulk load. Open items are read in due order from items_open, which holds
 # what the daily rules read and the stored object; it is partial, so its size

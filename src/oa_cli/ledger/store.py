@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -322,3 +322,18 @@ class Ledger:
         from oa_cli.ledger.connection import backup_to
 
         backup_to(self.conn, dest, force=force)
+
+    # -- a unit's own writes ---------------------------------------------------------
+    def unit_write(
+        self,
+        action: str,
+        item_id: int,
+        at: str,
+        facts: dict[str, Any],
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> Item | None:
+        """`ack` or `feedback` (`facts`: by; text, progress, ref) written by the ledger
+        itself when the login is a unit's (PostgreSQL), which builds the event and the
+        item's changes: the item as it then is. None: this login writes as the office
+        does (always on SQLite, which has no logins)."""
+        return None
