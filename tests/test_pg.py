@@ -402,7 +402,8 @@ def test_a_schema4_ledger_is_upgraded_and_its_unit_logins_lose_their_writes(
     assert pg_server.psql(db, schema4).returncode == 0
     monkeypatch.setattr(pg_module, "backup_path", lambda url, version: tmp_path / "s4.bak")
     owner = _pg(pg_url)
-    assert pg_schema.current_version(owner.conn) == 5 and (tmp_path / "s4.bak").exists()
+    assert pg_schema.current_version(owner.conn) == pg_schema.SCHEMA_VERSION
+    assert (tmp_path / "s4.bak").exists()
     update = "UPDATE items SET report_due = '2099-01-01' WHERE id = 1"
     assert "permission denied" in pg_server.psql(db, update, user=UNIT).stderr
     publish(_ctx(owner))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from oa_cli.actions import Context
+from oa_cli.actions import Context, roles
 from oa_cli.domain.item import OPEN, Item, overdue_days, report_overdue_days
 from oa_cli.domain.rules import Bounds, card_actions
 
@@ -42,7 +42,10 @@ def plan(ctx: Context) -> list[tuple[int, str, str]]:
 def escalate_auto(
     ctx: Context, progress: Callable[[int], None] | None = None
 ) -> list[dict[str, Any]]:
-    """Apply the plan in batches; return what was done."""
+    """Apply the plan in batches; return what was done. On a shared ledger it also
+    keeps the working days a unit's `feedback` reads current (roles.publish)."""
+    ctx.ledger.require_office()
+    roles.publish(ctx)
     todo = plan(ctx)
     day = ctx.today.isoformat()
     done: list[dict[str, Any]] = []

@@ -40,7 +40,7 @@ def grant(
         from oa_cli.render.plain import write_records
 
         fmt = choose(None)
-        rows = roles.grants(ctx)
+        rows = roles.grants(ctx, login)
         if fmt == "table":
             fmt = "tsv"
         write_records(sys.stdout, fmt, rows, ("login", "role", "unit"))

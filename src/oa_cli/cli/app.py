@@ -184,6 +184,7 @@ def main() -> None:
     if os.environ.get("_OA_COMPLETE"):
         _complete()
     from typer import exceptions as typer_errors
+
     from oa_cli.cli.clicklib import errors as click_errors
 
     try:

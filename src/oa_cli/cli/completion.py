@@ -63,9 +63,8 @@ def _quietly(lookup: Callable[[Any], list[Any]], ctx: Any) -> list[Any]:
 
 def complete_unit(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     """Unit names starting with (or containing) what is typed."""
-    from oa_cli.cli.clicklib import CompletionItem
-
     from oa_cli.actions import lookups
+    from oa_cli.cli.clicklib import CompletionItem
 
     names = _quietly(lookups.unit_names, ctx)
     return [CompletionItem(n) for n in names if incomplete in n]
@@ -73,9 +72,8 @@ def complete_unit(ctx: Any, param: Any, incomplete: str) -> list[Any]:
 
 def complete_open_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     """Ids of open items starting with what is typed, each with its title as help."""
-    from oa_cli.cli.clicklib import CompletionItem
-
     from oa_cli.actions import lookups
+    from oa_cli.cli.clicklib import CompletionItem
 
     items = _quietly(lookups.open_items, ctx)
     return [

@@ -421,6 +421,12 @@ def _m005_unit_functions(conn: Any) -> None:
     conn.execute(f"REVOKE EXECUTE ON FUNCTION {', '.join(helpers)} FROM PUBLIC")
 
 
+@migration
+def m006_alerts_by_day(conn: Any) -> None:
+    """What `escalate --auto` did on a day, found without reading every day's rows."""
+    conn.execute("CREATE INDEX auto_actions_day ON auto_actions(day, rule, item_id)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 assert [n for n, _ in MIGRATIONS] == [n for n, _ in sqlite_schema.MIGRATIONS], (
     "PostgreSQL migrations must follow ledger.schema's list"

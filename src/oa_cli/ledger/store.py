@@ -71,6 +71,10 @@ class Ledger:
     def count(self, sel: Selection) -> int:
         return rows.count(self.conn, sel)
 
+    def require_office(self) -> None:
+        """Refuse a login that may not write as the office (PostgreSQL only: a file has
+        no logins), for a command that may find nothing to write."""
+
     def ids(self, sel: Selection) -> Iterator[int]:
         """The ids `sel` selects, in id order, without reading the items."""
         found: Iterator[int] = rows.ids(self.conn, sel)
