@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
+from json.encoder import encode_basestring as _quote
 from typing import Any, BinaryIO
 
 from oa_cli.actions import Context
 from oa_cli.domain import stats as domain_stats
-from oa_cli.domain.item import Item, to_json
+from oa_cli.domain.item import KEYS, Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import EVERY, Selection
-from oa_cli.ledger.store import Ledger
+from oa_cli.ledger.store import MAX_IN, Ledger
 
 
 def anchor(ctx: Context) -> dict[str, Any]:
@@ -139,12 +142,23 @@ def stats(ctx: Context, by: str, start: dt.date | None, end: dt.date | None) -> 
     return report
 
 
-def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, Any]:
-    """The weekly update; with `limit`, each section cut to that many rows (the summary
-    still counts them all)."""
-    week, monday, sunday = domain_stats.iso_week(day)
+@dataclass(frozen=True)
+class _Week:
+    """What every part of one weekly update reads: the week, the ledger as it stood on
+    its last day (or today) and the sections' selections."""
+
+    name: str
+    first: str  # Monday
+    last: str  # Sunday
+    after: str  # the Monday after
+    day: dt.date  # the day the report stands on
+    source: Ledger
+    selections: dict[str, Selection]
+
+
+def _week(ctx: Context, day: dt.date) -> _Week:
+    name, monday, sunday = domain_stats.iso_week(day)
     as_day = min(sunday, ctx.today)
-    source = as_of(ctx, as_day)
     first, after = monday.isoformat(), (sunday + dt.timedelta(days=1)).isoformat()
     selections = {
         "registered": Selection(  # a cancelled duplicate was not really registered
@@ -158,35 +172,142 @@ def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, An
             statuses=("assigned",), assigned_before=first, no_report_since=first
         ),
     }
+    return _Week(name, first, sunday.isoformat(), after, as_day, as_of(ctx, as_day), selections)
+
+
+def _weekly_head(ctx: Context, week: _Week) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The week, its bounds and its summary (each section's count, closed on time), and
+    the rows per unit, from one pass over the items."""
+    counts = week.source.counts_by_units({**week.selections, "open": Selection()})
+    open_units = counts.pop("open")
+    summary: dict[str, int] = {name: sum(n.values()) for name, n in counts.items()}
+    summary["closed_on_time"] = _closed_on_time(ctx, week)
+    head = {"week": week.name, "from": week.first, "to": week.last, "summary": summary}
+    return head, domain_stats.unit_rows(counts, open_units)
+
+
+def _closed_on_time(ctx: Context, week: _Week) -> int:
+    """How many of the week's closed items were closed on time, read a batch at a time."""
+    found = 0
+    actions = ("add", "import", "extend", "correct", "reopen", "close")
+    closed = week.source.select(week.selections["closed"])
+    while batch := list(islice(closed, MAX_IN)):
+        steps = domain_stats.histories(ctx.ledger.history(actions, [i["id"] for i in batch]))
+        none = domain_stats.History()
+        found += sum(domain_stats.is_on_time(i, steps.get(i["id"], none)) for i in batch)
+    return found
+
+
+def _moved(ctx: Context, week: _Week) -> Iterator[dict[str, Any]]:
+    """The week's moved entries in id order (events as the journal stored them), titled
+    as the ledger the report reads has the items."""
+    same = week.source is ctx.ledger
+    batches = ctx.ledger.moves(week.first, week.after, domain_stats.WEEKLY_ACTIONS, titled=same)
+    if same:
+        return domain_stats.moved(row for batch in batches for row in batch)
+
+    def titled() -> Iterator[Any]:
+        for batch in batches:
+            titles = week.source.titles({row[0] for row in batch})
+            for row in batch:
+                yield (*row[:5], *titles.get(row[0], (None, None)))
+
+    return domain_stats.moved(titled())
+
+
+class Moved:
+    """The week's moved entries, read from the journal as they are gone through (a
+    screen counts them all and draws a few); a second pass reads them again."""
+
+    def __init__(self, ctx: Context, week: _Week) -> None:
+        self.ctx, self.week = ctx, week
+        self.started: Iterator[dict[str, Any]] | None = None  # by __bool__, not yet read
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        found, self.started = self.started or _moved(self.ctx, self.week), None
+        return (domain_stats.decoded(e) for e in found)
+
+    def __bool__(self) -> bool:
+        first = next(found := _moved(self.ctx, self.week), None)
+        self.started = None if first is None else chain([first], found)
+        return first is not None
+
+
+def _loaded(week: _Week, sel: Selection, ctx: Context) -> list[Item]:
+    """A section's item objects, from the values tsv writes (the same as to_json's)."""
+    values = week.source.select_values(sel, week.day, ctx.calendar)
+    return [dict(zip(KEYS, v, strict=True)) for v in values]
+
+
+def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, Any]:
+    """The weekly update; with `limit` (a screen), each section cut to that many rows
+    (the summary still counts them all) and `moved` an iterable read as it is drawn."""
+    week = _week(ctx, day)
     sections = {
-        name: _items(source, sel.but(limit=limit), as_day, ctx) for name, sel in selections.items()
+        name: _loaded(week, sel.but(limit=limit), ctx) for name, sel in week.selections.items()
     }
-    summary = {name: source.count(sel) for name, sel in selections.items()}
-    closed = list(source.select(selections["closed"]))
-    found = domain_stats.histories(
-        ctx.ledger.history(
-            ("add", "import", "extend", "correct", "reopen", "close"), [i["id"] for i in closed]
-        )
+    moved: Any = Moved(ctx, week)
+    if limit is None:
+        moved = list(moved)
+    head, units = _weekly_head(ctx, week)
+    return {**head, "sections": sections, "moved": moved, "units": units, "anchor": anchor(ctx)}
+
+
+def weekly_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
+    """Write `oa weekly --format json` (the bytes of `weekly` as compact JSON) as UTF-8,
+    each section and the moved entries streamed."""
+    week = _week(ctx, day)
+    head, units = _weekly_head(ctx, week)
+    out.write(_dumps(head)[:-1].encode() + b',"sections":{')
+    for index, (name, sel) in enumerate(week.selections.items()):
+        out.write(f'{"," if index else ""}"{name}":['.encode())
+        first = True
+        for batch in week.source.select_json(sel, week.day, ctx.calendar):
+            out.write((b"" if first else b",") + b",".join(batch))
+            first = False
+        out.write(b"]")
+    out.write(b'},"moved":[')
+    for index, entry in enumerate(_moved(ctx, week)):
+        out.write((b"," if index else b"") + _entry_json(entry))
+    tail = f'],"units":{_dumps(units)},"anchor":{_dumps(anchor(ctx))}}}\n'
+    out.write(tail.encode())
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _entry_json(entry: dict[str, Any]) -> bytes:
+    """A moved entry as compact JSON; each event's data is the journal's canonical text,
+    which is the compact JSON of its decoded value (sorted keys stay sorted)."""
+    events = ",".join(
+        [
+            f'{{"at":{_quote(at)},"action":{_quote(action)},"actor":{_quote(actor)},"data":{data}}}'
+            for at, action, actor, data in entry["events"]
+        ]
     )
-    summary["closed_on_time"] = sum(
-        domain_stats.is_on_time(i, found.get(i["id"], domain_stats.History())) for i in closed
-    )
-    events = list(ctx.ledger.events(since=first, until=after, actions=domain_stats.WEEKLY_ACTIONS))
-    ids = tuple(sorted({e["item_id"] for e in events if e["item_id"] is not None}))
-    titles = {i["id"]: i for i in source.select(Selection(statuses=(), ids=ids))}
-    return {
-        "week": week,
-        "from": first,
-        "to": sunday.isoformat(),
-        "summary": summary,
-        "sections": sections,
-        "moved": domain_stats.moved(events, titles),
-        "units": domain_stats.unit_rows(
-            {name: source.counts_by_unit(sel) for name, sel in selections.items()},
-            source.counts_by_unit(Selection()),
-        ),
-        "anchor": anchor(ctx),
-    }
+    unit = "null" if entry["unit"] is None else _quote(entry["unit"])
+    title = _quote(entry["title"])
+    return f'{{"id":{entry["id"]},"title":{title},"unit":{unit},"events":[{events}]}}'.encode()
+
+
+def weekly_records(ctx: Context, day: dt.date) -> Iterator[list[bytes]]:
+    """`oa weekly --format jsonl`'s records (what section_rows gives, as UTF-8 JSON), in
+    batches."""
+    week = _week(ctx, day)
+    for name, sel in week.selections.items():
+        head = f'{{"section":{_quote(name)},'.encode()
+        for batch in week.source.select_json(sel, week.day, ctx.calendar):
+            yield [head + doc[1:] for doc in batch]
+
+
+def weekly_values(ctx: Context, day: dt.date) -> Iterator[list[Any]]:
+    """`oa weekly --format tsv/csv`'s rows: the section, then the item's values in KEYS
+    order (what section_rows gives)."""
+    week = _week(ctx, day)
+    for name, sel in week.selections.items():
+        for values in week.source.select_values(sel, week.day, ctx.calendar):
+            yield [name, *values]
 
 
 def section_rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -145,6 +145,8 @@ def weekly(
             raise UsageError(
                 t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week)
             ) from None
+    if _weekly_streamed(ctx, day, fmt):
+        return
     limit = ctx.config.display["max_rows"] if fmt == "table" else None
     report = build(ctx, day, limit)
     as_of = min(report["to"], ctx.today.isoformat())  # what is owed, as the week stands
@@ -154,6 +156,26 @@ def weekly(
         lambda: weekly_document(report, meta(ctx, report, date=as_of), limit),
         lambda: _section_rows(report),
     )
+
+
+def _weekly_streamed(ctx: Any, day: dt.date, fmt: str) -> bool:
+    """The machine formats of the weekly written as they are read (flat at any size)."""
+    from oa_cli.actions import reports
+    from oa_cli.render import plain
+
+    if fmt == "json" and (raw := plain.binary(sys.stdout)) is not None:  # cron and pipes
+        reports.weekly_json(ctx, day, raw)
+    elif fmt == "jsonl":
+        plain.write_json_bytes(sys.stdout, "jsonl", reports.weekly_records(ctx, day))
+        plain.write_anchor(sys.stdout, fmt, reports.anchor(ctx))
+    elif fmt in ("tsv", "csv"):
+        from oa_cli.domain.item import KEYS
+
+        plain.write_rows(sys.stdout, fmt, reports.weekly_values(ctx, day), ("section", *KEYS))
+        plain.write_anchor(sys.stdout, fmt, reports.anchor(ctx))
+    else:
+        return False
+    return True
 
 
 def stats(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,22 +185,41 @@ WEEKLY_SECTIONS = ("registered", "closed", "overdue", "no_feedback")
 WEEKLY_ACTIONS = ("feedback", "escalate", "extend", "correct", "return", "assign", "reopen")
 
 
-def moved(events: Iterable[dict[str, Any]], titles: dict[int, Item]) -> list[dict[str, Any]]:
+# One event of the week as the journal holds it, with its item's title and lead unit:
+# (item_id, at, action, actor, data text, title, unit); title None for an item the
+# report does not know.
+Move = tuple[int, str, str, str, str, str | None, str | None]
+
+
+def is_movement(action: str, data: str) -> bool:
+    """Whether an event of WEEKLY_ACTIONS is worth reporting: a first assignment is not."""
+    return action != "assign" or json.loads(data).get("previous_unit") is not None
+
+
+def moved(moves: Iterable[Move]) -> Iterator[dict[str, Any]]:
     """The week's reports and every card, extension, correction, return, transfer and
-    reopening, per item (first assignments are not movement worth reporting)."""
-    found: dict[int, dict[str, Any]] = {}
-    for event in events:
-        item_id = event["item_id"]
-        if event["action"] == "assign" and event["data"].get("previous_unit") is None:
+    reopening, per item, from its events grouped by item in id order. An entry's events
+    are (at, action, actor, data text)."""
+    entry: dict[str, Any] | None = None
+    for item_id, at, action, actor, data, title, unit in moves:
+        if title is None or (action == "assign" and not is_movement(action, data)):
             continue
-        item = titles.get(item_id)
-        if item is None:
-            continue
-        entry = found.setdefault(
-            item_id, {"id": item_id, "title": item["title"], "unit": item["unit"], "events": []}
-        )
-        entry["events"].append({k: event[k] for k in ("at", "action", "actor", "data")})
-    return [found[k] for k in sorted(found)]
+        if entry is None or entry["id"] != item_id:
+            if entry is not None:
+                yield entry
+            entry = {"id": item_id, "title": title, "unit": unit, "events": []}
+        entry["events"].append((at, action, actor, data))
+    if entry is not None:
+        yield entry
+
+
+def decoded(entry: dict[str, Any]) -> dict[str, Any]:
+    """A moved entry as the report gives it: each event an object, its data decoded."""
+    events = [
+        {"at": at, "action": action, "actor": actor, "data": json.loads(data)}
+        for at, action, actor, data in entry["events"]
+    ]
+    return {**entry, "events": events}
 
 
 def unit_rows(

@@ -341,3 +341,32 @@ class Ledger:
         item's changes: the item as it then is. None: this login writes as the office
         does (always on SQLite, which has no logins)."""
         return None
+
+    # -- the journal as the weekly update and the assessment read it -----------------
+    def moves(
+        self, since: str, until: str, actions: Iterable[str], *, titled: bool
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """(item_id, at, action, actor, data text, title, unit) of the events of
+        `actions` with since <= at < until, by item then journal order, in batches
+        (title and unit with `titled`, of the items this ledger holds; else None)."""
+        from oa_cli.ledger import history
+
+        return history.moves(self.conn, since, until, tuple(actions), titled)
+
+    def counts_by_units(self, sels: dict[str, Selection]) -> dict[str, dict[str | None, int]]:
+        """How many items each selection selects, per lead unit, in one pass."""
+        from oa_cli.ledger import history
+
+        return history.counts_by_unit(self.conn, sels)
+
+    def titles(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+        """(title, lead unit) of the items among `ids` (at most a few thousand)."""
+        from oa_cli.ledger import history
+
+        return history.titles(self.conn, ids)
+
+    def steps_by_item(self, actions: Iterable[str]) -> Iterator[list[tuple[Any, ...]]]:
+        """What `history` gives, by item then journal order, in batches."""
+        from oa_cli.ledger import history
+
+        return history.steps_by_item(self.conn, tuple(actions))

@@ -1,0 +1,94 @@
+"""What the weekly update and the assessment read of the journal, streamed in item order
+so a report over a million items holds one item's events at a time. Shared by SQLite and
+PostgreSQL (plain SQL; `pg_conn` translates the few SQLite spellings)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from oa_cli.domain.selection import Selection
+from oa_cli.ledger.items import _where as where
+
+_BATCH = 1024
+
+
+def _cursor(conn: Any, sql: str, params: list[Any]) -> Any:
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples
+    return cursor.execute(sql, params)
+
+
+def _batches(cursor: Any) -> Iterator[list[tuple[Any, ...]]]:
+    while batch := cursor.fetchmany(_BATCH):
+        yield [tuple(row) for row in batch]
+
+
+def _marks(values: tuple[Any, ...]) -> str:
+    return ", ".join("?" * len(values)) or "NULL"
+
+
+def moves(
+    conn: Any, since: str, until: str, actions: tuple[str, ...], titled: bool
+) -> Iterator[list[tuple[Any, ...]]]:
+    """(item_id, at, action, actor, data text, title, unit) of the events of `actions`
+    with since <= at < until, by item then journal order, in batches; with `titled`, of
+    the items this ledger holds and with their title and lead unit, else those two None.
+    The data is the text the journal stored and hashed: canonical JSON (sorted keys,
+    compact)."""
+    columns, join = (
+        ("items.title, items.unit", " JOIN items ON items.id = item_id")
+        if titled
+        else ("NULL, NULL", "")
+    )
+    sql = (
+        f"SELECT item_id, at, action, actor, data, {columns} FROM events{join}"
+        f" WHERE at >= ? AND at < ? AND action IN ({_marks(actions)}) AND item_id IS NOT NULL"
+        " ORDER BY item_id, seq"
+    )
+    return _batches(_cursor(conn, sql, [since, until, *actions]))
+
+
+def counts_by_unit(conn: Any, sels: dict[str, Selection]) -> dict[str, dict[str | None, int]]:
+    """How many items each selection selects, per lead unit, in one pass over the items
+    (a unit none of them selects may show with 0)."""
+    wheres = [where(sel.but(limit=None)) for sel in sels.values()]
+    columns = ", ".join(
+        f"sum(CASE WHEN {sql.removeprefix(' WHERE ') or '1 = 1'} THEN 1 ELSE 0 END)"
+        for sql, _ in wheres
+    )
+    params = [value for _, values in wheres for value in values]
+    found: dict[str, dict[str | None, int]] = {name: {} for name in sels}
+    for unit, *counts in conn.execute(f"SELECT unit, {columns} FROM items GROUP BY unit", params):
+        for name, n in zip(sels, counts, strict=True):
+            if n:
+                found[name][unit] = int(n)
+    return found
+
+
+def titles(conn: Any, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+    """(title, lead unit) of the items among `ids` (at most a few thousand)."""
+    wanted = tuple(ids)
+    found = conn.execute(
+        f"SELECT id, title, unit FROM items WHERE id IN ({_marks(wanted)})", wanted
+    )
+    return {row[0]: (row[1], row[2]) for row in found}
+
+
+# What the assessment reads of an event: item, action, time and a few facts of it (the
+# same columns as Ledger.HISTORY).
+_STEPS = (
+    "SELECT item_id, action, at, json_extract(data, '$.card'),"
+    " json_extract(data, '$.previous_due'), json_extract(data, '$.due'),"
+    " json_extract(data, '$.answered') FROM events"
+)
+
+
+def steps_by_item(conn: Any, actions: tuple[str, ...]) -> Iterator[list[tuple[Any, ...]]]:
+    """(item_id, action, at, card, previous_due, due, answered) of the events of
+    `actions`, by item then journal order, in batches."""
+    sql = (
+        f"{_STEPS} WHERE action IN ({_marks(actions)}) AND item_id IS NOT NULL"
+        " ORDER BY item_id, seq"
+    )
+    return _batches(_cursor(conn, sql, list(actions)))
