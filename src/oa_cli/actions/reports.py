@@ -16,6 +16,7 @@ from oa_cli.domain import stats as domain_stats
 from oa_cli.domain.item import KEYS, Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import EVERY, Selection
+from oa_cli.ledger.items import Scanned
 from oa_cli.ledger.store import MAX_IN, Ledger
 
 
@@ -106,20 +107,33 @@ def daily_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
         summary["open"] = scanned.open
         head = {"date": day.isoformat(), "summary": summary}
         out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode())
-        out.write(b',"sections":{')
-        for index, name in enumerate(selections):
-            out.write(f'{"," if index else ""}"{name}":['.encode())
-            if name in scanned.counts:
-                for part in scanned.parts(name):
-                    out.write(part)
-            else:
-                first = True
-                for batch in source.select_json(selections[name], day, ctx.calendar):
-                    out.write((b"" if first else b",") + b",".join(batch))
-                    first = False
-            out.write(b"]")
+        _write_sections(out, source, selections, day, ctx, scanned)
     tail = json.dumps(anchor(ctx), separators=(",", ":"))
-    out.write(b'},"anchor":' + tail.encode() + b"}\n")
+    out.write(b',"anchor":' + tail.encode() + b"}\n")
+
+
+def _write_sections(
+    out: BinaryIO,
+    source: Ledger,
+    selections: dict[str, Selection],
+    day: dt.date,
+    ctx: Context,
+    scanned: Scanned,
+) -> None:
+    """`,"sections":{…}` of a report: what one pass found, the other sections read."""
+    out.write(b',"sections":{')
+    for index, name in enumerate(selections):
+        out.write(f'{"," if index else ""}"{name}":['.encode())
+        if name in scanned.counts:
+            for part in scanned.parts(name):
+                out.write(part)
+        else:
+            first = True
+            for batch in source.select_json(selections[name], day, ctx.calendar):
+                out.write((b"" if first else b",") + b",".join(batch))
+                first = False
+        out.write(b"]")
+    out.write(b"}")
 
 
 def progress(ctx: Context, report: dict[str, Any]) -> dict[int, str]:
@@ -258,15 +272,10 @@ def weekly_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
     each section and the moved entries streamed."""
     week = _week(ctx, day)
     head, units = _weekly_head(ctx, week)
-    out.write(_dumps(head)[:-1].encode() + b',"sections":{')
-    for index, (name, sel) in enumerate(week.selections.items()):
-        out.write(f'{"," if index else ""}"{name}":['.encode())
-        first = True
-        for batch in week.source.select_json(sel, week.day, ctx.calendar):
-            out.write((b"" if first else b",") + b",".join(batch))
-            first = False
-        out.write(b"]")
-    out.write(b'},"moved":[')
+    out.write(_dumps(head)[:-1].encode())
+    with week.source.scan_json(week.selections, week.day, ctx.calendar) as scanned:
+        _write_sections(out, week.source, week.selections, week.day, ctx, scanned)
+    out.write(b',"moved":[')
     for index, entry in enumerate(_moved(ctx, week)):
         out.write((b"," if index else b"") + _entry_json(entry))
     tail = f'],"units":{_dumps(units)},"anchor":{_dumps(anchor(ctx))}}}\n'
