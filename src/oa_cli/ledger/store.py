@@ -304,3 +304,12 @@ class Ledger:
         from oa_cli.ledger.connection import backup_to
 
         backup_to(self.conn, dest, force=force)
+
+    # -- printed item tables (ledger/rows.py) -----------------------------------
+    def printed_rows(
+        self, sel: Selection, today: dt.date, calendar: WorkCalendar
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a printed item table (ledger.rows.PRINTED), in batches."""
+        from oa_cli.ledger.rows import printed_rows
+
+        return printed_rows(self.conn, sel, today, calendar)
