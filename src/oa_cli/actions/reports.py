@@ -33,9 +33,7 @@ def as_of(ctx: Context, day: dt.date) -> Ledger:
     return found
 
 
-def _items(
-    source: Ledger, sel: Selection, day: dt.date, ctx: Context, form: str = "items"
-) -> Any:
+def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context, form: str = "items") -> Any:
     """The items of `sel` for the report date `day`: a list of SPEC objects ("items"), or
     read as they are used, never all held: their values in KEYS order ("values"), their
     objects as JSON bytes in batches ("json"), or printed rows in batches ("printed",
@@ -49,7 +47,9 @@ def _items(
 
         every = source is not ctx.ledger  # a past day's items may have reports filed since
         return (
-            [(*row, texts.get(row[0], "")) for row in batch]
+            [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
+            if texts
+            else batch
             for batch in source.printed_rows(sel, day, ctx.calendar)
             for texts in (progress(ctx, [row[0] for row in batch if every or row[FEEDBACKS]]),)
         )

@@ -16,7 +16,8 @@ from oa_cli.ledger.items import _OPEN_SQL, rows
 
 # A printed row, in this order (`render.report.line_of` gives the same from an item
 # dict): id, title, unit, leader, owner, card, due, overdue (bool), overdue_days,
-# report_due, report_late (bool: report_overdue_days > 0), feedback_count.
+# report_due, report_late (bool: report_overdue_days > 0), feedback_count; then the
+# latest report text, left "" here for the caller to fill (it is in the journal).
 PRINTED = (
     "id",
     "title",
@@ -58,8 +59,8 @@ def printed_rows(
     cursor = rows(conn, _columns(today.isoformat()), sel)
     while batch := cursor.fetchmany(_BATCH):
         yield [
-            (i, ti, u, le, o, c, due, True, overdue_days(due), rd, bool(rl), fc)
+            (i, ti, u, le, o, c, due, True, overdue_days(due), rd, bool(rl), fc, "")
             if late
-            else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc)
+            else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc, "")
             for i, ti, u, le, o, c, due, late, _, rd, rl, fc in batch
         ]

@@ -12,7 +12,16 @@ from typing import Any
 
 from oa_cli.i18n import get_lang, t
 from oa_cli.render.report import (
+    CARD,
+    DUE,
+    LEADER,
     NOWRAP,
+    OVERDUE,
+    OWNER,
+    PROGRESS,
+    STANDING,
+    TITLE,
+    UNIT,
     Block,
     Cell,
     Column,
@@ -23,7 +32,6 @@ from oa_cli.render.report import (
     footer_text,
     standing_of,
 )
-from oa_cli.render.report import CARD, DUE, LEADER, OVERDUE, OWNER, PROGRESS, STANDING, TITLE, UNIT
 
 # -- terminal ----------------------------------------------------------------
 
@@ -93,7 +101,8 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
     for block in doc.blocks:
         rows = list(islice(block.rows, doc.meta.max_rows))
         out += [Text(""), _rich_table(block, rows, expand)]
-        total = len(block.rows) if block.total is None else block.total
+        listed = block.rows if isinstance(block.rows, list) else rows  # ItemRows has a total
+        total = len(listed) if block.total is None else block.total
         if total > len(rows):
             more = t(
                 "{n} more not shown; {command} lists them all",
@@ -260,9 +269,7 @@ def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
     return "".join(html_table_parts(columns, rows))
 
 
-def html_table_parts(
-    columns: list[Column], rows: Iterable[list[Cell]] | ItemRows
-) -> Iterator[str]:
+def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]] | ItemRows) -> Iterator[str]:
     """A table as it is written: its head, then a row at a time."""
     cols = "".join(f'<col style="width:{c.width}%">' for c in columns)
     head = "".join(f'<th style="{CSS["th"]}">{esc(c.header)}</th>' for c in columns)

@@ -102,9 +102,7 @@ def footer_text(meta: Meta) -> str:
     )
 
 
-def owed_text(
-    report_due: str | None, report_late: Any, feedback_count: Any, date: str
-) -> str:
+def owed_text(report_due: str | None, report_late: Any, feedback_count: Any, date: str) -> str:
     """The report a unit owes (首报 or 续报) and since when, or ''."""
     if not report_due or not (report_late or report_due < date):
         return ""
