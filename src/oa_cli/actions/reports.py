@@ -37,20 +37,43 @@ def as_of(ctx: Context, day: dt.date) -> Ledger:
     return found
 
 
-def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context) -> list[Item]:
+def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context, form: str = "items") -> Any:
+    """The items of `sel` for the report date `day`: a list of SPEC objects ("items"), or
+    read as they are used, never all held: their values in KEYS order ("values"), their
+    objects as JSON bytes in batches ("json"), or printed rows in batches ("printed",
+    `ledger.rows.PRINTED` and the latest report text)."""
+    if form == "values":
+        return source.select_values(sel, day, ctx.calendar)
+    if form == "json":
+        return source.select_json(sel, day, ctx.calendar)
+    if form == "printed":
+        from oa_cli.ledger.rows import FEEDBACKS
+
+        every = source is not ctx.ledger  # a past day's items may have reports filed since
+        return (
+            [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
+            if texts
+            else batch
+            for batch in source.printed_rows(sel, day, ctx.calendar)
+            for texts in (progress(ctx, [row[0] for row in batch if every or row[FEEDBACKS]]),)
+        )
     return [to_json(i, day, ctx.calendar) for i in source.select(sel)]
 
 
-def daily(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, Any]:
+def daily(
+    ctx: Context, day: dt.date, limit: int | None = None, form: str = "items"
+) -> dict[str, Any]:
     """The daily dispatch table; with `limit`, each section cut to that many rows (the
-    summary still counts them all)."""
+    summary still counts them all). `form`: how each section holds its items (`_items`)."""
     source = as_of(ctx, day)
     bounds = Bounds.of(ctx.config, ctx.calendar, day)
     selections = bounds.daily()
     sections = {
-        name: _items(source, sel.but(limit=limit), day, ctx) for name, sel in selections.items()
+        name: _items(source, sel.but(limit=limit), day, ctx, form)
+        for name, sel in selections.items()
     }
-    summary = _summary(source, selections, sections if limit is None else None)
+    listed = limit is None and form == "items"
+    summary = _summary(source, selections, sections if listed else None)
     return {
         "date": day.isoformat(),
         "summary": summary,
@@ -136,9 +159,13 @@ def _write_sections(
     out.write(b"}")
 
 
-def progress(ctx: Context, report: dict[str, Any]) -> dict[int, str]:
-    """The latest report text of every item a report lists (办理情况)."""
-    ids = {i["id"] for items in report["sections"].values() for i in items}
+def progress(ctx: Context, report: dict[str, Any] | list[int]) -> dict[int, str]:
+    """The latest report text (办理情况) of every item a report lists (in its sections
+    held as lists), or of the items of these ids."""
+    if isinstance(report, list):
+        return ctx.ledger.latest_reports(report) if report else {}
+    listed = (items for items in report["sections"].values() if isinstance(items, list))
+    ids = {i["id"] for items in listed for i in items}
     return ctx.ledger.latest_reports(sorted(ids))
 
 

@@ -50,7 +50,7 @@ def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: A
         for part in r.rich_parts(document(), expand=out.is_terminal):
             out.print(part)
     elif fmt == "markdown":
-        sys.stdout.write(r.markdown(document()))
+        sys.stdout.writelines(r.markdown_parts(document()))
     elif fmt == "html":
         for part in r.html_parts(document()):  # written as it is made: a long report stays flat
             sys.stdout.write(part)
@@ -82,6 +82,28 @@ def _section_rows(report: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
     return section_rows(report), ("section", *KEYS)
 
 
+def _daily_rows(fmt: str, report: dict[str, Any]) -> None:
+    """The daily's sections as tsv, csv or jsonl rows, each section's name first, streamed
+    from the values ("values") or JSON objects ("json") of `reports.daily`."""
+    from oa_cli.render.plain import write_anchor, write_json_bytes, write_rows
+
+    sections = report["sections"]
+    if fmt == "jsonl":  # {"section":name, …the item's keys}
+        heads = {name: f'{{"section":"{name}",'.encode() for name in sections}
+        batches = (
+            [heads[name] + doc[1:] for doc in batch]
+            for name, found in sections.items()
+            for batch in found
+        )
+        write_json_bytes(sys.stdout, fmt, batches)
+    else:
+        from oa_cli.domain.item import KEYS
+
+        rows = ([name, *values] for name, found in sections.items() for values in found)
+        write_rows(sys.stdout, fmt, rows, ("section", *KEYS))
+    write_anchor(sys.stdout, fmt, report["anchor"])
+
+
 def daily(
     date: Annotated[
         str | None, typer.Option("--date", help=N_("Report day (default: today)."))
@@ -106,11 +128,14 @@ def daily(
     day = ctx.today if date is None else _date(date)
     if fmt == "json" and (raw := binary(sys.stdout)) is not None:  # cron and pipes
         reports.daily_json(ctx, day, raw)
+    elif fmt in ("tsv", "csv", "jsonl"):
+        _daily_rows(fmt, reports.daily(ctx, day, form="json" if fmt == "jsonl" else "values"))
     else:
         from oa_cli.render.report import daily_document
 
         limit = ctx.config.display["max_rows"] if fmt == "table" else None
-        report = reports.daily(ctx, day, limit)
+        printed = fmt in ("table", "markdown", "html", "docx")  # streamed as they are drawn
+        report = reports.daily(ctx, day, limit, "printed" if printed else "items")
         facts = reports.daily_facts(ctx, day)
         _emit(
             fmt,

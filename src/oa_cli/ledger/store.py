@@ -370,3 +370,12 @@ class Ledger:
         from oa_cli.ledger import history
 
         return history.steps_by_item(self.conn, tuple(actions))
+
+    # -- printed item tables (ledger/rows.py) -----------------------------------
+    def printed_rows(
+        self, sel: Selection, today: dt.date, calendar: WorkCalendar
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a printed item table (ledger.rows.PRINTED), in batches."""
+        from oa_cli.ledger.rows import printed_rows
+
+        return printed_rows(self.conn, sel, today, calendar)

@@ -5,18 +5,32 @@ A4 HTML page for mail and print (inline styles; `@page` and print rules in one
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from oa_cli.i18n import get_lang, t
 from oa_cli.render.report import (
+    CARD,
+    DUE,
+    LEADER,
     NOWRAP,
+    OVERDUE,
+    OWNER,
+    PROGRESS,
+    STANDING,
+    TITLE,
+    UNIT,
     Block,
     Cell,
     Column,
     Document,
+    ItemRows,
+    card_cell,
     clean,
     footer_text,
+    standing_of,
 )
 
 # -- terminal ----------------------------------------------------------------
@@ -85,9 +99,10 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
     out.append(Text(clean(f"{doc.title}  {doc.date_line}"), style="bold"))
     out.append(Text(clean(" · ".join(doc.summary))))
     for block in doc.blocks:
-        rows = block.rows[: doc.meta.max_rows]
+        rows = list(islice(block.rows, doc.meta.max_rows))
         out += [Text(""), _rich_table(block, rows, expand)]
-        total = len(block.rows) if block.total is None else block.total
+        listed = block.rows if isinstance(block.rows, list) else rows  # ItemRows has a total
+        total = len(listed) if block.total is None else block.total
         if total > len(rows):
             more = t(
                 "{n} more not shown; {command} lists them all",
@@ -108,21 +123,70 @@ def md_cell(value: Any) -> str:
     return text.replace("\r", "").replace("\n", "<br>")
 
 
-def md_table(columns: list[Column], rows: list[list[Cell]]) -> list[str]:
-    lines = ["| " + " | ".join(md_cell(c.header) for c in columns) + " |"]
-    lines.append("|" + "".join("---:|" if c.kind in ("num", "rate") else "---|" for c in columns))
-    lines += ["| " + " | ".join(md_cell(cell.text) for cell in row) + " |" for row in rows]
-    return lines
+def md_table(columns: list[Column], rows: Iterable[list[Cell]]) -> list[str]:
+    return list(md_table_lines(columns, rows))
+
+
+def md_table_lines(columns: list[Column], rows: Iterable[list[Cell]] | ItemRows) -> Iterator[str]:
+    yield "| " + " | ".join(md_cell(c.header) for c in columns) + " |"
+    yield "|" + "".join("---:|" if c.kind in ("num", "rate") else "---|" for c in columns)
+    if isinstance(rows, ItemRows):
+        yield from _md_item_rows(rows)
+        return
+    for row in rows:
+        yield "| " + " | ".join(md_cell(cell.text) for cell in row) + " |"
+
+
+def _md_item_rows(rows: ItemRows) -> Iterator[str]:
+    """Item rows as `md_table_lines` makes them from their Cells, formatted from the lines
+    (a batch of rows a string); what repeats (names, dates, standings, cards) made once."""
+    name = Memo(lambda v: md_cell(v or ""))
+    due = Memo(md_cell)
+    standing = Memo(lambda key: md_cell(standing_of(key, rows.date).text))
+    card = Memo(lambda v: md_cell(card_cell(v).text))
+    n = 0
+    for batch in rows.batches:
+        yield "\n".join(
+            [
+                f"| {n} | {x[0]} | {md_cell(x[TITLE])} | {name[x[UNIT]]} | {name[x[LEADER]]} |"
+                f" {due[x[DUE]]} | {md_cell(x[PROGRESS])} | {name[x[OWNER]]} |"
+                f" {standing[x[STANDING]]} | {card[x[CARD]]} |"
+                for n, x in enumerate(batch, n + 1)
+            ]
+        )
+        n += len(batch)
 
 
 def markdown(doc: Document) -> str:
+    return "".join(markdown_parts(doc))
+
+
+def markdown_parts(doc: Document) -> Iterator[str]:
+    """The markdown in the order it is written, a line at a time."""
     lines = [f"**{md_cell(doc.meta.office)}**", ""] if doc.meta.office else []
     lines += [f"# {md_cell(doc.title)}", "", md_cell(doc.date_line), ""]
     lines += [md_cell(" · ".join(doc.summary)), ""]
+    yield from (line + "\n" for line in lines)
     for block in doc.blocks:
-        lines += [f"## {md_cell(block.title)}", "", *md_table(block.columns, block.rows), ""]
-    lines += ["---", "", md_cell(footer_text(doc.meta)), ""]
-    return "\n".join(lines)
+        yield f"## {md_cell(block.title)}\n\n"
+        yield from (line + "\n" for line in md_table_lines(block.columns, block.rows))
+        yield "\n"
+    yield "---\n\n" + md_cell(footer_text(doc.meta)) + "\n"
+
+
+class Memo(dict[Any, str]):
+    """A value's drawn form, made on first use (`memo[value]`); bounded, so a long
+    report stays flat."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> str:
+        if len(self) >= 4096:
+            self.clear()
+        found = self[key] = self.make(key)
+        return found
 
 
 # -- html --------------------------------------------------------------------
@@ -157,6 +221,16 @@ BAR_COLOURS = {"good": "#2e7d32", "fair": "#f9a825", "poor": "#c62828"}
 
 def esc(value: Any) -> str:
     return html.escape(clean(value)).replace("\n", "<br>")
+
+
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def esc_text(text: str | None) -> str:
+    """`esc` of text, quicker for the common text that needs nothing."""
+    if text is not None and text.isprintable() and not _HTML_SPECIAL.search(text):
+        return text
+    return esc(text)
 
 
 def _column_style(column: Column) -> str:
@@ -195,7 +269,7 @@ def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
     return "".join(html_table_parts(columns, rows))
 
 
-def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]]) -> Iterator[str]:
+def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]] | ItemRows) -> Iterator[str]:
     """A table as it is written: its head, then a row at a time."""
     cols = "".join(f'<col style="width:{c.width}%">' for c in columns)
     head = "".join(f'<th style="{CSS["th"]}">{esc(c.header)}</th>' for c in columns)
@@ -204,6 +278,9 @@ def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]]) -> Itera
         f'<thead style="display:table-header-group"><tr>{head}</tr></thead><tbody>'
     )
     bases = [_column_style(c) for c in columns]  # the same for every row
+    if isinstance(rows, ItemRows):
+        yield from _html_item_rows(columns, bases, rows)
+        rows = ()
     for row in rows:
         cells = "".join(
             f'<td style="{_td_style(base, cell)}">{_html_cell(col, cell)}</td>'
@@ -211,6 +288,38 @@ def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]]) -> Itera
         )
         yield f'<tr style="{CSS["tr"]}">{cells}</tr>'
     yield "</tbody></table>"
+
+
+def _td(column: Column, base: str, cell: Cell) -> str:
+    return f'<td style="{_td_style(base, cell)}">{_html_cell(column, cell)}</td>'
+
+
+def _html_item_rows(columns: list[Column], bases: list[str], rows: ItemRows) -> Iterator[str]:
+    """Item rows as `html_table_parts` makes them from their Cells, formatted from the lines
+    (a batch of rows a string); the cells that repeat (names, dates, standings, cards) made
+    once each, and only user text escaped per row."""
+    td = [f'<td style="{base}">' for base in bases]
+    tr = f'<tr style="{CSS["tr"]}">'
+
+    def memo(i: int, cell: Callable[[Any], Cell]) -> Memo:
+        return Memo(lambda value: _td(columns[i], bases[i], cell(value)))
+
+    unit, leader, owner = (memo(i, lambda v: Cell(v or "")) for i in (3, 4, 7))
+    due = memo(5, lambda key: Cell(key[0], "red" if key[1] else ""))
+    standing = memo(8, lambda key: standing_of(key, rows.date))
+    card = memo(9, card_cell)
+    n = 0
+    for batch in rows.batches:
+        yield "".join(
+            [
+                f"{tr}{td[0]}{n}</td>{td[1]}{x[0]}</td>{td[2]}{esc_text(x[TITLE])}</td>"
+                f"{unit[x[UNIT]]}{leader[x[LEADER]]}{due[x[DUE : OVERDUE + 1]]}{td[6]}"
+                f"{esc_text(x[PROGRESS])}</td>{owner[x[OWNER]]}{standing[x[STANDING]]}"
+                f"{card[x[CARD]]}</tr>"
+                for n, x in enumerate(batch, n + 1)
+            ]
+        )
+        n += len(batch)
 
 
 def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:

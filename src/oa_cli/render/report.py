@@ -8,6 +8,7 @@ item tables of a page share one colgroup and print at one width."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,7 @@ class Cell:
 class Block:
     title: str
     columns: list[Column]
-    rows: list[list[Cell]]
+    rows: list[list[Cell]] | ItemRows
     total: int | None = None  # the full count, when a terminal gets fewer rows
     more: str = ""  # the command that lists them all
 
@@ -101,20 +102,29 @@ def footer_text(meta: Meta) -> str:
     )
 
 
-def owed(item: dict[str, Any], date: str) -> str:
+def owed_text(report_due: str | None, report_late: Any, feedback_count: Any, date: str) -> str:
     """The report a unit owes (首报 or 续报) and since when, or ''."""
-    due = item.get("report_due")
-    if not due or not (item.get("report_overdue_days") or due < date):
+    if not report_due or not (report_late or report_due < date):
         return ""
-    kind = t("first") if not item.get("feedback_count") else t("follow_up")
-    return t("{kind} report missing since {date}", kind=kind, date=due)
+    kind = t("first") if not feedback_count else t("follow_up")
+    return t("{kind} report missing since {date}", kind=kind, date=report_due)
+
+
+def owed(item: dict[str, Any], date: str) -> str:
+    return owed_text(
+        item.get("report_due"), item.get("report_overdue_days"), item.get("feedback_count"), date
+    )
+
+
+def standing_cell(overdue: Any, overdue_days: Any, missing: str) -> Cell:
+    lines = [t("overdue {n} working days", n=overdue_days)] if overdue else []
+    if missing:
+        lines.append(missing)
+    return Cell("\n".join(lines), "red" if lines else "")
 
 
 def standing(item: dict[str, Any], date: str) -> Cell:
-    lines = [t("overdue {n} working days", n=item["overdue_days"])] if item.get("overdue") else []
-    if missing := owed(item, date):
-        lines.append(missing)
-    return Cell("\n".join(lines), "red" if lines else "")
+    return standing_cell(item.get("overdue"), item.get("overdue_days"), owed(item, date))
 
 
 def card_cell(card: str | None) -> Cell:
@@ -140,19 +150,74 @@ def item_columns() -> list[Column]:
     ]
 
 
-def item_row(n: int, item: dict[str, Any], meta: Meta, date: str) -> list[Cell]:
+# A printed item row's values (`ledger.rows.PRINTED`, then the latest report text):
+# id, title, unit, leader, owner, card, due, overdue, overdue_days, report_due,
+# report_late, feedback_count, progress. Items of a report read as dicts give the same.
+Line = tuple[Any, ...]
+TITLE, UNIT, LEADER, OWNER, CARD, DUE = range(1, 7)
+OVERDUE, PROGRESS = 7, 12
+STANDING = slice(7, 12)  # what the standing cell says: overdue, overdue_days, report_due,
+# report_late (report_overdue_days > 0), feedback_count
+
+
+def line_of(item: dict[str, Any], meta: Meta) -> Line:
+    return (
+        item["id"],
+        item["title"],
+        item["unit"],
+        item["leader"],
+        item["owner"],
+        item["card"],
+        item["due"],
+        item.get("overdue"),
+        item.get("overdue_days"),
+        item.get("report_due"),
+        item.get("report_overdue_days"),
+        item.get("feedback_count"),
+        progress_of(meta, item["id"]),
+    )
+
+
+def standing_of(values: tuple[Any, ...], date: str) -> Cell:
+    """The standing cell of a line's `STANDING` values."""
+    overdue, days, report_due, report_late, feedbacks = values
+    return standing_cell(overdue, days, owed_text(report_due, report_late, feedbacks, date))
+
+
+def line_cells(n: int, line: Line, date: str) -> list[Cell]:
     return [
         Cell(str(n)),
-        Cell(str(item["id"])),
-        Cell(item["title"]),
-        Cell(item["unit"] or ""),
-        Cell(item["leader"] or ""),
-        Cell(item["due"], "red" if item.get("overdue") else ""),
-        Cell(progress_of(meta, item["id"])),
-        Cell(item["owner"] or ""),
-        standing(item, date),
-        card_cell(item["card"]),
+        Cell(str(line[0])),
+        Cell(line[TITLE]),
+        Cell(line[UNIT] or ""),
+        Cell(line[LEADER] or ""),
+        Cell(line[DUE], "red" if line[OVERDUE] else ""),
+        Cell(line[PROGRESS]),
+        Cell(line[OWNER] or ""),
+        standing_of(line[STANDING], date),
+        card_cell(line[CARD]),
     ]
+
+
+def item_row(n: int, item: dict[str, Any], meta: Meta, date: str) -> list[Cell]:
+    return line_cells(n, line_of(item, meta), date)
+
+
+@dataclass
+class ItemRows:
+    """An item table's rows as they are read, never all held: batches of `Line`s. Drawn
+    once; html and markdown format the lines themselves, the rest iterate Cells."""
+
+    batches: Iterable[list[Line]]
+    date: str
+
+    def lines(self) -> Iterator[Line]:
+        for batch in self.batches:
+            yield from batch
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        for n, line in enumerate(self.lines(), 1):
+            yield line_cells(n, line, self.date)
 
 
 def item_block(title: str, items: list[dict[str, Any]], total: int, meta: Meta, date: str) -> Block:
@@ -191,10 +256,12 @@ def daily_document(report: dict[str, Any], facts: dict[str, Any], meta: Meta) ->
             words += t(" (red {red} · yellow {yellow})", red=facts["red"], yellow=facts["yellow"])
         parts.append(words)
         items = report["sections"].get(name, [])
-        if items or summary.get(name):
-            block = item_block(t(title), items, summary.get(name, len(items)), meta, date)
-            block.more = _daily_more(name, date)
-            blocks.append(block)
+        listed = isinstance(items, list)  # item objects, else printed rows as they are read
+        if (listed and items) or summary.get(name):
+            total = summary.get(name, len(items)) if listed else summary[name]
+            rows = ItemRows([[line_of(i, meta) for i in items]] if listed else items, date)
+            more = _daily_more(name, date)
+            blocks.append(Block(f"{t(title)} {total}", item_columns(), rows, total, more))
     line = date_line(dt.date.fromisoformat(date), facts.get("workday"))
     return Document(t("Daily dispatch table"), line, parts, blocks, meta)
 

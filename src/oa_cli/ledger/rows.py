@@ -1,0 +1,66 @@
+"""The rows of a printed item table (the daily for mail and print): the few values a
+printed row shows, read in batches straight from the query, with what depends on the
+report date computed as `domain.item.to_json` does (overdue, overdue days, a report owed
+late), and no dict per item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.selection import Selection
+from oa_cli.ledger.items import _OPEN_SQL, rows
+
+# A printed row, in this order (`render.report.line_of` gives the same from an item
+# dict): id, title, unit, leader, owner, card, due, overdue (bool), overdue_days,
+# report_due, report_late (bool: report_overdue_days > 0), feedback_count; then the
+# latest report text, left "" here for the caller to fill (it is in the journal).
+PRINTED = (
+    "id",
+    "title",
+    "unit",
+    "leader",
+    "owner",
+    "card",
+    "due",
+    "overdue",
+    "overdue_days",
+    "report_due",
+    "report_late",
+    "feedback_count",
+)
+FEEDBACKS = PRINTED.index("feedback_count")  # no report counted when 0
+_BATCH = 512
+
+
+def _columns(day: str) -> str:
+    computed = {
+        "overdue": f"{_OPEN_SQL} AND due < '{day}'",
+        "overdue_days": "0",
+        "report_late": f"status = 'assigned' AND report_due < '{day}'",
+    }
+    return ", ".join(computed.get(key, key) for key in PRINTED)
+
+
+def printed_rows(
+    conn: sqlite3.Connection, sel: Selection, today: dt.date, calendar: WorkCalendar
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The printed rows of `sel` for the report date `today`, in batches."""
+    days: dict[str, int] = {}  # overdue working days per due date, counted once each
+
+    def overdue_days(due: str) -> int:
+        if (found := days.get(due)) is None:
+            found = days[due] = calendar.count_since(due, today)
+        return found
+
+    cursor = rows(conn, _columns(today.isoformat()), sel)
+    while batch := cursor.fetchmany(_BATCH):
+        yield [
+            (i, ti, u, le, o, c, due, True, overdue_days(due), rd, bool(rl), fc, "")
+            if late
+            else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc, "")
+            for i, ti, u, le, o, c, due, late, _, rd, rl, fc in batch
+        ]
