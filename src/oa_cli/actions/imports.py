@@ -231,7 +231,7 @@ def run(
     with lock, ctx.ledger.bulk_load(parsed.estimate if write else 0):
         state = _Run(ctx, write, max(ctx.ledger.next_id(), parsed.named_max + 1))
         journal = ctx.journal()
-        directory = units.directory(ctx)
+        directory = _Directory(ctx)
         count = 0
         for rec in parsed.records:
             count += 1
@@ -251,7 +251,7 @@ def run(
 
 
 def _checked(
-    ctx: Context, rec: Record, cells: bool, directory: list[Any], errors: list[str]
+    ctx: Context, rec: Record, cells: bool, directory: _Directory, errors: list[str]
 ) -> NewItem | None:
     """One record as a new item, or None with its problems added to `errors`."""
     try:
@@ -265,18 +265,17 @@ def _checked(
             actor=ctx.actor,
             cells=cells,
         )
-        _resolve_units(ctx, new.item, directory)
-        new.where = _where(rec)
+        _resolve_units(new.item, directory)
         return new
     except RecordError as exc:
         problems = exc.problems
         if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
-            problems = problems + _unit_problems(ctx, rec.data, directory)
+            problems = problems + _unit_problems(rec.data, directory)
         errors.extend(said(_where(rec), p.line()) for p in problems)
         return None
 
 
-def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> list[Problem]:
+def _unit_problems(data: dict[str, Any], directory: _Directory) -> list[Problem]:
     """The unit problems of a record that has others too, so every one is listed at once."""
     from oa_cli.domain.records import normalise
 
@@ -289,25 +288,40 @@ def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> 
         else [],
     }
     try:
-        _resolve_units(ctx, probe, directory)
+        _resolve_units(probe, directory)
     except RecordError as exc:
         return exc.problems
     return []
 
 
-def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> None:
+class _Directory:
+    """The unit directory of one import, and the names already resolved in it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx, self.units, self.known = ctx, units.directory(ctx), dict[str, str]()
+
+    def resolve(self, name: str, key: str) -> str:
+        found = self.known.get(name)
+        if found is None:
+            found = units.resolve(self.ctx, name, self.units, key)
+            if len(self.known) < 10_000:  # flat in memory whatever the file names
+                self.known[name] = found
+        return found
+
+
+def _resolve_units(item: dict[str, Any], directory: _Directory) -> None:
     """Units named by code, name or alias, as the directory has them; every unknown one
     is a problem of its own."""
     problems = []
     try:
         if item["unit"] is not None:
-            item["unit"] = units.resolve(ctx, item["unit"], directory)
+            item["unit"] = directory.resolve(item["unit"], "unit")
     except OaError as exc:
         problems.append(Problem("unit", exc.message))
     co_units = []
     for name in item["co_units"]:
         try:
-            co_units.append(units.resolve(ctx, name, directory, "co_units"))
+            co_units.append(directory.resolve(name, "co_units"))
         except OaError as exc:
             problems.append(Problem("co_units", exc.message))
     if problems:
