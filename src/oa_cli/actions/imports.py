@@ -5,10 +5,11 @@ event at that time; its 办理情况 becomes its first counted report."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from oa_cli.actions import Context, units
 from oa_cli.domain.dates import iso
@@ -65,49 +66,148 @@ def detect_format(name: str, fmt: str | None) -> str:
     raise InvalidInput(t("cannot tell the format of '{name}': use --format", name=name))
 
 
-def parse(raw: bytes, fmt: str, name: str) -> Parsed:
+def open_source(source: str) -> BinaryIO:
+    """The file to import (`-`: standard input, spooled to a temporary file), open for
+    reading from its start: files are read as they are imported, never whole."""
+    import shutil
+    import sys
+    import tempfile
+
+    try:
+        if source != "-":
+            return open(source, "rb")  # noqa: SIM115 - read as the import goes
+        spool = tempfile.TemporaryFile()  # noqa: SIM115
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.seek(0)
+        return spool
+    except OSError as exc:
+        raise InvalidInput(
+            t("cannot read {name}: {error}", name=source, error=exc.strerror)
+        ) from None
+
+
+def parse(source: bytes | BinaryIO, fmt: str, name: str) -> Parsed:
+    """The records of `source` (bytes, or a binary file that can seek), read lazily."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
     if fmt in ("xlsx", "csv"):
         from oa_cli.readers import sheets
 
-        sheet = sheets.read_xlsx(raw) if fmt == "xlsx" else sheets.read_csv(raw)
+        lines = sheets.count_lines(stream)
+        sheet = sheets.read_xlsx(stream) if fmt == "xlsx" else sheets.read_csv(stream)
         records = (Record(r.number, r.row, r.data) for r in sheet.records)
         warnings = list(sheet.warnings)
         if sheet.unknown:
             warnings.append(
                 t("{name}: columns ignored: {columns}", name=name, columns=", ".join(sheet.unknown))
             )
-        return Parsed(records, warnings, cells=True, estimate=raw.count(b"\n"))
+        return Parsed(records, warnings, cells=True, estimate=lines)
     if fmt == "jsonl":
-        return Parsed(_jsonl(raw, name), estimate=raw.count(b"\n"))
+        from oa_cli.readers.sheets import count_lines
+
+        return Parsed(_jsonl(stream, name), estimate=count_lines(stream))
+    if fmt == "json":
+        return _json(stream, name)
+    return _listed(_yaml(_text(stream.read(), name), name), name)
+
+
+def _text(raw: bytes, name: str) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=name, pos=exc.start)
         ) from None
-    data = _json(text, name) if fmt == "json" else _yaml(text, name)
-    if isinstance(data, dict) and isinstance(data.get("items"), list):
-        data = data["items"]
-    if not isinstance(data, list):
-        raise InvalidInput(t("{name}: expected a list of records", name=name))
-    listed = [Record(i + 1, None, r) for i, r in enumerate(data)]
-    return Parsed(listed, estimate=len(listed), named_max=_named_max(listed))
 
 
-def _named_max(records: list[Record]) -> int:
+def id_keys() -> frozenset[str]:
+    """The keys a record may name its id by."""
+    return frozenset([k for k, v in header_map().items() if v == "id"] + ["id"])
+
+
+def _named_max(records: Iterable[Any]) -> int:
     """The highest id records name (a new item's id is then above it, whatever the order)."""
-    keys = [k for k, v in header_map().items() if v == "id"] + ["id"]
+    keys = id_keys()
     found = 0
-    for rec in records:
-        if isinstance(rec.data, dict):
+    for data in records:
+        if isinstance(data, dict):
             for key in keys:
-                value = rec.data.get(key)
+                value = data.get(key)
                 if isinstance(value, int) and not isinstance(value, bool):
                     found = max(found, value)
     return found
 
 
-def _json(text: str, name: str) -> Any:
+_WHOLE_MAX = 64 * 2**20  # a JSON document yajl refuses is read whole up to this size
+
+
+def _json(stream: BinaryIO, name: str) -> Parsed:
+    """A JSON document (a list of records, or a mapping with one under "items"), read
+    incrementally: once to check it and find the ids it names, then as it is imported.
+    One that yajl refuses (NaN, a number beyond 64 bits, an error) is read whole as
+    Python reads JSON, up to _WHOLE_MAX bytes."""
+    import ijson
+
+    from oa_cli.readers.sheets import undecodable
+
+    bad = undecodable(stream, "utf-8")
+    if bad is not None:
+        raise InvalidInput(
+            t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=name, pos=bad)
+        )
+    start = 3 if stream.read(3) == b"\xef\xbb\xbf" else 0
+    try:
+        prefix, count, named_max = _json_outline(stream, start)
+    except (ijson.JSONError, _Overflow) as exc:
+        size = stream.seek(0, io.SEEK_END)
+        if size > _WHOLE_MAX:
+            raise InvalidInput(_json_error(name, exc)) from None
+        stream.seek(0)
+        return _listed(_whole_json(stream.read().decode("utf-8-sig"), name), name)
+    stream.seek(start)
+    records = _json_records(ijson.items(stream, prefix, use_float=True), name)
+    return Parsed(records, estimate=count, named_max=named_max)
+
+
+class _Overflow(Exception):
+    def __str__(self) -> str:
+        return "integer overflow"
+
+
+def _json_outline(stream: BinaryIO, start: int) -> tuple[str, int, int]:
+    """Where a JSON document's records are (`item`, or `items.item` in a mapping), how
+    many there are and the highest id they name."""
+    import ijson
+
+    stream.seek(start)
+    keys, prefix, count, named_max, top = id_keys(), "item", 0, 0, None
+    for path, event, value in ijson.parse(stream):
+        if top is None:
+            top = event
+        elif path == prefix and event == "start_map":
+            count += 1
+        elif event == "number" and type(value) is int:
+            if not -(2**63) <= value < 2**63:
+                raise _Overflow
+            if path.startswith(prefix + ".") and path[len(prefix) + 1 :] in keys:
+                named_max = max(named_max, value)  # a record's id
+        elif path == "items" and event == "start_array" and top == "start_map":
+            prefix, top = "items.item", "items"
+    if top not in ("start_array", "items", None):
+        raise ijson.JSONError("expected a list of records")
+    return prefix, count, named_max
+
+
+def _listed(data: Any, name: str) -> Parsed:
+    """The records of a document read whole."""
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        data = data["items"]
+    if not isinstance(data, list):
+        raise InvalidInput(t("{name}: expected a list of records", name=name))
+    listed = [Record(i + 1, None, r) for i, r in enumerate(data)]
+    return Parsed(listed, estimate=len(listed), named_max=_named_max(r.data for r in listed))
+
+
+def _whole_json(text: str, name: str) -> Any:
     try:
         return json.loads(text) if text.strip() else []
     except json.JSONDecodeError as exc:
@@ -121,6 +221,20 @@ def _json(text: str, name: str) -> Any:
         ) from None
     except RecursionError:
         raise InvalidInput(t("{name}: nested too deeply", name=name)) from None
+
+
+def _json_error(name: str, exc: Exception) -> str:
+    return t("{name}: not valid JSON: {error}", name=name, error=str(exc).splitlines()[0])
+
+
+def _json_records(items: Iterator[Any], name: str) -> Iterator[Record]:
+    number = 0
+    try:
+        for data in items:
+            number += 1
+            yield Record(number, None, data)
+    except Exception as exc:  # ijson.JSONError, read again: the file changed meanwhile
+        raise InvalidInput(_json_error(name, exc)) from None
 
 
 def _yaml(text: str, name: str) -> Any:
@@ -143,17 +257,16 @@ def _yaml(text: str, name: str) -> Any:
         ) from None
 
 
-def _jsonl(raw: bytes, name: str) -> Iterator[Record]:
+def _jsonl(stream: BinaryIO, name: str) -> Iterator[Record]:
     """Records of a JSON Lines file, one line at a time."""
-    number, lineno, start = 0, 0, 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-    while start < len(raw):
-        end = raw.find(b"\n", start)
-        end = len(raw) if end < 0 else end
-        line, start, lineno = raw[start:end], end + 1, lineno + 1
+    number = 0
+    for lineno, line in enumerate(stream, 1):
+        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = json.loads(line.decode())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             error = exc.msg if isinstance(exc, json.JSONDecodeError) else t("not UTF-8 text")
             raise InvalidInput(
@@ -231,7 +344,7 @@ def run(
     with lock, ctx.ledger.bulk_load(parsed.estimate if write else 0):
         state = _Run(ctx, write, max(ctx.ledger.next_id(), parsed.named_max + 1))
         journal = ctx.journal()
-        directory = units.directory(ctx)
+        directory = _Directory(ctx)
         count = 0
         for rec in parsed.records:
             count += 1
@@ -251,7 +364,7 @@ def run(
 
 
 def _checked(
-    ctx: Context, rec: Record, cells: bool, directory: list[Any], errors: list[str]
+    ctx: Context, rec: Record, cells: bool, directory: _Directory, errors: list[str]
 ) -> NewItem | None:
     """One record as a new item, or None with its problems added to `errors`."""
     try:
@@ -265,18 +378,17 @@ def _checked(
             actor=ctx.actor,
             cells=cells,
         )
-        _resolve_units(ctx, new.item, directory)
-        new.where = _where(rec)
+        _resolve_units(new.item, directory)
         return new
     except RecordError as exc:
         problems = exc.problems
         if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
-            problems = problems + _unit_problems(ctx, rec.data, directory)
+            problems = problems + _unit_problems(rec.data, directory)
         errors.extend(said(_where(rec), p.line()) for p in problems)
         return None
 
 
-def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> list[Problem]:
+def _unit_problems(data: dict[str, Any], directory: _Directory) -> list[Problem]:
     """The unit problems of a record that has others too, so every one is listed at once."""
     from oa_cli.domain.records import normalise
 
@@ -289,25 +401,40 @@ def _unit_problems(ctx: Context, data: dict[str, Any], directory: list[Any]) -> 
         else [],
     }
     try:
-        _resolve_units(ctx, probe, directory)
+        _resolve_units(probe, directory)
     except RecordError as exc:
         return exc.problems
     return []
 
 
-def _resolve_units(ctx: Context, item: dict[str, Any], directory: list[Any]) -> None:
+class _Directory:
+    """The unit directory of one import, and the names already resolved in it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx, self.units, self.known = ctx, units.directory(ctx), dict[str, str]()
+
+    def resolve(self, name: str, key: str) -> str:
+        found = self.known.get(name)
+        if found is None:
+            found = units.resolve(self.ctx, name, self.units, key)
+            if len(self.known) < 10_000:  # flat in memory whatever the file names
+                self.known[name] = found
+        return found
+
+
+def _resolve_units(item: dict[str, Any], directory: _Directory) -> None:
     """Units named by code, name or alias, as the directory has them; every unknown one
     is a problem of its own."""
     problems = []
     try:
         if item["unit"] is not None:
-            item["unit"] = units.resolve(ctx, item["unit"], directory)
+            item["unit"] = directory.resolve(item["unit"], "unit")
     except OaError as exc:
         problems.append(Problem("unit", exc.message))
     co_units = []
     for name in item["co_units"]:
         try:
-            co_units.append(units.resolve(ctx, name, directory, "co_units"))
+            co_units.append(directory.resolve(name, "co_units"))
         except OaError as exc:
             problems.append(Problem("co_units", exc.message))
     if problems:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +23,54 @@ from oa_cli.errors import OaError
 from oa_cli.i18n import N_, get_lang, t
 
 MAX_ID = 2**53 - 1
-# Times already read, per clock and calendar (an import of a million records shares a few
-# hundred dates).
-_STAMPS: dict[tuple[dt.datetime, int], dict[str, str]] = {}
+_MEMO_SIZE = 4096  # texts kept per memo: flat in memory whatever the file holds
+
+
+class _Memo:
+    """Texts already read as times and days, and days reckoned, for one clock and
+    calendar: an import of a million records shares a few hundred dates."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar  # held, so that its id is not reused while it is a key
+        self.stamps: dict[str, str] = {}
+        self.days: dict[str, str] = {}
+        self.added: dict[tuple[dt.date, int], str] = {}
+        self.rules: dict[tuple[Any, int, dt.date], str] = {}
+        self.configs: dict[int, Config] = {}  # held, as the calendar is
+
+    def ruled(
+        self, rule: Callable[[Config, WorkCalendar, dt.date], str], config: Config, day: dt.date
+    ) -> str:
+        """`rule(config, calendar, day)`, reckoned once per day."""
+        key = (rule, id(config), day)
+        found = self.rules.get(key)
+        if found is None:
+            if len(self.configs) >= 16:
+                self.configs.clear()
+                self.rules.clear()
+            self.configs[id(config)] = config
+            found = self.keep(self.rules, key, rule(config, self.calendar, day))
+        return found
+
+    def keep(self, memo: dict[Any, str], key: Any, value: str) -> str:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = value
+        return value
+
+
+_MEMOS: dict[tuple[dt.datetime, int], _Memo] = {}
+
+
+def _memo(now: dt.datetime, calendar: WorkCalendar) -> _Memo:
+    found = _MEMOS.get((now, id(calendar)))
+    if found is None:
+        if len(_MEMOS) >= 16:
+            _MEMOS.clear()
+        found = _MEMOS[(now, id(calendar))] = _Memo(calendar)
+    return found
+
+
 _SPLIT = re.compile(r"\s*[,，、;；]\s*")
 _HEADERS = header_map()
 
@@ -72,13 +118,19 @@ class _Reader:
         self.rec, self.now, self.calendar = rec, now, calendar
         self.cells = cells  # a spreadsheet's cells: a number in a text column is its text
         self.problems: list[Problem] = []
-        self._stamps = _STAMPS.setdefault((now, id(calendar)), {})
+        self.memo = _memo(now, calendar)
 
     def fail(self, key: str, message: str) -> None:
         self.problems.append(Problem(key, message))
 
     def text(self, key: str) -> str | None:
         value = self.rec.get(key)
+        if type(value) is str:  # the usual case, first
+            text = value.strip()
+            if "\x00" in text:
+                self.fail(key, t("must not contain NUL characters"))
+                return None
+            return text or None
         if value is None:
             return None
         if isinstance(value, float) and not math.isfinite(value):
@@ -151,10 +203,19 @@ class _Reader:
 
     def _stamp_text(self, text: str) -> str:
         """A time written as text; records of one file share few, so each is read once."""
-        found = self._stamps.get(text)
+        found = self.memo.stamps.get(text)
         if found is None:
-            found = iso(parse_datetime(text, now=self.now, calendar=self.calendar))
-            self._stamps[text] = found
+            stamp = iso(parse_datetime(text, now=self.now, calendar=self.calendar))
+            found = self.memo.keep(self.memo.stamps, text, stamp)
+        return found
+
+    def added(self, day: dt.date, days: int) -> str:
+        """`days` working days after `day`, as ISO text."""
+        found = self.memo.added.get((day, days))
+        if found is None:
+            found = self.memo.keep(
+                self.memo.added, (day, days), self.calendar.add(day, days).isoformat()
+            )
         return found
 
     def day(self, key: str) -> str | None:
@@ -170,7 +231,11 @@ class _Reader:
             text = self.text(key)
             if text is None:
                 return None
-            return parse_due(text, base=today, today=today, calendar=self.calendar).isoformat()
+            found = self.memo.days.get(text)
+            if found is None:
+                day = parse_due(text, base=today, today=today, calendar=self.calendar)
+                found = self.memo.keep(self.memo.days, text, day.isoformat())
+            return found
         except OaError as exc:
             self.fail(key, exc.message)
         return None
@@ -213,26 +278,51 @@ def _kind(value: Any) -> str:
 
 def normalise(record: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """Keys as headers or keys → field keys; unknown keys are problems."""
-    rec: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for raw_key, value in record.items():
-        key = (
-            _HEADERS.get(str(raw_key).strip(), None)
-            if str(raw_key).strip() in _HEADERS
-            else str(raw_key).strip()
-        )
-        if key is None:
-            continue
-        if key not in KEYS and key != "progress":
-            problems.append(Problem(str(raw_key), t("unknown field")))
-            continue
-        rec[key] = value
-    return rec, problems
+    shape = _shape(record)
+    rec = {key: record[raw] for raw, key in shape.keys}
+    return rec, [Problem(str(raw), t("unknown field")) for raw in shape.unknown]
 
 
 _READ = tuple(f for f in FIELDS if f.stored and f.key != "due")  # due is read with its base
 _ABSENT: dict[str, Any] = {"count": 0}  # what a field the record leaves out holds (else None)
 _ABSENT.update((kind, None) for kind in ("text", "enum", "stamp", "date", "int", "bool"))
+_EMPTY: dict[str, Any] = {f.key: _ABSENT.get(f.kind) for f in _READ}  # a record without any field
+_LISTS = tuple(f.key for f in _READ if f.kind == "list")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a record's keys mean: the records of one file share a few key sets."""
+
+    keys: tuple[tuple[Any, str], ...]  # (the key as written, the field key) of kept ones
+    unknown: tuple[Any, ...]  # keys as written that name no field
+    fields: tuple[Field, ...]  # the fields of _READ the record has, in _READ order
+
+
+_SHAPES: dict[tuple[Any, ...], _Shape] = {}
+
+
+def _shape(record: dict[str, Any]) -> _Shape:
+    names = tuple(record)
+    found = _SHAPES.get(names)
+    if found is None:
+        keys: list[tuple[Any, str]] = []
+        unknown: list[Any] = []
+        for raw_key in names:
+            name = str(raw_key).strip()
+            key = _HEADERS.get(name) if name in _HEADERS else name
+            if key is None:
+                continue
+            if key not in KEYS and key != "progress":
+                unknown.append(raw_key)
+                continue
+            keys.append((raw_key, key))
+        kept = {key for _, key in keys}
+        fields = tuple(f for f in _READ if f.key in kept)
+        if len(_SHAPES) >= 256:  # flat in memory whatever the file holds
+            _SHAPES.clear()
+        found = _SHAPES[names] = _Shape(tuple(keys), tuple(unknown), fields)
+    return found
 
 
 def _read(r: _Reader, field: Field) -> Any:
@@ -266,34 +356,46 @@ def to_item(
     """One record → a new item's stored columns (with `id` when the record names one).
     Relative deadlines count from today, or from the received date for `add`
     (`due_from_received`). Raises RecordError with every problem found."""
-    rec, problems = normalise(record)
+    shape = _shape(record)
+    rec = {key: record[raw] for raw, key in shape.keys}
     r = _Reader(rec, now, calendar, cells)
-    r.problems.extend(problems)
-    item = {
-        f.key: _read(r, f) if f.key in rec else [] if f.kind == "list" else _ABSENT[f.kind]
-        for f in _READ
-    }
+    r.problems.extend(Problem(str(raw), t("unknown field")) for raw in shape.unknown)
+    item = dict(_EMPTY)
+    for key in _LISTS:
+        item[key] = []
+    for f in shape.fields:
+        item[f.key] = _read(r, f)
     if item["title"] is None and not any(p.key == "title" for p in r.problems):
         r.fail("title", t("must not be empty"))
     item["priority"] = item["priority"] or "normal"
     item["source"] = item["source"] or "instruction"
     item["status"] = item["status"] or (model.ASSIGNED if item["unit"] else model.REGISTERED)
     item["received_at"] = item["received_at"] or iso(now)
-    if dt.datetime.fromisoformat(item["received_at"]) > now:
+    received_at = dt.datetime.fromisoformat(item["received_at"])
+    if received_at > now:
         r.fail("received_at", t("{value} is later than now", value=item["received_at"]))
-    received = dt.datetime.fromisoformat(item["received_at"]).date()
-    item["due"] = _due(r, rec, calendar, config, item["priority"], received, due_from_received)
+    received = received_at.date()
+    item["due"] = _due(r, rec, config, item["priority"], received, due_from_received)
     item["original_due"] = item["original_due"] or item["due"]
     item["co_units"] = [c for c in item["co_units"] if c != item["unit"]]
     item["created_by"] = item["created_by"] or actor
     item["repeat"] = _repeat(r, item["repeat"])
-    item["title_key"] = title_key(item["title"] or "")
+    item["title_key"] = _title_key(item["title"] or "")
     progress = r.body("progress")
     if not r.problems:
         _check_state(r, item, now, config, calendar, progress)
     if r.problems:
         raise RecordError(r.problems)
     return NewItem(item, progress)
+
+
+_PLAIN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*")
+
+
+def _title_key(title: str) -> str:
+    """workflow.title_key, at once for a title of CJK ideographs, ASCII letters and
+    digits only: NFKC keeps them, case-folding lowers the letters, none is dropped."""
+    return title.lower() if _PLAIN.fullmatch(title) else title_key(title)
 
 
 def _repeat(r: _Reader, text: str | None) -> str | None:
@@ -309,7 +411,6 @@ def _repeat(r: _Reader, text: str | None) -> str | None:
 def _due(
     r: _Reader,
     rec: dict[str, Any],
-    calendar: WorkCalendar,
     config: Config,
     priority: str,
     received: dt.date,
@@ -317,10 +418,11 @@ def _due(
 ) -> str:
     text = rec.get("due")
     if text is None or text == "":
-        return calendar.add(received, config.deadlines[priority]).isoformat()
+        return r.added(received, config.deadlines[priority])
     if from_received and isinstance(text, str):
         try:
-            return parse_due(text, base=received, today=r.now.date(), calendar=calendar).isoformat()
+            day = parse_due(text, base=received, today=r.now.date(), calendar=r.calendar)
+            return day.isoformat()
         except OaError as exc:
             r.fail("due", exc.message)
             return received.isoformat()
@@ -357,8 +459,8 @@ def _check_state(
             from oa_cli.domain.workflow import next_report_due
 
             last = dt.datetime.fromisoformat(item["last_feedback_at"]).date()
-            item["report_due"] = next_report_due(config, calendar, last)
+            item["report_due"] = r.memo.ruled(next_report_due, config, last)
         elif progress is None:
-            item["report_due"] = first_report_due(config, calendar, assigned)
+            item["report_due"] = r.memo.ruled(first_report_due, config, assigned)
     if status != model.ASSIGNED:
         item["report_due"] = None

@@ -24,4 +24,5 @@ CATALOG: dict[str, str] = {
     "columns {first} and {second} both mean {label}: keep one of them": (
         "{first} 列和 {second} 列都表示“{label}”：请只保留其中一列"
     ),
+    "{name}: not valid JSON: {error}": "{name}：JSON 格式错误：{error}",
 }

@@ -22,9 +22,13 @@ GENESIS = "0" * 64
 CREATING = ("add", "import")
 
 
+# json.dumps with options builds an encoder per call: one, made once, serves every event.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical(value: Any) -> str:
     """JSON as the hash reads it: sorted keys, no spaces, Chinese as itself."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def _digest(prev_hash: str, head: str, data_text: str) -> str:
@@ -66,30 +70,23 @@ class Journal:
         seq. An event's own `at` (an imported assignment's time) overrides the clock's."""
         seq, prev = self._last()
         rows = []
-        # event_hash's head, with the parts every event here shares encoded once: a
-        # bulk import hashes a million of them.
-        shared = canonical([self.at, self.recorded_at, self.actor])[1:-1]
+        # event_hash's head, with the parts events share encoded once each: a bulk
+        # import hashes a million of them.
+        heads: dict[Any, str] = {}
+        at_shared = self.at
         for item_id, action, data, *when in events:
             seq += 1
+            at = when[0] if when and when[0] else at_shared
+            head = heads.get((at, action))
+            if head is None:
+                head = heads[(at, action)] = (
+                    "," + canonical([at, self.recorded_at, self.actor, action])[1:-1]
+                )
             data_text = canonical(data)
             item = "null" if item_id is None else int(item_id)
-            at = when[0] if when and when[0] else self.at
-            common = (
-                shared if at == self.at else canonical([at, self.recorded_at, self.actor])[1:-1]
-            )
-            digest = _digest(prev, f"[{seq},{item},{common},{canonical(action)}", data_text)
+            digest = _digest(prev, f"[{seq},{item}{head}", data_text)
             rows.append(
-                (
-                    seq,
-                    item_id,
-                    at,
-                    self.recorded_at,
-                    self.actor,
-                    action,
-                    data_text,
-                    prev,
-                    digest,
-                )
+                (seq, item_id, at, self.recorded_at, self.actor, action, data_text, prev, digest)
             )
             prev = digest
         self.conn.executemany(

@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from oa_cli.domain.fields import BY_KEY, LABELS, header_map
 from oa_cli.errors import InvalidInput, OaError
@@ -46,13 +46,14 @@ class Sheet:
     columns: dict[str, str] = field(default_factory=dict)  # key → the header as written
 
 
-def read_xlsx(data: bytes, *, max_bytes: int = 200 * 2**20) -> Sheet:
+def read_xlsx(data: bytes | BinaryIO, *, max_bytes: int = 200 * 2**20) -> Sheet:
     """The sheet 全部字段 when there is one, else the active sheet, streamed."""
-    _check_unpacked_size(data, max_bytes)
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    _check_unpacked_size(stream, max_bytes)
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book = load_workbook(stream, read_only=True, data_only=False)
     except Exception as exc:  # an untrusted file: whatever openpyxl trips on
         raise InvalidInput(t("cannot read the workbook: {error}", error=_reason(exc))) from None
     warnings: list[str] = []
@@ -76,21 +77,56 @@ def read_xlsx(data: bytes, *, max_bytes: int = 200 * 2**20) -> Sheet:
     return _sheet(_guarded(rows, book.close), _xlsx_value, warnings)
 
 
-def read_csv(data: bytes) -> Sheet:
-    """UTF-8 (with or without BOM), else GB18030 (Excel's Chinese CSV) with a warning."""
-    text, warnings = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    return _sheet(_csv_rows(reader), _csv_value, warnings)
+def read_csv(data: bytes | BinaryIO) -> Sheet:
+    """UTF-8 (with or without BOM), else GB18030 (Excel's Chinese CSV) with a warning.
+    A file is read as its rows are asked for (a first pass checks its encoding)."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    encoding, warnings = _encoding(stream)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    return _sheet(_csv_rows(csv.reader(text)), _csv_value, warnings)
 
 
-def _check_unpacked_size(data: bytes, max_bytes: int) -> None:
+_CHUNK = 1 << 20
+
+
+def count_lines(stream: BinaryIO) -> int:
+    """How many line breaks a file holds (read in chunks; it is left at its start)."""
+    stream.seek(0)
+    count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(_CHUNK), b""))
+    stream.seek(0)
+    return count
+
+
+def undecodable(stream: BinaryIO, encoding: str) -> int | None:
+    """The offset of the first byte that is not `encoding` text, or None (the file is
+    read in chunks and left at its start)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    stream.seek(0)
+    offset = 0
+    try:
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+            offset += len(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset + exc.start - len(exc.object) + len(chunk) if exc.object else offset
+    finally:
+        stream.seek(0)
+    return None
+
+
+def _check_unpacked_size(stream: BinaryIO, max_bytes: int) -> None:
     """Refuse a workbook that would unpack to more than max_bytes, before unpacking it.
     (zipfile never inflates a member past its declared size, so the sum is a bound.)"""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(stream) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         raise InvalidInput(t("not an xlsx workbook (not a zip archive)")) from None
+    finally:
+        stream.seek(0)
     if total > max_bytes:
         raise InvalidInput(
             t(
@@ -127,18 +163,13 @@ def _guarded(
         close()
 
 
-def _decode(data: bytes) -> tuple[str, list[str]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            t("the file is neither UTF-8 nor GB18030 text (byte {pos})", pos=exc.start)
-        ) from None
-    return text, [t("the file is not UTF-8: read as GB18030 (the Chinese Excel's CSV)")]
+def _encoding(stream: BinaryIO) -> tuple[str, list[str]]:
+    if undecodable(stream, "utf-8-sig") is None:
+        return "utf-8-sig", []
+    bad = undecodable(stream, "gb18030")
+    if bad is not None:
+        raise InvalidInput(t("the file is neither UTF-8 nor GB18030 text (byte {pos})", pos=bad))
+    return "gb18030", [t("the file is not UTF-8: read as GB18030 (the Chinese Excel's CSV)")]
 
 
 def _csv_rows(reader: Any) -> Iterator[tuple[int, Cells]]:
