@@ -11,17 +11,6 @@ from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import N_, t
 
 
-def _read(source: str) -> bytes:
-    from oa_cli.errors import InvalidInput
-
-    try:
-        return sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as exc:
-        raise InvalidInput(
-            t("cannot read {name}: {error}", name=source, error=exc.strerror)
-        ) from None
-
-
 def import_(
     source: Annotated[
         str,
@@ -50,7 +39,7 @@ def import_(
     gc.disable()
     name = "stdin" if source == "-" else source
     kind = imports.detect_format(name, fmt)
-    parsed = imports.parse(_read(source), kind, name)
+    parsed = imports.parse(imports.open_source(source), kind, name)
     for warning in parsed.warnings:
         print(t("oa: warning: {message}", message=warning), file=sys.stderr)
     ctx = STATE.context(write=not dry_run)
