@@ -207,7 +207,22 @@ def _open_only(sel: Selection) -> bool:
 def _hint(sel: Selection) -> str:
     """Listings in due order read items_open front to back: its entries hold what the
     rules read and the stored object, so the rows are never touched."""
-    return " INDEXED BY items_open" if sel.sort == "due" and _open_only(sel) else ""
+    if sel.sort == "due" and _open_only(sel):
+        return " INDEXED BY items_open"
+    return _window(sel)
+
+
+def _window(sel: Selection) -> str:
+    """Items received, or closed, within a window (a week's report, stats --from --to)
+    are found through that date's index: SQLite, without statistics, would rather read
+    every row of the statuses in due order than sort a few."""
+    if _open_only(sel) or sel.ids is not None:
+        return ""
+    if sel.received_from is not None and sel.received_before is not None:
+        return " INDEXED BY items_received"
+    if sel.closed_from is not None and sel.closed_before is not None:
+        return " INDEXED BY items_closed_at"
+    return ""
 
 
 def rows(conn: sqlite3.Connection, columns: str, sel: Selection) -> sqlite3.Cursor:
@@ -245,7 +260,7 @@ def select(conn: sqlite3.Connection, sel: Selection) -> Iterator[Item]:
 def count(conn: sqlite3.Connection, sel: Selection) -> int:
     """How many items `sel` selects; open selections from the slim items_open_counts."""
     where, params = _where(sel.but(limit=None))
-    hint = " INDEXED BY items_open_counts" if _open_only(sel) else ""
+    hint = " INDEXED BY items_open_counts" if _open_only(sel) else _window(sel)
     return int(conn.execute(f"SELECT count(*) FROM items{hint}{where}", params).fetchone()[0])
 
 

@@ -23,6 +23,8 @@ COPY_FROM = 200  # an INSERT of this many rows or more goes through COPY
 _DIALECT = (
     (" INDEXED BY items_open_counts", ""),  # the planner picks PostgreSQL's own indexes
     (" INDEXED BY items_open", ""),
+    (" INDEXED BY items_received", ""),
+    (" INDEXED BY items_closed_at", ""),
     (
         "EXISTS (SELECT 1 FROM json_each(items.co_units) WHERE value = ?)",
         "items.co_units::jsonb @> jsonb_build_array(?::text)",
