@@ -13,6 +13,7 @@ from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso
 
 if TYPE_CHECKING:
+    from oa_cli.domain.item import Item
     from oa_cli.ledger.store import Ledger
 
 
@@ -41,7 +42,7 @@ class Context:
             at=iso(self.now), recorded_at=iso(self.real_clock()), actor=self.actor
         )
 
-    def item_json(self, item: dict[str, Any], day: dt.date | None = None) -> dict[str, Any]:
+    def item_json(self, item: Item, day: dt.date | None = None) -> Item:
         from oa_cli.domain.item import to_json
 
         return to_json(item, day or self.today, self.calendar)

@@ -13,7 +13,8 @@ from typing import Any, BinaryIO
 
 from oa_cli.actions import Context, units
 from oa_cli.domain.dates import iso
-from oa_cli.domain.fields import header_map, said
+from oa_cli.domain.fields import Item, header_map, said
+from oa_cli.domain.fields import value as field_value
 from oa_cli.domain.records import MAX_ID, NewItem, Problem, RecordError, to_item
 from oa_cli.domain.workflow import next_report_due
 from oa_cli.errors import InvalidInput, OaError
@@ -394,7 +395,7 @@ def _unit_problems(data: dict[str, Any], directory: _Directory) -> list[Problem]
 
     rec, _ = normalise(data)
     unit, co = rec.get("unit"), rec.get("co_units")
-    probe = {
+    probe: Item = {
         "unit": unit if isinstance(unit, str) and unit.strip() else None,
         "co_units": [c for c in co if isinstance(c, str) and c.strip()]
         if isinstance(co, list)
@@ -422,7 +423,7 @@ class _Directory:
         return found
 
 
-def _resolve_units(item: dict[str, Any], directory: _Directory) -> None:
+def _resolve_units(item: Item, directory: _Directory) -> None:
     """Units named by code, name or alias, as the directory has them; every unknown one
     is a problem of its own."""
     problems = []
@@ -449,7 +450,7 @@ def _events(ctx: Context, new: NewItem) -> list[tuple[Any, ...]]:
     data = {k: v for k, v in item.items() if k not in ("id", "title_key")}
     events: list[tuple[Any, ...]] = [(item["id"], "import", data)]
     if item["assigned_at"] and item["status"] == "assigned":
-        assignment = {k: item[k] for k in _ASSIGNMENT}
+        assignment = {k: field_value(item, k) for k in _ASSIGNMENT}
         events.append((item["id"], "assign", assignment, item["assigned_at"]))
     if new.progress is not None and item["status"] in ("assigned", "closed"):
         item["feedback_count"] += 1

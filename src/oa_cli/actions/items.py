@@ -13,6 +13,7 @@ from oa_cli.actions import Context, evidence, units
 from oa_cli.domain import item as model
 from oa_cli.domain import workflow
 from oa_cli.domain.dates import iso, parse_due
+from oa_cli.domain.fields import change, value
 from oa_cli.domain.item import Item
 from oa_cli.domain.records import NewItem, RecordError, to_item
 from oa_cli.errors import InvalidInput, RefusedTransition
@@ -37,7 +38,7 @@ def _apply(
     data = {k: v for k, v in extra.items() if v is not None}
     data.update({k: v for k, v in changes.items() if k != "title_key"})
     ctx.journal().append(item["id"], action, data)
-    item.update(changes)
+    change(item, changes)
     return item
 
 
@@ -292,6 +293,7 @@ def close(
 
 
 def _next_in_series(ctx: Context, item: Item) -> Item:
+    assert item["repeat"] is not None  # only a repeating item has a next one
     due = workflow.next_occurrence(item["repeat"], dt.date.fromisoformat(item["due"]))
     record = {
         "title": item["title"],
@@ -313,6 +315,7 @@ def _next_in_series(ctx: Context, item: Item) -> Item:
     ctx.ledger.insert(following)
     data = {k: v for k, v in following.items() if k not in ("id", "title_key")}
     ctx.journal().append(following["id"], "add", data)
+    assert item["unit"] is not None  # a closed item was assigned
     changes = _assignment(ctx, following, item["unit"], item["co_units"], item["owner"], [])
     return _apply(ctx, following, "assign", changes, {"previous_id": item["id"]})
 
@@ -372,7 +375,7 @@ def edit(
         if tags or untags:
             drop = set(_tags(untags))
             changes["tags"] = [x for x in _tags([*item["tags"], *tags]) if x not in drop]
-        changes = {k: v for k, v in changes.items() if k == "title_key" or item[k] != v}
+        changes = {k: v for k, v in changes.items() if k == "title_key" or value(item, k) != v}
         if set(changes) <= {"title_key"}:
             return item
         return _apply(ctx, item, "edit", changes, {})

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from oa_cli.actions import Context
 from oa_cli.domain import stats as domain_stats
+from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import KEYS, Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import EVERY, Selection
@@ -277,7 +278,7 @@ class Moved:
 def _loaded(week: _Week, sel: Selection, ctx: Context) -> list[Item]:
     """A section's item objects, from the values tsv writes (the same as to_json's)."""
     values = week.source.select_values(sel, week.day, ctx.calendar)
-    return [dict(zip(KEYS, v, strict=True)) for v in values]
+    return [as_item(dict(zip(KEYS, v, strict=True))) for v in values]
 
 
 def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, Any]:

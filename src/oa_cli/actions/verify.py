@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oa_cli.actions import Context, evidence
+from oa_cli.domain.fields import value
 from oa_cli.domain.item import COLUMNS
 from oa_cli.errors import UsageError
 from oa_cli.i18n import t
@@ -91,7 +92,7 @@ def _replay_problems(ctx: Context) -> list[str]:
         if want is None:
             problems.append(t("item {id}: not in the journal", id=item["id"]))
             continue
-        diff = [k for k in COLUMNS if item[k] != want[k]]
+        diff = [k for k in COLUMNS if value(item, k) != want[k]]
         if doc != stored_doc(item):
             diff.append("JSON object")
         if diff:

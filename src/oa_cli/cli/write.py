@@ -215,7 +215,7 @@ def escalate(
     from oa_cli.actions import items
 
     item = items.escalate(STATE.context(), item_id, maybe("card", level, "--level"), reason)
-    _done(t("item {id} now has a {card} card", id=item_id, card=t(item["card"])))
+    _done(t("item {id} now has a {card} card", id=item_id, card=t(item["card"] or "")))
 
 
 def extend(

@@ -1,6 +1,7 @@
-"""The one table of item fields: every key of the SPEC item object, in its JSON order.
+"""The one table of item fields: every key of the SPEC item object, in its JSON order,
+declared once as a line of the typed `Item` (its type, and its `Field`).
 
-Everything that names an item key derives from `FIELDS`: the JSON key order
+Everything that names an item key derives from it through `FIELDS`: the JSON key order
 (`KEYS`), the stored columns (`COLUMNS`), tsv/csv and xlsx headers, the
 Chinese labels used in messages, the column headers `import` accepts, and
 the Chinese forms accepted for enum values. (Migrations carry their own frozen
@@ -9,16 +10,16 @@ DDL: a schema is history, not today's table.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Literal
+from typing import Annotated, Any, Literal, TypedDict, cast, get_type_hints
 
 Kind = Literal["int", "text", "enum", "list", "stamp", "date", "bool", "count"]
 
 
 @dataclass(frozen=True)
 class Field:
-    key: str
     kind: Kind
     label: str  # the office's Chinese name: messages under --lang zh, headers, import
     stored: bool = True  # False: computed on reading (depends on the report date)
@@ -26,6 +27,7 @@ class Field:
     headers: tuple[str, ...] = ()  # more column headers that import maps to this key
     choices: tuple[str, ...] = ()  # enum values
     input: bool = False  # given by the user on `add` / in a new record
+    key: str = ""  # the name it has in Item (filled in by _fields)
 
 
 @dataclass(frozen=True)
@@ -73,79 +75,137 @@ def _choices(name: str) -> tuple[str, ...]:
     return tuple(c.value for c in VALUES[name])
 
 
-FIELDS: tuple[Field, ...] = (
-    Field("id", "int", "编号", nullable=False),
-    Field(
-        "title",
-        "text",
-        "事项",
-        nullable=False,
-        headers=("事项名称", "督办事项", "事项标题", "标题", "title"),
-        input=True,
-    ),
-    Field("body", "text", "批示内容", headers=("领导批示内容", "批示", "内容"), input=True),
-    Field(
-        "source",
-        "enum",
-        "来源",
-        nullable=False,
-        headers=("事项来源",),
-        choices=_choices("source"),
-        input=True,
-    ),
-    Field("leader", "text", "批示领导", headers=("领导", "交办领导"), input=True),
-    Field("doc_no", "text", "文号", headers=("来文文号", "文件编号"), input=True),
-    Field(
-        "priority",
-        "enum",
-        "缓急",
-        nullable=False,
-        headers=("紧急程度", "缓急程度"),
-        choices=_choices("priority"),
-        input=True,
-    ),
-    Field(
-        "status", "enum", "状态", nullable=False, headers=("办理状态",), choices=_choices("status")
-    ),
-    Field("unit", "text", "承办单位", headers=("责任单位", "牵头单位", "主办单位"), input=True),
-    Field("co_units", "list", "协办单位", nullable=False, headers=("配合单位",), input=True),
-    Field("owner", "text", "责任人", headers=("联系人",), input=True),
-    Field("tags", "list", "标签", nullable=False, input=True),
-    Field(
-        "received_at",
-        "stamp",
-        "收文时间",
-        nullable=False,
-        headers=("收文日期", "登记时间", "登记日期", "接收时间", "received"),
-        input=True,
-    ),
-    Field("assigned_at", "stamp", "交办时间", headers=("交办日期",)),
-    Field(
-        "due",
-        "date",
-        "时限",
-        nullable=False,
-        headers=("办理时限", "完成时限", "截止日期", "办结时限"),
-        input=True,
-    ),
-    Field("original_due", "date", "原定时限", nullable=False),
-    Field("closed_at", "stamp", "办结时间", headers=("办结日期",)),
-    Field("close_basis", "text", "办结依据"),
-    Field("close_ref", "text", "办结文号"),
-    Field("card", "enum", "牌", headers=("亮牌",), choices=_choices("card")),
-    Field("overdue", "bool", "是否逾期", stored=False, nullable=False),
-    Field("overdue_days", "count", "逾期工作日", stored=False, nullable=False),
-    Field("feedback_count", "count", "反馈次数", nullable=False),
-    Field("last_feedback_at", "stamp", "最近反馈时间"),
-    Field("remind_count", "count", "催办次数", nullable=False),
-    Field("created_by", "text", "登记人", nullable=False),
-    Field("remark", "text", "备注", input=True),
-    Field("acked_at", "stamp", "签收时间"),
-    Field("report_due", "date", "报送时限"),
-    Field("report_overdue_days", "count", "报送逾期工作日", stored=False, nullable=False),
-    Field("repeat", "text", "周期", input=True),
-    Field("previous_id", "int", "上期编号"),
-)
+class Item(TypedDict, total=False):
+    """An item as the core passes it around: every key of the SPEC item object, in its
+    JSON order, with its type and, as `Field`, everything else oa knows of it. This
+    class is the one place an item key is defined; `FIELDS` is read from it."""
+
+    id: Annotated[int, Field("int", "编号", nullable=False)]
+    title: Annotated[
+        str,
+        Field(
+            "text",
+            "事项",
+            nullable=False,
+            headers=("事项名称", "督办事项", "事项标题", "标题", "title"),
+            input=True,
+        ),
+    ]
+    body: Annotated[
+        str | None, Field("text", "批示内容", headers=("领导批示内容", "批示", "内容"), input=True)
+    ]
+    source: Annotated[
+        str,
+        Field(
+            "enum",
+            "来源",
+            nullable=False,
+            headers=("事项来源",),
+            choices=_choices("source"),
+            input=True,
+        ),
+    ]
+    leader: Annotated[
+        str | None, Field("text", "批示领导", headers=("领导", "交办领导"), input=True)
+    ]
+    doc_no: Annotated[
+        str | None, Field("text", "文号", headers=("来文文号", "文件编号"), input=True)
+    ]
+    priority: Annotated[
+        str,
+        Field(
+            "enum",
+            "缓急",
+            nullable=False,
+            headers=("紧急程度", "缓急程度"),
+            choices=_choices("priority"),
+            input=True,
+        ),
+    ]
+    status: Annotated[
+        str,
+        Field("enum", "状态", nullable=False, headers=("办理状态",), choices=_choices("status")),
+    ]
+    unit: Annotated[
+        str | None,
+        Field("text", "承办单位", headers=("责任单位", "牵头单位", "主办单位"), input=True),
+    ]
+    co_units: Annotated[
+        list[str], Field("list", "协办单位", nullable=False, headers=("配合单位",), input=True)
+    ]
+    owner: Annotated[str | None, Field("text", "责任人", headers=("联系人",), input=True)]
+    tags: Annotated[list[str], Field("list", "标签", nullable=False, input=True)]
+    received_at: Annotated[
+        str,
+        Field(
+            "stamp",
+            "收文时间",
+            nullable=False,
+            headers=("收文日期", "登记时间", "登记日期", "接收时间", "received"),
+            input=True,
+        ),
+    ]
+    assigned_at: Annotated[str | None, Field("stamp", "交办时间", headers=("交办日期",))]
+    due: Annotated[
+        str,
+        Field(
+            "date",
+            "时限",
+            nullable=False,
+            headers=("办理时限", "完成时限", "截止日期", "办结时限"),
+            input=True,
+        ),
+    ]
+    original_due: Annotated[str, Field("date", "原定时限", nullable=False)]
+    closed_at: Annotated[str | None, Field("stamp", "办结时间", headers=("办结日期",))]
+    close_basis: Annotated[str | None, Field("text", "办结依据")]
+    close_ref: Annotated[str | None, Field("text", "办结文号")]
+    card: Annotated[str | None, Field("enum", "牌", headers=("亮牌",), choices=_choices("card"))]
+    overdue: Annotated[bool, Field("bool", "是否逾期", stored=False, nullable=False)]
+    overdue_days: Annotated[int, Field("count", "逾期工作日", stored=False, nullable=False)]
+    feedback_count: Annotated[int, Field("count", "反馈次数", nullable=False)]
+    last_feedback_at: Annotated[str | None, Field("stamp", "最近反馈时间")]
+    remind_count: Annotated[int, Field("count", "催办次数", nullable=False)]
+    created_by: Annotated[str, Field("text", "登记人", nullable=False)]
+    remark: Annotated[str | None, Field("text", "备注", input=True)]
+    acked_at: Annotated[str | None, Field("stamp", "签收时间")]
+    report_due: Annotated[str | None, Field("date", "报送时限")]
+    report_overdue_days: Annotated[
+        int, Field("count", "报送逾期工作日", stored=False, nullable=False)
+    ]
+    repeat: Annotated[str | None, Field("text", "周期", input=True)]
+    previous_id: Annotated[int | None, Field("int", "上期编号")]
+    # kept with the stored row, not a SPEC key: the normalised title (疑似重复)
+    title_key: str
+
+
+def _fields() -> tuple[Field, ...]:
+    hints = get_type_hints(Item, include_extras=True)
+    return tuple(
+        replace(meta, key=key)
+        for key, hint in hints.items()
+        for meta in getattr(hint, "__metadata__", ())
+        if isinstance(meta, Field)
+    )
+
+
+FIELDS: tuple[Field, ...] = _fields()
+
+
+def as_item(values: Mapping[str, Any]) -> Item:
+    """Values by item key (a row, a record, a replayed state) as an Item."""
+    return cast(Item, values)
+
+
+def value(item: Item, key: str) -> Any:
+    """The value of a key named at run time (a column, the grouping of a report)."""
+    return cast("dict[str, Any]", item)[key]
+
+
+def change(item: Item, changes: Mapping[str, Any]) -> None:
+    """Set the keys `changes` names (each one an item key) on `item`."""
+    cast("dict[str, Any]", item).update(changes)
+
 
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)

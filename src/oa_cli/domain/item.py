@@ -8,15 +8,12 @@ import datetime as dt
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.fields import COLUMNS, KEYS, LIST_COLUMNS, VALUES, value_map
+from oa_cli.domain.fields import COLUMNS, KEYS, LIST_COLUMNS, VALUES, Item, as_item, value_map
 from oa_cli.errors import InvalidInput, RefusedTransition
 from oa_cli.i18n import t
 
 __all__ = ["COLUMNS", "KEYS", "LIST_COLUMNS", "Item"]
 
-# An item as the core passes it around: the stored columns (and, once read for a
-# report date, the computed keys), by the keys of `domain.fields`.
-Item = dict[str, Any]
 
 REGISTERED, ASSIGNED, CLOSED, CANCELLED = "registered", "assigned", "closed", "cancelled"
 STATUSES = tuple(c.value for c in VALUES["status"])
@@ -112,12 +109,12 @@ def report_overdue_days(item: Item, today: dt.date, calendar: WorkCalendar) -> i
     """Working days d with report_due < d <= today, for an assigned item owing a report."""
     if not is_report_missed(item, today):
         return 0
-    return calendar.count_since(item["report_due"], today)
+    return calendar.count_since(item["report_due"] or "", today)
 
 
 def to_json(item: Item, today: dt.date, calendar: WorkCalendar) -> Item:
     """The SPEC item object: stored columns plus the keys computed for `today`."""
-    out = {key: item.get(key) for key in KEYS}
+    out = as_item({key: item.get(key) for key in KEYS})
     out["overdue"] = is_overdue(item, today)
     out["overdue_days"] = overdue_days(item, today, calendar)
     out["report_overdue_days"] = report_overdue_days(item, today, calendar)

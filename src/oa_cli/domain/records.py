@@ -17,7 +17,17 @@ from oa_cli.config import Config
 from oa_cli.domain import item as model
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.dates import iso, local, parse_datetime, parse_due
-from oa_cli.domain.fields import FIELDS, KEYS, Field, field_name, header_map, said, value_map
+from oa_cli.domain.fields import (
+    FIELDS,
+    KEYS,
+    Field,
+    Item,
+    as_item,
+    field_name,
+    header_map,
+    said,
+    value_map,
+)
 from oa_cli.domain.workflow import first_report_due, parse_repeat, title_key
 from oa_cli.errors import OaError
 from oa_cli.i18n import N_, get_lang, t
@@ -104,7 +114,7 @@ class RecordError(OaError):
 class NewItem:
     """A validated new item, and what its record says beyond the item's own columns."""
 
-    item: dict[str, Any]
+    item: Item
     progress: str | None = None  # 办理情况: becomes the first counted report
     where: str = ""  # the record as a person finds it in the file (record 3 (line 7))
 
@@ -386,7 +396,7 @@ def to_item(
         _check_state(r, item, now, config, calendar, progress)
     if r.problems:
         raise RecordError(r.problems)
-    return NewItem(item, progress)
+    return NewItem(as_item(item), progress)
 
 
 _PLAIN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*")

@@ -10,6 +10,7 @@ from typing import Any
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.fields import value
 from oa_cli.domain.item import CANCELLED, CLOSED, OPEN, Item, is_overdue, is_report_missed
 from oa_cli.domain.workflow import still_counted
 
@@ -125,7 +126,7 @@ def stats(
         if item["status"] == CANCELLED:
             cancelled += 1
             continue
-        key = item[by]
+        key = value(item, by)
         row = rows.setdefault(key, {k: 0 for k in STAT_KEYS} | {"group": key})
         history = found.get(item["id"], History())
         on_time = is_on_time(item, history)

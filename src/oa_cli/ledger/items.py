@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.fields import as_item, value
 from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN, STATUSES, Item
 from oa_cli.domain.selection import Selection
 from oa_cli.errors import InvalidInput, NotFound
@@ -26,7 +27,7 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> Item:
     item = dict(zip(COLUMNS, row, strict=True))
     for key in LIST_COLUMNS:
         item[key] = _from_db_list(item[key])
-    return item
+    return as_item(item)
 
 
 def _from_db_list(text: str | None) -> list[str]:
@@ -67,7 +68,7 @@ _LISTS_AT = tuple((_INSERT_COLUMNS.index(key), key) for key in LIST_COLUMNS)
 def _insert_row(item: Item) -> list[Any]:
     """An item's values in _INSERT_COLUMNS order, as the database keeps them (only the
     lists need changing: the import's hot path)."""
-    row = [item[k] for k in _INSERT_COLUMNS]
+    row = [value(item, k) for k in _INSERT_COLUMNS]
     for index, key in _LISTS_AT:
         row[index] = _to_db(key, row[index])
     return row

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from oa_cli.domain.fields import as_item, change, value
 from oa_cli.domain.item import Item
 from oa_cli.errors import OaError
 from oa_cli.i18n import t
@@ -239,7 +240,7 @@ class PgLedger(Ledger):
             return
         columns = (*rows._INSERT_COLUMNS, "doc")
         batch = [
-            [*(rows._to_db(k, item[k]) for k in rows._INSERT_COLUMNS), rows.stored_doc(item)]
+            [*(rows._to_db(k, value(item, k)) for k in rows._INSERT_COLUMNS), rows.stored_doc(item)]
             for item in items
         ]
         marks = ", ".join("?" * len(columns))
@@ -259,7 +260,7 @@ class PgLedger(Ledger):
         if not keys:
             return
         item = rows.get(self.conn, item_id)  # type: ignore[arg-type]
-        item.update({k: changes[k] for k in keys})
+        change(item, {k: changes[k] for k in keys})
         sets = ", ".join(f"{k} = ?" for k in (*keys, "doc"))
         values = [*(rows._to_db(k, changes[k]) for k in keys), rows.stored_doc(item)]
         self.conn.execute(f"UPDATE items SET {sets} WHERE id = ?", (*values, item_id))
@@ -351,7 +352,7 @@ class PgLedger(Ledger):
                 item = dict(zip(rows._INSERT_COLUMNS, row, strict=True))
                 for key in rows.LIST_COLUMNS:
                     item[key] = rows._from_db_list(item[key])
-                items.append(item)
+                items.append(as_item(item))
             self.insert_many(items)
             return
         super().load(table, batch)

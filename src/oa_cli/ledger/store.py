@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import Item
 from oa_cli.domain.selection import Selection
 from oa_cli.ledger import items as rows
@@ -126,7 +127,7 @@ class Ledger:
         schema.migrate(conn)
         for item in items.values():
             item["title_key"] = ""
-        rows.insert_many(conn, list(items.values()))
+        rows.insert_many(conn, [as_item(item) for item in items.values()])
         return Ledger(conn)
 
     def latest_reports(self, ids: Iterable[int]) -> dict[int, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, TextIO
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -102,7 +102,7 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
+def write_json_array(out: TextIO, records: Iterable[Mapping[str, Any]]) -> None:
     write_json_bytes(out, "json", _batches(dumps(r).encode() for r in records))
 
 
@@ -147,7 +147,7 @@ def write_json_bytes(out: TextIO, fmt: str, batches: Iterable[list[bytes]]) -> i
     return count
 
 
-def write_jsonl(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
+def write_jsonl(out: TextIO, records: Iterable[Mapping[str, Any]]) -> None:
     _write_lines(out, (dumps(record) for record in records))
 
 
@@ -158,7 +158,7 @@ def write_yaml(out: TextIO, value: Any) -> None:
 
 
 def write_records(
-    out: TextIO, fmt: str, records: Iterable[dict[str, Any]], keys: tuple[str, ...]
+    out: TextIO, fmt: str, records: Iterable[Mapping[str, Any]], keys: tuple[str, ...]
 ) -> None:
     if fmt in ("tsv", "csv"):
         write_rows(out, fmt, ([record.get(k) for k in keys] for record in records), keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.console import Console
@@ -70,7 +70,7 @@ def new_table(title: str | None = None) -> Table:
     return Table(title=title, title_justify="left", show_lines=False, header_style="bold")
 
 
-def items_table(items: Iterable[dict[str, Any]], title: str | None = None) -> Table:
+def items_table(items: Iterable[Mapping[str, Any]], title: str | None = None) -> Table:
     table = new_table(title)
     table.add_column(t("ID"), justify="right", no_wrap=True)
     table.add_column(t("Title"), overflow="fold", min_width=12, ratio=3)
@@ -142,7 +142,7 @@ def _field_value(item: dict[str, Any], key: str) -> Text:
     return text(value)
 
 
-def item_card(item: dict[str, Any]) -> Table:
+def item_card(item: Mapping[str, Any]) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -150,7 +150,7 @@ def item_card(item: dict[str, Any]) -> Table:
     for key, label in _SHOW_FIELDS:
         if item[key] in (None, [], 0) and key not in ("status", "due"):
             continue
-        grid.add_row(Text(t(label)), _field_value(item, key))
+        grid.add_row(Text(t(label)), _field_value(dict(item), key))
     if item["body"]:
         grid.add_row(Text(t("Instruction")), text(item["body"]))
     return grid

@@ -76,7 +76,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def write_workbook(
     out: BinaryIO,
-    items: Iterable[dict[str, Any]],
+    items: Iterable[Mapping[str, Any]],
     *,
     office: str,
     day: dt.date,
@@ -92,8 +92,8 @@ def write_workbook(
     count = 0
     for item in items:
         count += 1
-        ledger.append(count, item, progress.get(item["id"]))
-        fields.append(item, evidence.get(item["id"], []) if evidence is not None else None)
+        ledger.append(count, dict(item), progress.get(item["id"]))
+        fields.append(dict(item), evidence.get(item["id"], []) if evidence is not None else None)
     book.save(out)  # a file object is fine: openpyxl hands it to ZipFile
     return count
 
