@@ -291,7 +291,8 @@ def _events(ctx: Context, new: NewItem) -> list[tuple[Any, ...]]:
     """The import event (the whole item), then its assignment at its own time, then its
     办理情况 as the first counted report."""
     item = new.item
-    data = {k: v for k, v in item.items() if k not in ("id", "title_key")}
+    data = dict(item)
+    del data["id"], data["title_key"]
     events: list[tuple[Any, ...]] = [(item["id"], "import", data)]
     if item["assigned_at"] and item["status"] == "assigned":
         assignment = {k: item[k] for k in _ASSIGNMENT}
