@@ -128,3 +128,34 @@ def test_show_includes_the_timeline(oa: Oa, assigned) -> None:
     timeline = oa.item(item_id)["timeline"]
     assert [e["action"] for e in timeline] == ["add", "assign", "feedback"]
     assert timeline[2]["data"]["text"] == "首报内容"
+
+
+def _chain(events: list[tuple], one_at_a_time: bool) -> list[tuple]:
+    from oa_cli.ledger.journal import Journal
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE TABLE events (seq INTEGER PRIMARY KEY, item_id INTEGER, at TEXT,"
+        " recorded_at TEXT, actor TEXT, action TEXT, data TEXT, prev_hash TEXT, hash TEXT)"
+    )
+    journal = Journal(conn, at="2026-11-23T09:00:00+08:00", recorded_at="r", actor="王科长")
+    for part in ([e] for e in events) if one_at_a_time else [events]:
+        journal.append_many(part)
+    return conn.execute("SELECT * FROM events ORDER BY seq").fetchall()
+
+
+def test_a_bulk_append_chains_events_as_single_appends_do() -> None:
+    from oa_cli.ledger.journal import _BULK, GENESIS, event_hash
+
+    events = [
+        (i, "import", {"title": f"事项{i}", "tags": ["甲"], "n": i}) for i in range(1, _BULK + 5)
+    ]
+    events.insert(3, (2, "assign", {"unit": "市财政局"}, "2026-11-20T08:00:00+08:00"))
+    bulk = _chain(events, one_at_a_time=False)
+    assert bulk == _chain(events, one_at_a_time=True)
+    prev = GENESIS
+    for seq, item_id, at, recorded_at, actor, action, data, prev_hash, digest in bulk:
+        head = dict(seq=seq, item_id=item_id, at=at, recorded_at=recorded_at, actor=actor)
+        event = {**head, "action": action, "data": json.loads(data)}
+        assert prev_hash == prev and digest == event_hash(prev, event)
+        prev = digest

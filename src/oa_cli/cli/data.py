@@ -32,7 +32,6 @@ def import_(
     import gc
 
     from oa_cli.actions import imports
-    from oa_cli.render.table import progress_bar
 
     # A million records are a million dicts and no reference cycles: the cycle
     # collector would only rescan the growing heap (about a tenth of the time).
@@ -48,6 +47,8 @@ def import_(
         print(t("dry run: {n} records valid; nothing written", n=n), file=sys.stderr)
         return
     if sys.stderr.isatty() and parsed.estimate >= 2000:
+        from oa_cli.render.table import progress_bar  # rich: only for the bar
+
         with progress_bar(t("importing"), parsed.estimate) as advance:
             n = imports.run(ctx, parsed, progress=advance)
     else:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import operator
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.fields import as_item, value
+from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN, STATUSES, Item
 from oa_cli.domain.selection import Selection
 from oa_cli.errors import InvalidInput, NotFound
@@ -62,15 +63,17 @@ def insert_many(conn: sqlite3.Connection, items: list[Item]) -> None:
     conn.executemany(sql, map(_insert_row, items))
 
 
-_LISTS_AT = tuple((_INSERT_COLUMNS.index(key), key) for key in LIST_COLUMNS)
+_LISTS_AT = tuple(_INSERT_COLUMNS.index(key) for key in LIST_COLUMNS)
+_INSERT_VALUES = operator.itemgetter(*_INSERT_COLUMNS)
 
 
 def _insert_row(item: Item) -> list[Any]:
     """An item's values in _INSERT_COLUMNS order, as the database keeps them (only the
     lists need changing: the import's hot path)."""
-    row = [value(item, k) for k in _INSERT_COLUMNS]
-    for index, key in _LISTS_AT:
-        row[index] = _to_db(key, row[index])
+    row = list(_INSERT_VALUES(item))
+    for index in _LISTS_AT:
+        found = row[index]
+        row[index] = json.dumps(list(found), ensure_ascii=False) if found else "[]"
     return row
 
 
