@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
@@ -317,12 +317,13 @@ def scannable(sel: Selection) -> bool:
 
 
 class Scanned:
-    """What scan_json found: each section's count and its objects, comma-joined, in
-    temporary files (a report's later sections wait there while the first is written)."""
+    """What a scan found: each section's count and its rows (bytes, `sep` between two),
+    in temporary files (a report's later sections wait there while the first is written)."""
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], sep: bytes = b",") -> None:
         self.counts = dict.fromkeys(names, 0)
         self.open = 0
+        self.sep = sep
         # closed by close() / the with block the caller holds
         self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
 
@@ -331,6 +332,17 @@ class Scanned:
         found.seek(0)
         while chunk := found.read(1 << 20):
             yield chunk
+
+    def rows(self, name: str) -> Iterator[list[bytes]]:
+        """A section's rows, a chunk's worth at a time (no row holds `sep`)."""
+        rest = b""
+        for chunk in self.parts(name):
+            found = (rest + chunk).split(self.sep)
+            rest = found.pop()
+            if found:
+                yield found
+        if self.counts[name]:
+            yield [rest]
 
     def close(self) -> None:
         for found in self.files.values():
@@ -343,12 +355,16 @@ class Scanned:
         self.close()
 
 
-def scan_json(
-    conn: sqlite3.Connection, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+Made = Callable[[list[tuple[Any, ...]]], list[bytes]]
+
+
+def scan(
+    conn: sqlite3.Connection, sels: dict[str, Selection], columns: str, made: Made, sep: bytes
 ) -> Scanned:
-    """The SPEC item objects of several scannable selections in one pass over the open
-    items in due order: each row is made once and goes to every selection whose
-    condition (the same `_where` the selection's own query has) it meets."""
+    """Several scannable selections in one pass over the open items in due order: each
+    row (`columns`, then its bit mask) is made once by `made` (a batch of rows to their
+    bytes) and goes to every selection whose condition (the same `_where` the
+    selection's own query has) it meets."""
     names = [name for name, sel in sels.items() if scannable(sel)]
     tests, params = [], []
     for bit, name in enumerate(names):  # which selections a row is in, as bits
@@ -356,37 +372,52 @@ def scan_json(
         tests.append(f"CASE WHEN {where.removeprefix(' WHERE ')} THEN {1 << bit} ELSE 0 END")
         params.extend(found)
     sql = (
-        f"SELECT {_doc_columns(today.isoformat())}, {' + '.join(tests) or '0'}"
+        f"SELECT {columns}, {' + '.join(tests) or '0'}"
         f" FROM items INDEXED BY items_open WHERE {_OPEN_SQL} ORDER BY due, id"
     )
-    scanned = Scanned(names)
-    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
-    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
+    scanned = Scanned(names, sep)
     lists: list[list[bytes]] = [[] for _ in names]
     targets = [
         [found for bit, found in enumerate(lists) if mask >> bit & 1]
         for mask in range(1 << len(names))
     ]
-    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
     cursor = conn.cursor()
     cursor.row_factory = None
     cursor.execute(sql, params)
     while batch := cursor.fetchmany(_BATCH):
-        for doc, due, report, mask in batch:  # the hot loop of the daily
-            if due is not None:
-                doc = doc.replace(not_late, late[due], 1)
-            if report is not None:
-                doc = doc.replace(not_owed, owed[report], 1)
-            for found in targets[mask]:
+        for row, doc in zip(batch, made(batch), strict=True):  # the hot loop of the daily
+            for found in targets[row[-1]]:
                 found.append(doc)
         scanned.open += len(batch)
         for name, found in zip(names, lists, strict=True):
             if found:
-                comma = b"," if scanned.counts[name] else b""
-                scanned.files[name].write(comma + b",".join(found))
+                head = sep if scanned.counts[name] else b""
+                scanned.files[name].write(head + sep.join(found))
                 scanned.counts[name] += len(found)
                 found.clear()
     return scanned
+
+
+def scan_json(
+    conn: sqlite3.Connection, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+) -> Scanned:
+    """The SPEC item objects of several scannable selections in one pass (`scan`),
+    comma-joined per selection."""
+    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
+    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
+    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
+
+    def made(batch: list[tuple[Any, ...]]) -> list[bytes]:
+        out = []
+        for doc, due, report, _ in batch:
+            if due is not None:
+                doc = doc.replace(not_late, late[due], 1)
+            if report is not None:
+                doc = doc.replace(not_owed, owed[report], 1)
+            out.append(doc)
+        return out
+
+    return scan(conn, sels, _doc_columns(today.isoformat()), made, b",")
 
 
 def select_values(

@@ -259,7 +259,11 @@ def daily_document(report: dict[str, Any], facts: dict[str, Any], meta: Meta) ->
         listed = isinstance(items, list)  # item objects, else printed rows as they are read
         if (listed and items) or summary.get(name):
             total = summary.get(name, len(items)) if listed else summary[name]
-            rows = ItemRows([[line_of(i, meta) for i in items]] if listed else items, date)
+            rows = (
+                items
+                if isinstance(items, ItemRows)
+                else ItemRows([[line_of(i, meta) for i in items]] if listed else items, date)
+            )
             more = _daily_more(name, date)
             blocks.append(Block(f"{t(title)} {total}", item_columns(), rows, total, more))
     line = date_line(dt.date.fromisoformat(date), facts.get("workday"))
