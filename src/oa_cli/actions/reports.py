@@ -100,7 +100,7 @@ def daily_spooled(ctx: Context, day: dt.date, made: Made) -> Iterator[dict[str, 
     """The daily as `daily(form="printed")` gives it, its open sections made in one pass
     over the open items: each item's printed row (the latest report text filled) made
     once by `made` and spooled per section. `report["spooled"]` names those sections;
-    each holds its rows' bytes, a chunk of rows at a time (the others: printed rows)."""
+    each holds its rows' bytes and lengths (`Scanned.rows`; the others: printed rows)."""
     source = as_of(ctx, day)
     selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
     every = source is not ctx.ledger  # a past day's items may have reports filed since

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sqlite3
 import tempfile
+from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -317,8 +318,9 @@ def scannable(sel: Selection) -> bool:
 
 
 class Scanned:
-    """What a scan found: each section's count and its rows (bytes, `sep` between two),
-    in temporary files (a report's later sections wait there while the first is written)."""
+    """What a scan found: each section's count and its rows in temporary files (a
+    report's later sections wait there while the first is written): `sep` between two
+    rows, or with no `sep` the rows back to back and their lengths in a file of their own."""
 
     def __init__(self, names: list[str], sep: bytes = b",") -> None:
         self.counts = dict.fromkeys(names, 0)
@@ -326,6 +328,15 @@ class Scanned:
         self.sep = sep
         # closed by close() / the with block the caller holds
         self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
+        self.lengths = {name: tempfile.TemporaryFile() for name in names if not sep}  # noqa: SIM115
+
+    def add(self, name: str, found: list[bytes]) -> None:
+        """Rows of `name`, after those it has."""
+        head = self.sep if self.counts[name] else b""
+        self.files[name].write(head + self.sep.join(found))
+        if not self.sep:
+            self.lengths[name].write(array("I", map(len, found)).tobytes())
+        self.counts[name] += len(found)
 
     def parts(self, name: str) -> Iterator[bytes]:
         found = self.files[name]
@@ -333,19 +344,18 @@ class Scanned:
         while chunk := found.read(1 << 20):
             yield chunk
 
-    def rows(self, name: str) -> Iterator[list[bytes]]:
-        """A section's rows, a chunk's worth at a time (no row holds `sep`)."""
-        rest = b""
-        for chunk in self.parts(name):
-            found = (rest + chunk).split(self.sep)
-            rest = found.pop()
-            if found:
-                yield found
-        if self.counts[name]:
-            yield [rest]
+    def rows(self, name: str) -> Iterator[tuple[bytes, array[int]]]:
+        """The rows of a scan with no `sep`: a thousand at a time, back to back, and
+        their lengths."""
+        data, sizes = self.files[name], self.lengths[name]
+        data.seek(0)
+        sizes.seek(0)
+        while chunk := sizes.read(4 << 10):  # a thousand rows
+            lengths = array("I", chunk)
+            yield data.read(sum(lengths)), lengths
 
     def close(self) -> None:
-        for found in self.files.values():
+        for found in (*self.files.values(), *self.lengths.values()):
             found.close()
 
     def __enter__(self) -> Scanned:
@@ -391,9 +401,7 @@ def scan(
         scanned.open += len(batch)
         for name, found in zip(names, lists, strict=True):
             if found:
-                head = sep if scanned.counts[name] else b""
-                scanned.files[name].write(head + sep.join(found))
-                scanned.counts[name] += len(found)
+                scanned.add(name, found)
                 found.clear()
     return scanned
 

@@ -85,7 +85,7 @@ def scan_printed(
     made: Callable[[list[tuple[Any, ...]]], list[bytes]],
 ) -> Scanned:
     """The printed rows of several scannable selections in one pass over the open items
-    (`items.scan`): `made` turns a batch of printed rows into their bytes (no NUL in
-    them), each row made once; a selection's rows are NUL-separated."""
+    (`items.scan`): `made` turns a batch of printed rows into their bytes, each row made
+    once; a selection's rows are kept back to back, with their lengths (`Scanned.rows`)."""
     days = _Overdue(today, calendar)
-    return scan(conn, sels, _columns(today.isoformat()), lambda b: made(_lines(b, days)), b"\0")
+    return scan(conn, sels, _columns(today.isoformat()), lambda b: made(_lines(b, days)), b"")
