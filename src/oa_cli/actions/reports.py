@@ -96,11 +96,14 @@ def _summary(
 
 
 @contextlib.contextmanager
-def daily_spooled(ctx: Context, day: dt.date, made: Made) -> Iterator[dict[str, Any]]:
+def daily_spooled(
+    ctx: Context, day: dt.date, made: Made, numbered: bytes
+) -> Iterator[dict[str, Any]]:
     """The daily as `daily(form="printed")` gives it, its open sections made in one pass
     over the open items: each item's printed row (the latest report text filled) made
-    once by `made` and spooled per section. `report["spooled"]` names those sections;
-    each holds its rows' bytes and lengths (`Scanned.rows`; the others: printed rows)."""
+    once by `made` and spooled per section, after `numbered % n` (n its place there).
+    `report["spooled"]` names those sections; each holds its rows' bytes, in chunks
+    (the others: printed rows)."""
     source = as_of(ctx, day)
     selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
     every = source is not ctx.ledger  # a past day's items may have reports filed since
@@ -111,9 +114,9 @@ def daily_spooled(ctx: Context, day: dt.date, made: Made) -> Iterator[dict[str, 
             batch = [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
         return made(batch)
 
-    with source.scan_printed(selections, day, ctx.calendar, filled) as scanned:
+    with source.scan_printed(selections, day, ctx.calendar, filled, numbered) as scanned:
         sections = {
-            name: scanned.rows(name)
+            name: scanned.parts(name)
             if name in scanned.counts
             else _items(source, sel, day, ctx, "printed")
             for name, sel in selections.items()

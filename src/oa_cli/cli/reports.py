@@ -113,9 +113,9 @@ def _daily_spooled(ctx: Any, day: dt.date, fmt: str, raw: Any) -> None:
     from oa_cli.render.rows import SpooledRows
 
     date = day.isoformat()
-    made = pages.html_row_maker(date) if fmt == "html" else pages.md_row_maker(date)
+    form = pages.html_row_form(date) if fmt == "html" else pages.md_row_form(date)
     facts = reports.daily_facts(ctx, day)
-    with reports.daily_spooled(ctx, day, made) as report:
+    with reports.daily_spooled(ctx, day, *form) as report:
         sections = report["sections"]
         for name in report["spooled"]:
             sections[name] = SpooledRows([], date, sections[name])

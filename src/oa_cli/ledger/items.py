@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import sqlite3
 import tempfile
-from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -319,24 +318,23 @@ def scannable(sel: Selection) -> bool:
 
 class Scanned:
     """What a scan found: each section's count and its rows in temporary files (a
-    report's later sections wait there while the first is written): `sep` between two
-    rows, or with no `sep` the rows back to back and their lengths in a file of their own."""
+    report's later sections wait there while the first is written), `sep` between two;
+    with `numbered`, each row after `numbered % n`, n its place in the section from 1."""
 
-    def __init__(self, names: list[str], sep: bytes = b",") -> None:
+    def __init__(self, names: list[str], sep: bytes = b",", numbered: bytes = b"") -> None:
         self.counts = dict.fromkeys(names, 0)
         self.open = 0
-        self.sep = sep
+        self.sep, self.numbered = sep, numbered
         # closed by close() / the with block the caller holds
         self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
-        self.lengths = {name: tempfile.TemporaryFile() for name in names if not sep}  # noqa: SIM115
 
     def add(self, name: str, found: list[bytes]) -> None:
         """Rows of `name`, after those it has."""
-        head = self.sep if self.counts[name] else b""
-        self.files[name].write(head + self.sep.join(found))
-        if not self.sep:
-            self.lengths[name].write(array("I", map(len, found)).tobytes())
+        n, head = self.counts[name], self.numbered
         self.counts[name] += len(found)
+        if head:
+            found = [part for i, row in enumerate(found, n + 1) for part in (head % i, row)]
+        self.files[name].write((self.sep if n else b"") + self.sep.join(found))
 
     def parts(self, name: str) -> Iterator[bytes]:
         found = self.files[name]
@@ -344,18 +342,8 @@ class Scanned:
         while chunk := found.read(1 << 20):
             yield chunk
 
-    def rows(self, name: str) -> Iterator[tuple[bytes, array[int]]]:
-        """The rows of a scan with no `sep`: a thousand at a time, back to back, and
-        their lengths."""
-        data, sizes = self.files[name], self.lengths[name]
-        data.seek(0)
-        sizes.seek(0)
-        while chunk := sizes.read(4 << 10):  # a thousand rows
-            lengths = array("I", chunk)
-            yield data.read(sum(lengths)), lengths
-
     def close(self) -> None:
-        for found in (*self.files.values(), *self.lengths.values()):
+        for found in self.files.values():
             found.close()
 
     def __enter__(self) -> Scanned:
@@ -369,12 +357,18 @@ Made = Callable[[list[tuple[Any, ...]]], list[bytes]]
 
 
 def scan(
-    conn: sqlite3.Connection, sels: dict[str, Selection], columns: str, made: Made, sep: bytes
+    conn: sqlite3.Connection,
+    sels: dict[str, Selection],
+    columns: str,
+    made: Made,
+    sep: bytes,
+    numbered: bytes = b"",
 ) -> Scanned:
     """Several scannable selections in one pass over the open items in due order: each
     row (`columns`, then its bit mask) is made once by `made` (a batch of rows to their
     bytes) and goes to every selection whose condition (the same `_where` the
-    selection's own query has) it meets."""
+    selection's own query has) it meets. `sep`, `numbered`: how a selection's rows are
+    kept (`Scanned`)."""
     names = [name for name, sel in sels.items() if scannable(sel)]
     tests, params = [], []
     for bit, name in enumerate(names):  # which selections a row is in, as bits
@@ -385,7 +379,7 @@ def scan(
         f"SELECT {columns}, {' + '.join(tests) or '0'}"
         f" FROM items INDEXED BY items_open WHERE {_OPEN_SQL} ORDER BY due, id"
     )
-    scanned = Scanned(names, sep)
+    scanned = Scanned(names, sep, numbered)
     lists: list[list[bytes]] = [[] for _ in names]
     targets = [
         [found for bit, found in enumerate(lists) if mask >> bit & 1]

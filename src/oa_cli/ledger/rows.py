@@ -83,9 +83,13 @@ def scan_printed(
     today: dt.date,
     calendar: WorkCalendar,
     made: Callable[[list[tuple[Any, ...]]], list[bytes]],
+    numbered: bytes,
 ) -> Scanned:
     """The printed rows of several scannable selections in one pass over the open items
     (`items.scan`): `made` turns a batch of printed rows into their bytes, each row made
-    once; a selection's rows are kept back to back, with their lengths (`Scanned.rows`)."""
+    once; a selection's rows are kept back to back, each after `numbered % n`, n its
+    place in the selection."""
     days = _Overdue(today, calendar)
-    return scan(conn, sels, _columns(today.isoformat()), lambda b: made(_lines(b, days)), b"")
+    return scan(
+        conn, sels, _columns(today.isoformat()), lambda b: made(_lines(b, days)), b"", numbered
+    )

@@ -386,9 +386,10 @@ class Ledger:
         today: dt.date,
         calendar: WorkCalendar,
         made: rows.Made,
+        numbered: bytes,
     ) -> rows.Scanned:
         """The printed rows of several selections in one pass, each made once by `made`
-        and spooled per selection (ledger.rows.scan_printed)."""
+        and spooled per selection, numbered (ledger.rows.scan_printed)."""
         from oa_cli.ledger.rows import scan_printed
 
-        return scan_printed(self.conn, sels, today, calendar, made)
+        return scan_printed(self.conn, sels, today, calendar, made, numbered)

@@ -34,7 +34,7 @@ from oa_cli.render.report import (
     item_columns,
     standing_of,
 )
-from oa_cli.render.rows import SpooledRows, numbered
+from oa_cli.render.rows import RowForm, SpooledRows, number_form
 
 # -- terminal ----------------------------------------------------------------
 
@@ -178,11 +178,11 @@ def md_rests(date: str) -> Callable[[list[Line]], list[str]]:
     return rests
 
 
-def md_row_maker(date: str) -> Callable[[list[Line]], list[bytes]]:
-    """Markdown item rows made ahead (`render.rows.SpooledRows`): after the number, with
-    the line's end."""
+def md_row_form(date: str) -> RowForm:
+    """Markdown item rows made ahead (`render.rows.SpooledRows`)."""
     rests = md_rests(date)
-    return lambda batch: [(rest + "\n").encode() for rest in rests(batch)]
+    made = lambda batch: [(rest + "\n").encode() for rest in rests(batch)]  # noqa: E731
+    return RowForm(made, number_form("| ", " | "))
 
 
 def markdown(doc: Document) -> str:
@@ -208,7 +208,7 @@ def _markdown_parts(doc: Document) -> Iterator[str | bytes]:
         yield f"## {md_cell(block.title)}\n\n"
         if isinstance(block.rows, SpooledRows):
             yield from (line + "\n" for line in md_table_lines(block.columns, []))
-            yield from numbered(block.rows, b"| ", b" | ")
+            yield from block.rows.made
         else:
             yield from (line + "\n" for line in md_table_lines(block.columns, block.rows))
         yield "\n"
@@ -374,12 +374,13 @@ def _html_rests(
     return rests
 
 
-def html_row_maker(date: str) -> Callable[[list[Line]], list[bytes]]:
-    """Html item rows made ahead (`render.rows.SpooledRows`) for the item columns: all
-    that follows the row's number."""
+def html_row_form(date: str) -> RowForm:
+    """Html item rows made ahead (`render.rows.SpooledRows`) for the item columns."""
     columns = item_columns()
-    rests = _html_rests(columns, [_column_style(c) for c in columns], date)
-    return lambda batch: [rest.encode() for rest in rests(batch)]
+    bases = [_column_style(c) for c in columns]
+    rests = _html_rests(columns, bases, date)
+    made = lambda batch: [rest.encode() for rest in rests(batch)]  # noqa: E731
+    return RowForm(made, number_form(f'<tr style="{CSS["tr"]}"><td style="{bases[0]}">', "</td>"))
 
 
 def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
@@ -418,9 +419,8 @@ def _html_parts(doc: Document) -> Iterator[str | bytes]:
         yield f'<h2 style="{CSS["h2"]}">{esc(block.title)}</h2>\n'
         if isinstance(block.rows, SpooledRows):
             head, tail = html_table_parts(block.columns, [])
-            first = f'<tr style="{CSS["tr"]}"><td style="{_column_style(block.columns[0])}">'
             yield head
-            yield from numbered(block.rows, first.encode(), b"</td>")
+            yield from block.rows.made
             yield tail
         else:
             yield from html_table_parts(block.columns, block.rows)
