@@ -34,7 +34,7 @@ from oa_cli.render.report import (
     item_columns,
     standing_of,
 )
-from oa_cli.render.rows import RowForm, SpooledRows, number_form
+from oa_cli.render.rows import RowForm, SpooledRows, encoded, number_form
 
 # -- terminal ----------------------------------------------------------------
 
@@ -181,8 +181,7 @@ def md_rests(date: str) -> Callable[[list[Line]], list[str]]:
 def md_row_form(date: str) -> RowForm:
     """Markdown item rows made ahead (`render.rows.SpooledRows`)."""
     rests = md_rests(date)
-    made = lambda batch: [(rest + "\n").encode() for rest in rests(batch)]  # noqa: E731
-    return RowForm(made, number_form("| ", " | "))
+    return RowForm(lambda batch: encoded(rests(batch), "\n"), number_form("| ", " | "))
 
 
 def markdown(doc: Document) -> str:
@@ -379,7 +378,7 @@ def html_row_form(date: str) -> RowForm:
     columns = item_columns()
     bases = [_column_style(c) for c in columns]
     rests = _html_rests(columns, bases, date)
-    made = lambda batch: [rest.encode() for rest in rests(batch)]  # noqa: E731
+    made = lambda batch: encoded(rests(batch))  # noqa: E731
     return RowForm(made, number_form(f'<tr style="{CSS["tr"]}"><td style="{bases[0]}">', "</td>"))
 
 

@@ -18,7 +18,14 @@ NOWRAP = {"seq", "id", "date", "short", "num", "rate"}
 
 
 def clean(value: Any) -> str:
-    """User text fit for a table: C0/C1 controls as \\xNN, bidi overrides as \\uNNNN."""
+    """User text fit for a table: C0/C1 controls as \\xNN, bidi overrides as \\uNNNN
+    (`render.table.safe`; text and None without loading Rich, for a page)."""
+    if isinstance(value, str):
+        from oa_cli.render.plain import printable
+
+        return printable(value)
+    if value is None:
+        return ""
     from oa_cli.render.table import safe
 
     return safe(value)

@@ -30,3 +30,9 @@ class RowForm(NamedTuple):
 def number_form(head: str, tail: str) -> bytes:
     """`head`, the row's number, `tail`, as a bytes %-format."""
     return head.encode().replace(b"%", b"%%") + b"%d" + tail.encode().replace(b"%", b"%%")
+
+
+def encoded(rows: list[str], end: str = "") -> list[bytes]:
+    """Rows as UTF-8, each with `end`, encoded at once (a drawn cell never holds NUL:
+    controls are shown escaped)."""
+    return (f"{end}\0".join(rows) + end).encode().split(b"\0") if rows else []
