@@ -1,7 +1,8 @@
 """The daily for mail, print and pipes is streamed from printed rows (ledger/rows.py) and
-made a batch at a time: on a small random ledger it gives the same ids, in the same order,
-in the same bytes as the general path (item objects drawn through Cells), on SQLite and
-on PostgreSQL."""
+made a batch at a time, or, to a pipe or file, each open item's row made once in one pass
+and spooled per section: on a small random ledger it gives the same ids, in the same
+order, in the same bytes as the general path (item objects drawn through Cells), on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -82,6 +83,52 @@ def _documents(ctx: Any, day: dt.date) -> tuple[Any, Any]:
     return fast, general
 
 
+def _general_page(ctx: Any, day: dt.date, fmt: str) -> bytes:
+    """The daily page as the general path draws it, with the command's own meta."""
+    from oa_cli.actions import reports
+    from oa_cli.cli.reports import meta
+    from oa_cli.render import pages
+    from oa_cli.render.report import daily_document
+
+    items = reports.daily(ctx, day)
+    doc = daily_document(items, reports.daily_facts(ctx, day), meta(ctx, items))
+    for block in doc.blocks:
+        block.rows = list(block.rows)  # Cells: the general renderers
+    return (pages.html_page(doc) if fmt == "html" else pages.markdown(doc)).encode()
+
+
+def _spooled_page(ctx: Any, day: dt.date, fmt: str) -> bytes:
+    """The daily page as `oa daily --format html|markdown > file` writes it."""
+    from oa_cli.cli.reports import _daily_spooled
+
+    out = io.BytesIO()
+    _daily_spooled(ctx, day, fmt, out)
+    return out.getvalue()
+
+
+def _same_pages(ctx: Any, days: tuple[dt.date, ...]) -> None:
+    for day in days:
+        for fmt in ("html", "markdown"):
+            page = _general_page(ctx, day, fmt)
+            assert _spooled_page(ctx, day, fmt) == page, (day, fmt)
+            assert page.count(b"<tr" if fmt == "html" else b"\n| ") > 5
+
+
+@pytest.mark.parametrize(("lang", "seed"), [("zh", 7), ("en", 11), ("zh", 23)])
+def test_spooled_html_and_markdown_are_the_general_bytes(oa: Oa, lang: str, seed: int) -> None:
+    """Rows made once in one pass and numbered per section: the general page, for the
+    report date and for past days (the ledger as it stood then)."""
+    _office(oa, seed=seed, n=24)
+    set_lang(lang)
+    try:
+        for day in DAYS:
+            ctx = _context(oa.db, day)
+            past = (ctx.today - dt.timedelta(days=2), ctx.today - dt.timedelta(days=9))
+            _same_pages(ctx, (ctx.today, *past))
+    finally:
+        set_lang("en")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_fast_html_and_markdown_are_the_general_bytes(oa: Oa, lang: str) -> None:
     from oa_cli.render import pages
@@ -147,6 +194,29 @@ def test_the_terminal_daily_is_cut_and_says_where_the_rest_are(oa: Oa) -> None:
     oa.write_config("display:\n  max_rows: 2\n")
     out = oa.ok("--lang", "zh", "daily", "--format", "table", now="2026-11-27T09:00").out
     assert "每日调度表" in out and "全部请用 oa overdue" in out
+
+
+@pytest.mark.pg
+def test_spooled_pages_are_the_general_bytes_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    from oa_cli.actions import Context
+    from oa_cli.config import Config
+    from oa_cli.domain.calendar import WorkCalendar
+    from oa_cli.ledger.pg import open_pg
+
+    shared = Oa(tmp_path / "shared")
+    shared.env["OA_DB"] = pg_url
+    shared.config.parent.mkdir(parents=True)
+    _office(shared, n=12)
+    set_lang("zh")
+    ledger = open_pg(pg_url)
+    try:
+        for day in ("2026-11-25", "2026-11-30"):
+            now = dt.datetime.fromisoformat(day + "T09:00:00+08:00")
+            ctx = Context(ledger, now, "t", Config(), WorkCalendar("cn"), lambda now=now: now)
+            _same_pages(ctx, (ctx.today, ctx.today - dt.timedelta(days=3)))
+    finally:
+        ledger.close()
+        set_lang("en")
 
 
 def _strip(text: str) -> str:

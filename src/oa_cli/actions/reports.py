@@ -3,6 +3,7 @@ read from the ledger as it stands or, for a past day, as the journal had it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import KEYS, Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import EVERY, Selection
-from oa_cli.ledger.items import Scanned
+from oa_cli.ledger.items import Made, Scanned
+from oa_cli.ledger.rows import FEEDBACKS
 from oa_cli.ledger.store import MAX_IN, Ledger
 
 
@@ -48,8 +50,6 @@ def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context, form: str
     if form == "json":
         return source.select_json(sel, day, ctx.calendar)
     if form == "printed":
-        from oa_cli.ledger.rows import FEEDBACKS
-
         every = source is not ctx.ledger  # a past day's items may have reports filed since
         return (
             [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
@@ -94,6 +94,46 @@ def _summary(
     }
     found["open"] = source.count(Selection())
     return found
+
+
+@contextlib.contextmanager
+def daily_spooled(
+    ctx: Context, day: dt.date, made: Made, numbered: bytes
+) -> Iterator[dict[str, Any]]:
+    """The daily as `daily(form="printed")` gives it, its open sections made in one pass
+    over the open items: each item's printed row (the latest report text filled) made
+    once by `made` and spooled per section, after `numbered % n` (n its place there).
+    `report["spooled"]` names those sections; each holds its rows' bytes, in chunks
+    (the others: printed rows)."""
+    source = as_of(ctx, day)
+    selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
+    every = source is not ctx.ledger  # a past day's items may have reports filed since
+
+    def filled(batch: list[tuple[Any, ...]]) -> list[bytes]:
+        texts = progress(ctx, [row[0] for row in batch if every or row[FEEDBACKS]])
+        if texts:
+            batch = [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
+        return made(batch)
+
+    with source.scan_printed(selections, day, ctx.calendar, filled, numbered) as scanned:
+        sections = {
+            name: scanned.parts(name)
+            if name in scanned.counts
+            else _items(source, sel, day, ctx, "printed")
+            for name, sel in selections.items()
+        }
+        summary = {
+            name: scanned.counts[name] if name in scanned.counts else source.count(sel)
+            for name, sel in selections.items()
+        }
+        summary["open"] = scanned.open
+        yield {
+            "date": day.isoformat(),
+            "summary": summary,
+            "sections": sections,
+            "anchor": anchor(ctx),
+            "spooled": list(scanned.counts),
+        }
 
 
 def daily_facts(ctx: Context, day: dt.date) -> dict[str, Any]:

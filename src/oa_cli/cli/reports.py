@@ -104,6 +104,25 @@ def _daily_rows(fmt: str, report: dict[str, Any]) -> None:
     write_anchor(sys.stdout, fmt, report["anchor"])
 
 
+def _daily_spooled(ctx: Any, day: dt.date, fmt: str, raw: Any) -> None:
+    """The daily for mail and print to a pipe or file: each open item's row made once (in
+    one pass over the open items) and written as UTF-8 under every section it is in."""
+    from oa_cli.actions import reports
+    from oa_cli.render import pages
+    from oa_cli.render.report import daily_document
+    from oa_cli.render.rows import SpooledRows
+
+    date = day.isoformat()
+    form = pages.html_row_form(date) if fmt == "html" else pages.md_row_form(date)
+    facts = reports.daily_facts(ctx, day)
+    with reports.daily_spooled(ctx, day, *form) as report:
+        sections = report["sections"]
+        for name in report["spooled"]:
+            sections[name] = SpooledRows([], date, sections[name])
+        doc = daily_document(report, facts, meta(ctx, report))
+        raw.writelines(pages.html_bytes(doc) if fmt == "html" else pages.markdown_bytes(doc))
+
+
 def daily(
     date: Annotated[
         str | None, typer.Option("--date", help=N_("Report day (default: today)."))
@@ -130,6 +149,8 @@ def daily(
         reports.daily_json(ctx, day, raw)
     elif fmt in ("tsv", "csv", "jsonl"):
         _daily_rows(fmt, reports.daily(ctx, day, form="json" if fmt == "jsonl" else "values"))
+    elif fmt in ("html", "markdown") and (raw := binary(sys.stdout)) is not None:
+        _daily_spooled(ctx, day, fmt, raw)
     else:
         from oa_cli.render.report import daily_document
 

@@ -9,7 +9,7 @@ import json
 import operator
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
@@ -336,14 +336,24 @@ def scannable(sel: Selection) -> bool:
 
 
 class Scanned:
-    """What scan_json found: each section's count and its objects, comma-joined, in
-    temporary files (a report's later sections wait there while the first is written)."""
+    """What a scan found: each section's count and its rows in temporary files (a
+    report's later sections wait there while the first is written), `sep` between two;
+    with `numbered`, each row after `numbered % n`, n its place in the section from 1."""
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], sep: bytes = b",", numbered: bytes = b"") -> None:
         self.counts = dict.fromkeys(names, 0)
         self.open = 0
+        self.sep, self.numbered = sep, numbered
         # closed by close() / the with block the caller holds
         self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
+
+    def add(self, name: str, found: list[bytes]) -> None:
+        """Rows of `name`, after those it has."""
+        n, head = self.counts[name], self.numbered
+        self.counts[name] += len(found)
+        if head:
+            found = [part for i, row in enumerate(found, n + 1) for part in (head % i, row)]
+        self.files[name].write((self.sep if n else b"") + self.sep.join(found))
 
     def parts(self, name: str) -> Iterator[bytes]:
         found = self.files[name]
@@ -362,12 +372,22 @@ class Scanned:
         self.close()
 
 
-def scan_json(
-    conn: sqlite3.Connection, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+Made = Callable[[list[tuple[Any, ...]]], list[bytes]]
+
+
+def scan(
+    conn: sqlite3.Connection,
+    sels: dict[str, Selection],
+    columns: str,
+    made: Made,
+    sep: bytes,
+    numbered: bytes = b"",
 ) -> Scanned:
-    """The SPEC item objects of several scannable selections in one pass over the open
-    items in due order: each row is made once and goes to every selection whose
-    condition (the same `_where` the selection's own query has) it meets."""
+    """Several scannable selections in one pass over the open items in due order: each
+    row (`columns`, then its bit mask) is made once by `made` (a batch of rows to their
+    bytes) and goes to every selection whose condition (the same `_where` the
+    selection's own query has) it meets. `sep`, `numbered`: how a selection's rows are
+    kept (`Scanned`)."""
     names = [name for name, sel in sels.items() if scannable(sel)]
     tests, params = [], []
     for bit, name in enumerate(names):  # which selections a row is in, as bits
@@ -375,37 +395,50 @@ def scan_json(
         tests.append(f"CASE WHEN {where.removeprefix(' WHERE ')} THEN {1 << bit} ELSE 0 END")
         params.extend(found)
     sql = (
-        f"SELECT {_doc_columns(today.isoformat())}, {' + '.join(tests) or '0'}"
+        f"SELECT {columns}, {' + '.join(tests) or '0'}"
         f" FROM items INDEXED BY items_open WHERE {_OPEN_SQL} ORDER BY due, id"
     )
-    scanned = Scanned(names)
-    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
-    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
+    scanned = Scanned(names, sep, numbered)
     lists: list[list[bytes]] = [[] for _ in names]
     targets = [
         [found for bit, found in enumerate(lists) if mask >> bit & 1]
         for mask in range(1 << len(names))
     ]
-    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
     cursor = conn.cursor()
     cursor.row_factory = None
     cursor.execute(sql, params)
     while batch := cursor.fetchmany(_BATCH):
-        for doc, due, report, mask in batch:  # the hot loop of the daily
-            if due is not None:
-                doc = doc.replace(not_late, late[due], 1)
-            if report is not None:
-                doc = doc.replace(not_owed, owed[report], 1)
-            for found in targets[mask]:
+        for row, doc in zip(batch, made(batch), strict=True):  # the hot loop of the daily
+            for found in targets[row[-1]]:
                 found.append(doc)
         scanned.open += len(batch)
         for name, found in zip(names, lists, strict=True):
             if found:
-                comma = b"," if scanned.counts[name] else b""
-                scanned.files[name].write(comma + b",".join(found))
-                scanned.counts[name] += len(found)
+                scanned.add(name, found)
                 found.clear()
     return scanned
+
+
+def scan_json(
+    conn: sqlite3.Connection, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+) -> Scanned:
+    """The SPEC item objects of several scannable selections in one pass (`scan`),
+    comma-joined per selection."""
+    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
+    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
+    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
+
+    def made(batch: list[tuple[Any, ...]]) -> list[bytes]:
+        out = []
+        for doc, due, report, _ in batch:
+            if due is not None:
+                doc = doc.replace(not_late, late[due], 1)
+            if report is not None:
+                doc = doc.replace(not_owed, owed[report], 1)
+            out.append(doc)
+        return out
+
+    return scan(conn, sels, _doc_columns(today.isoformat()), made, b",")
 
 
 def select_values(

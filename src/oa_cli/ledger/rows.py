@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.selection import Selection
-from oa_cli.ledger.items import _OPEN_SQL, rows
+from oa_cli.ledger.items import _OPEN_SQL, Scanned, rows, scan
 
 # A printed row, in this order (`render.report.line_of` gives the same from an item
 # dict): id, title, unit, leader, owner, card, due, overdue (bool), overdue_days,
@@ -45,22 +45,51 @@ def _columns(day: str) -> str:
     return ", ".join(computed.get(key, key) for key in PRINTED)
 
 
+class _Overdue(dict[str, int]):
+    """Overdue working days per due date, counted once each."""
+
+    def __init__(self, today: dt.date, calendar: WorkCalendar) -> None:
+        super().__init__()
+        self.today, self.calendar = today, calendar
+
+    def __missing__(self, due: str) -> int:
+        found = self[due] = self.calendar.count_since(due, self.today)
+        return found
+
+
+def _lines(batch: list[tuple[Any, ...]], days: _Overdue) -> list[tuple[Any, ...]]:
+    """Fetched rows (PRINTED columns, maybe a mask after them) as printed rows."""
+    return [
+        (i, ti, u, le, o, c, due, True, days[due], rd, bool(rl), fc, "")
+        if late
+        else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc, "")
+        for i, ti, u, le, o, c, due, late, _, rd, rl, fc, *_ in batch
+    ]
+
+
 def printed_rows(
     conn: sqlite3.Connection, sel: Selection, today: dt.date, calendar: WorkCalendar
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The printed rows of `sel` for the report date `today`, in batches."""
-    days: dict[str, int] = {}  # overdue working days per due date, counted once each
-
-    def overdue_days(due: str) -> int:
-        if (found := days.get(due)) is None:
-            found = days[due] = calendar.count_since(due, today)
-        return found
-
+    days = _Overdue(today, calendar)
     cursor = rows(conn, _columns(today.isoformat()), sel)
     while batch := cursor.fetchmany(_BATCH):
-        yield [
-            (i, ti, u, le, o, c, due, True, overdue_days(due), rd, bool(rl), fc, "")
-            if late
-            else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc, "")
-            for i, ti, u, le, o, c, due, late, _, rd, rl, fc in batch
-        ]
+        yield _lines(batch, days)
+
+
+def scan_printed(
+    conn: sqlite3.Connection,
+    sels: dict[str, Selection],
+    today: dt.date,
+    calendar: WorkCalendar,
+    made: Callable[[list[tuple[Any, ...]]], list[bytes]],
+    numbered: bytes,
+) -> Scanned:
+    """The printed rows of several scannable selections in one pass over the open items
+    (`items.scan`): `made` turns a batch of printed rows into their bytes, each row made
+    once; a selection's rows are kept back to back, each after `numbered % n`, n its
+    place in the selection."""
+    days = _Overdue(today, calendar)
+    return scan(
+        conn, sels, _columns(today.isoformat()), lambda b: made(_lines(b, days)), b"", numbered
+    )

@@ -380,3 +380,17 @@ class Ledger:
         from oa_cli.ledger.rows import printed_rows
 
         return printed_rows(self.conn, sel, today, calendar)
+
+    def scan_printed(
+        self,
+        sels: dict[str, Selection],
+        today: dt.date,
+        calendar: WorkCalendar,
+        made: rows.Made,
+        numbered: bytes,
+    ) -> rows.Scanned:
+        """The printed rows of several selections in one pass, each made once by `made`
+        and spooled per selection, numbered (ledger.rows.scan_printed)."""
+        from oa_cli.ledger.rows import scan_printed
+
+        return scan_printed(self.conn, sels, today, calendar, made, numbered)

@@ -27,11 +27,14 @@ from oa_cli.render.report import (
     Column,
     Document,
     ItemRows,
+    Line,
     card_cell,
     clean,
     footer_text,
+    item_columns,
     standing_of,
 )
+from oa_cli.render.rows import RowForm, SpooledRows, encoded, number_form
 
 # -- terminal ----------------------------------------------------------------
 
@@ -123,6 +126,16 @@ def md_cell(value: Any) -> str:
     return text.replace("\r", "").replace("\n", "<br>")
 
 
+_MD_SPECIAL = re.compile(r"[&<>\\|]")
+
+
+def md_text(text: str | None) -> str:
+    """`md_cell` of text, quicker for the common text that needs nothing."""
+    if text is not None and text.isprintable() and not _MD_SPECIAL.search(text):
+        return text
+    return md_cell(text)
+
+
 def md_table(columns: list[Column], rows: Iterable[list[Cell]]) -> list[str]:
     return list(md_table_lines(columns, rows))
 
@@ -140,21 +153,35 @@ def md_table_lines(columns: list[Column], rows: Iterable[list[Cell]] | ItemRows)
 def _md_item_rows(rows: ItemRows) -> Iterator[str]:
     """Item rows as `md_table_lines` makes them from their Cells, formatted from the lines
     (a batch of rows a string); what repeats (names, dates, standings, cards) made once."""
-    name = Memo(lambda v: md_cell(v or ""))
-    due = Memo(md_cell)
-    standing = Memo(lambda key: md_cell(standing_of(key, rows.date).text))
-    card = Memo(lambda v: md_cell(card_cell(v).text))
+    rests = md_rests(rows.date)
     n = 0
     for batch in rows.batches:
-        yield "\n".join(
-            [
-                f"| {n} | {x[0]} | {md_cell(x[TITLE])} | {name[x[UNIT]]} | {name[x[LEADER]]} |"
-                f" {due[x[DUE]]} | {md_cell(x[PROGRESS])} | {name[x[OWNER]]} |"
-                f" {standing[x[STANDING]]} | {card[x[CARD]]} |"
-                for n, x in enumerate(batch, n + 1)
-            ]
-        )
+        yield "\n".join([f"| {n} | {rest}" for n, rest in enumerate(rests(batch), n + 1)])
         n += len(batch)
+
+
+def md_rests(date: str) -> Callable[[list[Line]], list[str]]:
+    """What follows a markdown item row's number, per line of a batch."""
+    name = Memo(lambda v: md_cell(v or ""))
+    due = Memo(md_cell)
+    standing = Memo(lambda key: md_cell(standing_of(key, date).text))
+    card = Memo(lambda v: md_cell(card_cell(v).text))
+
+    def rests(batch: list[Line]) -> list[str]:
+        return [
+            f"{x[0]} | {md_text(x[TITLE])} | {name[x[UNIT]]} | {name[x[LEADER]]} |"
+            f" {due[x[DUE]]} | {md_text(x[PROGRESS]) if x[PROGRESS] else ''} | {name[x[OWNER]]} |"
+            f" {standing[x[STANDING]]} | {card[x[CARD]]} |"
+            for x in batch
+        ]
+
+    return rests
+
+
+def md_row_form(date: str) -> RowForm:
+    """Markdown item rows made ahead (`render.rows.SpooledRows`)."""
+    rests = md_rests(date)
+    return RowForm(lambda batch: encoded(rests(batch), "\n"), number_form("| ", " | "))
 
 
 def markdown(doc: Document) -> str:
@@ -163,13 +190,26 @@ def markdown(doc: Document) -> str:
 
 def markdown_parts(doc: Document) -> Iterator[str]:
     """The markdown in the order it is written, a line at a time."""
+    return (p if isinstance(p, str) else p.decode() for p in _markdown_parts(doc))
+
+
+def markdown_bytes(doc: Document) -> Iterator[bytes]:
+    """The markdown as UTF-8, in the order it is written (rows made ahead as they are)."""
+    return (p.encode() if isinstance(p, str) else p for p in _markdown_parts(doc))
+
+
+def _markdown_parts(doc: Document) -> Iterator[str | bytes]:
     lines = [f"**{md_cell(doc.meta.office)}**", ""] if doc.meta.office else []
     lines += [f"# {md_cell(doc.title)}", "", md_cell(doc.date_line), ""]
     lines += [md_cell(" · ".join(doc.summary)), ""]
     yield from (line + "\n" for line in lines)
     for block in doc.blocks:
         yield f"## {md_cell(block.title)}\n\n"
-        yield from (line + "\n" for line in md_table_lines(block.columns, block.rows))
+        if isinstance(block.rows, SpooledRows):
+            yield from (line + "\n" for line in md_table_lines(block.columns, []))
+            yield from block.rows.made
+        else:
+            yield from (line + "\n" for line in md_table_lines(block.columns, block.rows))
         yield "\n"
     yield "---\n\n" + md_cell(footer_text(doc.meta)) + "\n"
 
@@ -296,30 +336,50 @@ def _td(column: Column, base: str, cell: Cell) -> str:
 
 def _html_item_rows(columns: list[Column], bases: list[str], rows: ItemRows) -> Iterator[str]:
     """Item rows as `html_table_parts` makes them from their Cells, formatted from the lines
-    (a batch of rows a string); the cells that repeat (names, dates, standings, cards) made
-    once each, and only user text escaped per row."""
+    (a batch of rows a string)."""
+    rests = _html_rests(columns, bases, rows.date)
+    head = f'<tr style="{CSS["tr"]}"><td style="{bases[0]}">'
+    n = 0
+    for batch in rows.batches:
+        yield "".join([f"{head}{n}</td>{rest}" for n, rest in enumerate(rests(batch), n + 1)])
+        n += len(batch)
+
+
+def _html_rests(
+    columns: list[Column], bases: list[str], date: str
+) -> Callable[[list[Line]], list[str]]:
+    """What follows an html item row's number, per line of a batch: the cells that repeat
+    (names, dates, standings, cards) made once each, and only user text escaped per row."""
     td = [f'<td style="{base}">' for base in bases]
-    tr = f'<tr style="{CSS["tr"]}">'
 
     def memo(i: int, cell: Callable[[Any], Cell]) -> Memo:
         return Memo(lambda value: _td(columns[i], bases[i], cell(value)))
 
     unit, leader, owner = (memo(i, lambda v: Cell(v or "")) for i in (3, 4, 7))
-    due = memo(5, lambda key: Cell(key[0], "red" if key[1] else ""))
-    standing = memo(8, lambda key: standing_of(key, rows.date))
+    due, late = memo(5, Cell), memo(5, lambda day: Cell(day, "red"))
+    standing = memo(8, lambda key: standing_of(key, date))
     card = memo(9, card_cell)
-    n = 0
-    for batch in rows.batches:
-        yield "".join(
-            [
-                f"{tr}{td[0]}{n}</td>{td[1]}{x[0]}</td>{td[2]}{esc_text(x[TITLE])}</td>"
-                f"{unit[x[UNIT]]}{leader[x[LEADER]]}{due[x[DUE : OVERDUE + 1]]}{td[6]}"
-                f"{esc_text(x[PROGRESS])}</td>{owner[x[OWNER]]}{standing[x[STANDING]]}"
-                f"{card[x[CARD]]}</tr>"
-                for n, x in enumerate(batch, n + 1)
-            ]
-        )
-        n += len(batch)
+    first, title, progress = td[1], f"</td>{td[2]}", td[6]
+
+    def rests(batch: list[Line]) -> list[str]:
+        return [
+            f"{first}{x[0]}{title}{esc_text(x[TITLE])}</td>{unit[x[UNIT]]}{leader[x[LEADER]]}"
+            f"{(late if x[OVERDUE] else due)[x[DUE]]}{progress}"
+            f"{esc_text(x[PROGRESS]) if x[PROGRESS] else ''}</td>{owner[x[OWNER]]}"
+            f"{standing[x[STANDING]]}{card[x[CARD]]}</tr>"
+            for x in batch
+        ]
+
+    return rests
+
+
+def html_row_form(date: str) -> RowForm:
+    """Html item rows made ahead (`render.rows.SpooledRows`) for the item columns."""
+    columns = item_columns()
+    bases = [_column_style(c) for c in columns]
+    rests = _html_rests(columns, bases, date)
+    made = lambda batch: encoded(rests(batch))  # noqa: E731
+    return RowForm(made, number_form(f'<tr style="{CSS["tr"]}"><td style="{bases[0]}">', "</td>"))
 
 
 def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
@@ -338,6 +398,15 @@ def html_page(doc: Document) -> str:
 
 def html_parts(doc: Document) -> Iterator[str]:
     """The page in the order it is written, so a long report goes out as it is made."""
+    return (p if isinstance(p, str) else p.decode() for p in _html_parts(doc))
+
+
+def html_bytes(doc: Document) -> Iterator[bytes]:
+    """The page as UTF-8, in the order it is written (rows made ahead as they are)."""
+    return (p.encode() if isinstance(p, str) else p for p in _html_parts(doc))
+
+
+def _html_parts(doc: Document) -> Iterator[str | bytes]:
     yield html_head(f"{doc.title} {doc.date_line}", "A4 landscape") + "\n"
     yield f'<body style="{CSS["body"]}">\n'
     if doc.meta.office:
@@ -347,7 +416,13 @@ def html_parts(doc: Document) -> Iterator[str]:
     yield f'<p style="{CSS["summary"]}">{esc(" · ".join(doc.summary))}</p>\n'
     for block in doc.blocks:
         yield f'<h2 style="{CSS["h2"]}">{esc(block.title)}</h2>\n'
-        yield from html_table_parts(block.columns, block.rows)
+        if isinstance(block.rows, SpooledRows):
+            head, tail = html_table_parts(block.columns, [])
+            yield head
+            yield from block.rows.made
+            yield tail
+        else:
+            yield from html_table_parts(block.columns, block.rows)
         yield "\n"
     yield f'<p style="{CSS["footer"]}">{esc(footer_text(doc.meta))}</p>\n'
     yield "</body></html>\n"

@@ -18,7 +18,14 @@ NOWRAP = {"seq", "id", "date", "short", "num", "rate"}
 
 
 def clean(value: Any) -> str:
-    """User text fit for a table: C0/C1 controls as \\xNN, bidi overrides as \\uNNNN."""
+    """User text fit for a table: C0/C1 controls as \\xNN, bidi overrides as \\uNNNN
+    (`render.table.safe`; text and None without loading Rich, for a page)."""
+    if isinstance(value, str):
+        from oa_cli.render.plain import printable
+
+        return printable(value)
+    if value is None:
+        return ""
     from oa_cli.render.table import safe
 
     return safe(value)
@@ -259,7 +266,11 @@ def daily_document(report: dict[str, Any], facts: dict[str, Any], meta: Meta) ->
         listed = isinstance(items, list)  # item objects, else printed rows as they are read
         if (listed and items) or summary.get(name):
             total = summary.get(name, len(items)) if listed else summary[name]
-            rows = ItemRows([[line_of(i, meta) for i in items]] if listed else items, date)
+            rows = (
+                items
+                if isinstance(items, ItemRows)
+                else ItemRows([[line_of(i, meta) for i in items]] if listed else items, date)
+            )
             more = _daily_more(name, date)
             blocks.append(Block(f"{t(title)} {total}", item_columns(), rows, total, more))
     line = date_line(dt.date.fromisoformat(date), facts.get("workday"))
