@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,19 +209,32 @@ class Ledgers:
         """Work: "" makes a database ready, a name drops that database, None stops."""
         import psycopg
 
-        with psycopg.connect(self.server.url("postgres"), autocommit=True) as admin:
-            while (job := self._work.get()) is not None:
+        admin: psycopg.Connection[Any] | None = None
+        while (job := self._work.get()) is not None:
+            for attempt in (1, 2):  # a test may have restarted the server: reconnect once
                 try:
-                    if job:
-                        admin.execute(f"DROP DATABASE IF EXISTS {job} WITH (FORCE)")
-                        continue
-                    name = f"oa_ledger_{next(_names)}"
-                    admin.execute(
-                        f'CREATE DATABASE {name} TEMPLATE {self.TEMPLATE} OWNER "{self.user}"'
-                    )
-                    self._ready.put(name)
+                    if admin is None or admin.closed:
+                        admin = psycopg.connect(self.server.url("postgres"), autocommit=True)
+                    self._do(admin, job)
+                    break
+                except psycopg.OperationalError as exc:
+                    admin = None
+                    if attempt == 2 and not job:
+                        self._ready.put(exc)
                 except BaseException as exc:  # told to the test that waits
-                    self._ready.put(exc)
+                    if not job:
+                        self._ready.put(exc)
+                    break
+        if admin is not None:
+            admin.close()
+
+    def _do(self, admin: Any, job: str) -> None:
+        if job:
+            admin.execute(f"DROP DATABASE IF EXISTS {job} WITH (FORCE)")
+            return
+        name = f"oa_ledger_{next(_names)}"
+        admin.execute(f'CREATE DATABASE {name} TEMPLATE {self.TEMPLATE} OWNER "{self.user}"')
+        self._ready.put(name)
 
     def new(self) -> str:
         """A fresh database holding an empty, current ledger: its URL."""
