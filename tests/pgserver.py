@@ -1,12 +1,15 @@
 """A throwaway PostgreSQL 15 server for the tests: one per session, one database per test.
 
 `initdb` and `pg_ctl` run as the `postgres` user, trust authentication, listening only
-on a unix socket in a private temporary folder (no TCP). Use in a test module:
+on a unix socket in a private temporary folder (no TCP). The server is started on first
+use (`shared_server()`) and stopped at the end of the session (conftest). Use in a test
+module:
 
     from pgserver import PgServer, pg_server_fixture, pg_url_fixture  # noqa: F401
 
 `pg_url` is a fresh empty database's `postgresql://` URL; `pg_server` is the server
-(its socket folder, `psql(...)`, `restart()`, `new_database()`)."""
+(its socket folder, `psql(...)`, `restart()`, `new_database()`). `Ledgers` gives the
+`oa` fixture's `[pg]` ledgers: fresh databases holding an empty, current ledger."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +215,7 @@ class Ledgers:
 
         admin: psycopg.Connection[Any] | None = None
         while (job := self._work.get()) is not None:
-            for attempt in (1, 2):  # a test may have restarted the server: reconnect once
+            for attempt in range(20):  # a test may be restarting the server: wait for it
                 try:
                     if admin is None or admin.closed:
                         admin = psycopg.connect(self.server.url("postgres"), autocommit=True)
@@ -219,8 +223,11 @@ class Ledgers:
                     break
                 except psycopg.OperationalError as exc:
                     admin = None
-                    if attempt == 2 and not job:
-                        self._ready.put(exc)
+                    if attempt == 19:
+                        if not job:
+                            self._ready.put(exc)
+                        break
+                    time.sleep(0.5)
                 except BaseException as exc:  # told to the test that waits
                     if not job:
                         self._ready.put(exc)
