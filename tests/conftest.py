@@ -4,7 +4,14 @@
 stdout/stderr bytes, exit code): the same bytes and exit code as the installed `oa`, without
 a Python start-up per call. `oa.process(...)` runs the real `oa` in a subprocess, for tests
 that need a real process (pty, signals, concurrency, start-up, broken pipe): mark those
-`@pytest.mark.process`."""
+`@pytest.mark.process`.
+
+Backends: a module with `pytestmark = pytest.mark.backends` runs each test that uses `oa`
+(or a fixture built on it) twice, `[sqlite]` on a ledger file and `[pg]` on a fresh
+database of the session's throwaway PostgreSQL server (skipped, with the reason, where
+PostgreSQL cannot run). A test that cannot run on PostgreSQL says why with
+`@pytest.mark.sqlite_only("reads the SQLite file")`; one where the product is wrong on
+PostgreSQL with `@pytest.mark.pg_xfail("what differs")` (a strict xfail on `[pg]`)."""
 
 from __future__ import annotations
 
@@ -16,12 +23,13 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pgserver import Ledgers, shared_server
 
 # Every test runs on the office's clock, in-process calls included.
 os.environ["TZ"] = "Asia/Shanghai"
@@ -43,9 +51,11 @@ class Result:
 class Oa:
     """Runs `oa` against one temporary ledger; `now` is the fixed clock (OA_NOW)."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, url: str | None = None) -> None:
         self.tmp = tmp
         self.db = tmp / "data" / "ledger.db"
+        self.url = url  # a PostgreSQL ledger's URL: then OA_DB, and `db` is not used
+        self.backend = "pg" if url else "sqlite"
         self.config = tmp / "config.yaml"
         self.now = "2026-11-23T09:00:00"
         self.env = {
@@ -53,7 +63,7 @@ class Oa:
             "HOME": str(tmp / "home"),
             "TZ": "Asia/Shanghai",
             "LANG": "C.UTF-8",
-            "OA_DB": str(self.db),
+            "OA_DB": url or str(self.db),
             "OA_CONFIG": str(self.config),
             "OA_USER": "clerk",
             "PYTHONIOENCODING": "utf-8",
@@ -112,10 +122,30 @@ class Oa:
         return self.ok("show", str(item_id), "--format", "json", **kw).json()
 
     def init(self) -> None:
-        """Make an empty ledger at the runner's path."""
+        """Make an empty ledger at the runner's path (a PostgreSQL one is made already)."""
         from oa_cli.ledger.connection import open_ledger
 
-        open_ledger(self.db).close()
+        if self.url is None:
+            open_ledger(self.db).close()
+
+    def sql(self, statement: str, *params: object) -> list[tuple[Any, ...]]:
+        """Run one statement (`?` placeholders) on the ledger behind `oa`'s back, as
+        someone holding the file, or the database's owner, could; committed."""
+        if self.url is None:
+            import sqlite3
+
+            conn = sqlite3.connect(self.db)
+            try:
+                rows = conn.execute(statement, params).fetchall()
+                conn.commit()
+            finally:
+                conn.close()
+            return rows
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as pg:
+            cursor = pg.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
 
     def write_config(self, text: str) -> None:
         self.config.write_text(text, encoding="utf-8")
@@ -172,18 +202,73 @@ def _exit_code(code: object) -> int:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "process: runs the real `oa` in a subprocess (pty, signals, start-up...)"
+    for line in (
+        "process: runs the real `oa` in a subprocess (pty, signals, start-up...)",
+        "pg: needs the throwaway PostgreSQL server",
+        "backends: tests using `oa` run on SQLite and on PostgreSQL ([sqlite], [pg])",
+        "sqlite_only(reason): in a `backends` module, the [pg] case is skipped: why",
+        "pg_xfail(reason): in a `backends` module, the [pg] case is a strict xfail: "
+        "the product differs on PostgreSQL",
+    ):
+        config.addinivalue_line("markers", line)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`backends` modules: the `backend` of each test using `oa` is sqlite, then pg."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("backends") is None:
+        return
+    pg_marks: list[pytest.MarkDecorator] = [pytest.mark.pg]
+    if (only := metafunc.definition.get_closest_marker("sqlite_only")) is not None:
+        pg_marks.append(pytest.mark.skip(reason=f"SQLite only: {_reason(only)}"))
+    if (wrong := metafunc.definition.get_closest_marker("pg_xfail")) is not None:
+        pg_marks.append(pytest.mark.xfail(reason=_reason(wrong), strict=True))
+    metafunc.parametrize(
+        "backend",
+        [pytest.param("sqlite", id="sqlite"), pytest.param("pg", id="pg", marks=pg_marks)],
     )
-    config.addinivalue_line("markers", "pg: needs the throwaway PostgreSQL server")
+
+
+def _reason(mark: pytest.Mark) -> str:
+    return str(mark.kwargs.get("reason") or (mark.args[0] if mark.args else ""))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from pgserver import stop_shared_server
+
+    stop_shared_server()
 
 
 @pytest.fixture
-def oa(tmp_path: Path) -> Oa:
-    """A clerk's ledger, made (empty) before the test, as `oa` makes it on a first write."""
-    runner = Oa(tmp_path)
-    runner.init()
-    return runner
+def backend() -> str:
+    """Where `oa` keeps its ledger: "sqlite" unless the module asks for both."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_ledgers() -> Iterator[Ledgers]:
+    """Fresh PostgreSQL ledgers, each a copy of one migrated template (actor `clerk`)."""
+    ledgers = Ledgers(shared_server(), user="clerk")
+    yield ledgers
+    ledgers.close()
+
+
+@pytest.fixture
+def oa(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Oa]:
+    """A clerk's ledger, made (empty) before the test, as `oa` makes it on a first write;
+    on the `[pg]` run, a fresh database of the throwaway server."""
+    if backend == "sqlite":
+        runner = Oa(tmp_path)
+        runner.init()
+        yield runner
+        return
+    ledgers: Ledgers = request.getfixturevalue("pg_ledgers")
+    url = ledgers.new()
+    try:
+        yield Oa(tmp_path, url)
+    finally:
+        ledgers.drop(url)
 
 
 @pytest.fixture

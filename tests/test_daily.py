@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import Oa
+
+pytestmark = pytest.mark.backends
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -143,6 +146,7 @@ def _context(db: Path, day: str) -> object:
     return Context(ledger, now, "t", Config(), WorkCalendar("cn"), lambda: now)
 
 
+@pytest.mark.sqlite_only("opens the SQLite ledger file directly (open_ledger(oa.db))")
 def test_the_streamed_daily_json_is_the_report_every_format_renders(oa: Oa) -> None:
     import io
     import json

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Oa
+
+pytestmark = pytest.mark.backends
 
 # Working days from Mon 2026-09-21: 21–24, (Fri 25 Mid-autumn, off), 28–30, (Oct 1–7 off),
 # Oct 8, 9, Sat 10 (make-up).

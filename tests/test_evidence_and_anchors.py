@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from conftest import Oa
 
+pytestmark = pytest.mark.backends
+
 # Two contents whose SHA-256 share their first 8 hex digits (d0e6b736), found by search.
 TWIN_A = "佐证材料 42937\n".encode()
 TWIN_B = "佐证材料 94209\n".encode()
@@ -64,6 +66,7 @@ def files_of(oa: Oa, item_id: int, action: str) -> list[dict[str, Any]]:
 # --- evidence: stored once, listed, written back ------------------------------------------
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_same_file_attached_to_two_events_is_stored_once(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -81,6 +84,7 @@ def test_same_file_attached_to_two_events_is_stored_once(
     ]
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_show_json_timeline_lists_each_file_as_name_sha256_size(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -105,6 +109,7 @@ def test_show_table_names_each_evidence_file(oa: Oa, assigned: Callable[..., int
     assert sha(BINARY)[:8] in out
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_log_json_keeps_event_data_exactly_as_hashed(oa: Oa, assigned: Callable[..., int]) -> None:
     from oa_cli.ledger.journal import GENESIS, event_hash
 
@@ -196,6 +201,7 @@ def _fifo(tmp: Path) -> str:
     return str(tmp / "pipe")
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 @pytest.mark.parametrize("make", [_missing, _directory, _fifo], ids=["missing", "dir", "fifo"])
 @pytest.mark.parametrize("command", ["feedback", "close"])
 def test_a_bad_file_is_exit_1_and_nothing_is_written(
@@ -231,6 +237,7 @@ def test_an_unreadable_file_is_exit_1_and_nothing_is_written(
 # --- verify: evidence, units, escalation marks -------------------------------------------
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_verify_finds_evidence_bytes_altered_in_the_database(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -246,6 +253,7 @@ def test_verify_finds_evidence_bytes_altered_in_the_database(
     assert [p for p in report["problems"] if sha(BINARY)[:12] in p]
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_verify_finds_an_evidence_file_deleted_from_the_database(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -256,6 +264,7 @@ def test_verify_finds_an_evidence_file_deleted_from_the_database(
     assert any(sha(BINARY)[:12] in line for line in result.err.splitlines())
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_verify_notices_a_unit_row_edited_in_the_database(oa: Oa) -> None:
     oa.ok("unit", "add", "zjj", "市住建局", "--contact", "王科长 12345")
     oa.ok("verify")
@@ -264,12 +273,14 @@ def test_verify_notices_a_unit_row_edited_in_the_database(oa: Oa) -> None:
     assert oa.fails(1, "verify", "--format", "json").json()["ok"] is False
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_verify_notices_a_unit_row_inserted_in_the_database(oa: Oa) -> None:
     oa.ok("unit", "add", "zjj", "市住建局")
     sql(oa, "INSERT INTO units (code, name, contact) VALUES ('fgw', '市发展改革委', NULL)")
     oa.fails(1, "verify")
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_verify_notices_a_forged_escalation_mark(oa: Oa, assigned: Callable[..., int]) -> None:
     # A mark saying today's alert was already given silences `escalate --auto`.
     item_id = assigned("--due", "2026-11-24")
@@ -284,6 +295,7 @@ def test_verify_notices_a_forged_escalation_mark(oa: Oa, assigned: Callable[...,
     assert result.err.startswith("oa: ")
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_verify_accepts_the_marks_escalate_auto_made(oa: Oa, assigned: Callable[..., int]) -> None:
     assigned("--due", "2026-11-24")
     assigned("--due", "2026-11-10", "--received", "2026-11-02")
@@ -322,6 +334,7 @@ def _cut_last_item(oa: Oa, item_id: int) -> None:
     sql(oa, "DELETE FROM items WHERE id = ?", item_id)
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_anchor_exposes_an_item_cut_away_that_plain_verify_cannot_tell(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -350,6 +363,7 @@ def test_anchor_exposes_an_item_cut_away_that_plain_verify_cannot_tell(
     assert [p for p in as_json["problems"] if f"{covering['seq']}:" in p]
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
 def test_anchor_exposes_a_history_rewritten_whole(oa: Oa, assigned: Callable[..., int]) -> None:
     from oa_cli.ledger.journal import GENESIS, event_hash
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import Oa
 
+pytestmark = pytest.mark.backends
+
 
 def test_add_prints_the_id_alone_and_a_human_line_on_stderr(oa: Oa) -> None:
     first = oa.ok("add", "关于做好冬季供暖保障工作的批示", "--priority", "high")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from conftest import Oa
+
+pytestmark = pytest.mark.backends
 
 
 def _busy_ledger(oa: Oa, assigned) -> None:
@@ -29,6 +32,7 @@ def test_every_change_appends_one_event_with_actor_and_times(oa: Oa, assigned) -
     assert len(first["hash"]) == 64
 
 
+@pytest.mark.sqlite_only("on PostgreSQL the actor is the database login, not --as (SPEC)")
 def test_actor_comes_from_as(oa: Oa) -> None:
     oa.ok("--as", "王科长", "add", "事项")
     assert oa.ok("log", "--format", "json").json()[0]["actor"] == "王科长"
@@ -49,6 +53,7 @@ def test_verify_passes_on_an_honest_ledger(oa: Oa, assigned) -> None:
     assert "2 items" in result.out and "6 events" in result.out
 
 
+@pytest.mark.sqlite_only("on PostgreSQL the actor is the database login, not --as (SPEC)")
 def test_verify_passes_with_an_actor_that_needs_json_escaping(oa: Oa) -> None:
     actor = '王"科长\\'
     oa.ok("--as", actor, "add", "事项")
@@ -65,6 +70,7 @@ def _tamper(oa: Oa, sql: str, *params: object) -> None:
     conn.close()
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_an_edited_event_and_names_its_seq(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
     row = sqlite3.connect(oa.db).execute("SELECT data FROM events WHERE seq = 3").fetchone()
@@ -75,18 +81,21 @@ def test_verify_finds_an_edited_event_and_names_its_seq(oa: Oa, assigned) -> Non
     assert "event 3" in result.err
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_a_deleted_event(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
     _tamper(oa, "DELETE FROM events WHERE seq = 4")
     assert "event 4" in oa.fails(1, "verify").err
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_a_deleted_last_event_through_replay(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
     _tamper(oa, "DELETE FROM events WHERE seq = 6")
     assert "item 2" in oa.fails(1, "verify").err
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_reordered_events(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
     conn = sqlite3.connect(oa.db)
@@ -98,6 +107,7 @@ def test_verify_finds_reordered_events(oa: Oa, assigned) -> None:
     assert "event 3" in oa.fails(1, "verify").err
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_an_item_row_edited_behind_the_journal(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
     _tamper(oa, "UPDATE items SET status = 'assigned', close_basis = NULL WHERE id = 1")
@@ -105,6 +115,7 @@ def test_verify_finds_an_item_row_edited_behind_the_journal(oa: Oa, assigned) ->
     assert "item 1" in result.err and "status" in result.err
 
 
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_a_stored_json_object_that_disagrees_with_its_row(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
     conn = sqlite3.connect(oa.db)

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import OA, Oa
 
+pytestmark = pytest.mark.backends
+
 ITEM = {
     "id": 1,
     "title": "关于做好冬季供暖保障工作的批示",
@@ -291,6 +293,7 @@ def _mixed_ledger(oa: Oa) -> Path:
 REPORT_DAYS = ("2026-11-23", "2026-10-08", "2027-01-04")
 
 
+@pytest.mark.sqlite_only("reads the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) -> None:
     import datetime as dt
     import sqlite3
@@ -310,6 +313,7 @@ def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) ->
         assert [text for batch in batches for text in batch] == expected
 
 
+@pytest.mark.sqlite_only("reads the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_tsv_and_csv_from_row_values_match_the_item_objects(oa: Oa) -> None:
     import datetime as dt
     import io

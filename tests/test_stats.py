@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Oa
+
+pytestmark = pytest.mark.backends
 
 
 def _office(oa: Oa) -> None:

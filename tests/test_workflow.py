@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from conftest import Oa
 
+pytestmark = pytest.mark.backends
+
 Maker = Callable[..., int]
 WIDE = {"COLUMNS": "200"}
 
@@ -712,6 +714,7 @@ COMMIT;
 """
 
 
+@pytest.mark.sqlite_only("builds an old SQLite ledger file (schema 3) and upgrades it")
 def test_old_automatic_reminders_stay_in_the_journal_but_are_not_counted(oa: Oa) -> None:
     db = oa.tmp / "old.db"
     conn = sqlite3.connect(db)
