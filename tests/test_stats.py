@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import Oa
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.backends
 
@@ -150,3 +152,47 @@ def test_weekly_formats(oa: Oa) -> None:
     assert "# Weekly update" in md and "2026-W46" in md
     oa.fails(2, "weekly", "--week", "2026-48")
     oa.fails(2, "weekly", "--week", "2026-W46", "--date", "2026-11-12")
+
+
+_ACTIONS = (
+    "add",
+    "import",
+    "escalate",
+    "extend",
+    "correct",
+    "reopen",
+    "close",
+    "feedback",
+    "return",
+)
+_DAYS = ("2026-11-02", "2026-11-10", "2026-11-20", "2026-12-01")
+
+
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.integers(1, 6),
+            st.sampled_from(_ACTIONS),
+            st.sampled_from(_DAYS),
+            st.sampled_from((None, "yellow", "red")),
+            st.sampled_from((None, *_DAYS)),
+            st.sampled_from((None, *_DAYS)),
+            st.sampled_from((None, *_DAYS)),
+        ),
+        max_size=30,
+    )
+)
+def test_histories_read_item_by_item_are_the_histories_read_whole(steps: list) -> None:
+    """stats reads each item's history as it reaches the item (flat at a million items):
+    the same histories as reading the whole journal at once."""
+    import datetime as dt
+
+    from oa_cli.domain import stats as domain_stats
+
+    start, end = dt.date(2026, 11, 5), dt.date(2026, 11, 30)
+    steps = [(i, a, f"{d}T09:00:00+08:00", *rest) for i, a, d, *rest in steps]
+    whole = domain_stats.histories(steps, start, end)
+    by_id = sorted(steps, key=lambda s: s[0])  # stable: journal order within an item
+    of = domain_stats.by_item([by_id[:7], by_id[7:]], start, end)
+    for item_id in range(1, 8):
+        assert of(item_id) == whole.get(item_id, domain_stats.History())

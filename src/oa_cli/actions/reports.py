@@ -217,8 +217,9 @@ def stats(ctx: Context, by: str, start: dt.date | None, end: dt.date | None) -> 
     if end is not None:
         sel = sel.but(received_before=(end + dt.timedelta(days=1)).isoformat())
     actions = ("escalate", "extend", "correct", "reopen", "close", "feedback", "return")
-    found = domain_stats.histories(ctx.ledger.history((*actions, "import", "add")), start, end)
-    items = ctx.ledger.select(sel)
+    # items and their journal steps both in id order: one item's history held at a time
+    found = domain_stats.by_item(ctx.ledger.steps_by_item((*actions, "import", "add")), start, end)
+    items = ctx.ledger.select(sel.but(sort="id"))
     report = domain_stats.stats(items, found, by, ctx.calendar, ctx.today, ctx.config)
     report["anchor"] = anchor(ctx)
     return report

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from oa_cli.config import Config
@@ -53,27 +54,62 @@ def histories(
     """Per item, from its journal events in order, each as (item_id, action, at, card,
     previous_due, due, answered). A card given by `escalate` counts when it was given
     within `start` … `end`; one an item came with always does."""
-    first, last = (start.isoformat() if start else ""), (end.isoformat() if end else "9")
+    window = _window(start, end)
     found: dict[int, History] = {}
-    for item_id, action, at, card, previous_due, due, answered in steps:
-        history = found.setdefault(item_id, History())
-        day = at[:10]
-        if card in ("yellow", "red") and (
-            action in ("import", "add") or (action == "escalate" and first <= day <= last)
-        ):
-            history.cards.add(card)
-        if action == "extend" and previous_due and day > previous_due:
-            history.extended_late = True
-        if action == "close" and history.due is not None and day > history.due:
-            history.closed_late = True
-        if due is not None and action in ("add", "import", "extend", "correct", "reopen"):
-            history.due = due
-        if action in ("feedback", "return"):
-            history.steps.append((action, (at, answered)))
-            history.returns += action == "return"
+    for step in steps:
+        _step(found.setdefault(step[0], History()), step, window)
     for history in found.values():
         history.reports = still_counted(history.steps)
     return found
+
+
+def by_item(
+    batches: Iterable[list[tuple[Any, ...]]],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Callable[[int], History]:
+    """The history of each item, from steps (as `histories` takes them) grouped by item
+    in id order, for items asked for in id order: one item's steps held at a time."""
+    window = _window(start, end)
+    groups = groupby((step for batch in batches for step in batch), key=lambda step: step[0])
+    pending = next(groups, None)
+
+    def of(item_id: int) -> History:
+        nonlocal pending
+        while pending is not None and pending[0] < item_id:
+            pending = next(groups, None)
+        history = History()
+        if pending is not None and pending[0] == item_id:
+            for step in pending[1]:
+                _step(history, step, window)
+            history.reports = still_counted(history.steps)
+            pending = next(groups, None)
+        return history
+
+    return of
+
+
+def _window(start: dt.date | None, end: dt.date | None) -> tuple[str, str]:
+    return (start.isoformat() if start else ""), (end.isoformat() if end else "9")
+
+
+def _step(history: History, step: tuple[Any, ...], window: tuple[str, str]) -> None:
+    """One journal event's part in an item's history."""
+    _, action, at, card, previous_due, due, answered = step
+    day = at[:10]
+    if card in ("yellow", "red") and (
+        action in ("import", "add") or (action == "escalate" and window[0] <= day <= window[1])
+    ):
+        history.cards.add(card)
+    if action == "extend" and previous_due and day > previous_due:
+        history.extended_late = True
+    if action == "close" and history.due is not None and day > history.due:
+        history.closed_late = True
+    if due is not None and action in ("add", "import", "extend", "correct", "reopen"):
+        history.due = due
+    if action in ("feedback", "return"):
+        history.steps.append((action, (at, answered)))
+        history.returns += action == "return"
 
 
 def _day(stamp: str | None) -> dt.date | None:
@@ -112,7 +148,7 @@ def _first_on_time(history: History) -> bool | None:
 
 def stats(
     items: Iterable[Item],
-    found: dict[int, History],
+    history_of: Callable[[int], History],
     by: str,
     calendar: WorkCalendar,
     today: dt.date,
@@ -128,7 +164,7 @@ def stats(
             continue
         key = value(item, by)
         row = rows.setdefault(key, {k: 0 for k in STAT_KEYS} | {"group": key})
-        history = found.get(item["id"], History())
+        history = history_of(item["id"])
         on_time = is_on_time(item, history)
         overdue = is_overdue(item, today)
         late = overdue or (item["status"] == CLOSED and not on_time)

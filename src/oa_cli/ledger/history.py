@@ -77,7 +77,7 @@ def titles(conn: Any, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
 
 # What the assessment reads of an event: item, action, time and a few facts of it (the
 # same columns as Ledger.HISTORY).
-_STEPS = (
+STEPS = (  # the facts of an event the reports read (store.Ledger.history too)
     "SELECT item_id, action, at, json_extract(data, '$.card'),"
     " json_extract(data, '$.previous_due'), json_extract(data, '$.due'),"
     " json_extract(data, '$.answered') FROM events"
@@ -88,7 +88,6 @@ def steps_by_item(conn: Any, actions: tuple[str, ...]) -> Iterator[list[tuple[An
     """(item_id, action, at, card, previous_due, due, answered) of the events of
     `actions`, by item then journal order, in batches."""
     sql = (
-        f"{_STEPS} WHERE action IN ({_marks(actions)}) AND item_id IS NOT NULL"
-        " ORDER BY item_id, seq"
+        f"{STEPS} WHERE action IN ({_marks(actions)}) AND item_id IS NOT NULL ORDER BY item_id, seq"
     )
     return _batches(_cursor(conn, sql, list(actions)))

@@ -16,6 +16,7 @@ from oa_cli.domain.item import Item
 from oa_cli.domain.selection import Selection
 from oa_cli.ledger import items as rows
 from oa_cli.ledger.connection import write
+from oa_cli.ledger.history import STEPS as steps_sql
 
 MAX_IN = 5000  # ids one IN list should hold; beyond, rows are kept as they are read
 
@@ -180,11 +181,7 @@ class Ledger:
         return found if keep is None else (e for e in found if e["item_id"] in keep)
 
     # What the assessment reads of an event: item, action, time and a few facts of it.
-    HISTORY = (
-        "SELECT item_id, action, at, json_extract(data, '$.card'),"
-        " json_extract(data, '$.previous_due'), json_extract(data, '$.due'),"
-        " json_extract(data, '$.answered') FROM events"
-    )
+    HISTORY = steps_sql  # the facts of an event that the reports read
 
     def history(
         self, actions: Iterable[str], item_ids: Iterable[int] | None = None
