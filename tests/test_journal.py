@@ -170,3 +170,11 @@ def test_a_bulk_append_chains_events_as_single_appends_do() -> None:
         event = {**head, "action": action, "data": json.loads(data)}
         assert prev_hash == prev and digest == event_hash(prev, event)
         prev = digest
+
+
+def test_verify_names_a_column_changed_behind_oas_back_alike_on_both_backends(oa: Oa) -> None:
+    oa.add("关于做好冬季供暖保障工作的批示", "--unit", "市财政局")
+    oa.sql("UPDATE items SET title = ? WHERE id = 1", "改过的标题")
+    found = oa("verify")
+    assert found.code != 0
+    assert "item 1: stored title differ from the journal's replay" in found.err

@@ -93,8 +93,8 @@ def _replay_problems(ctx: Context) -> list[str]:
             problems.append(t("item {id}: not in the journal", id=item["id"]))
             continue
         diff = [k for k in COLUMNS if value(item, k) != want[k]]
-        if doc != stored_doc(item):
-            diff.append("JSON object")
+        if not diff and doc != stored_doc(item):  # SQLite makes it from the columns;
+            diff.append("JSON object")  # PostgreSQL stores it: said when it alone differs
         if diff:
             problems.append(
                 t(
