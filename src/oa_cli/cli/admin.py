@@ -24,7 +24,10 @@ def grant(
         bool, typer.Option("--read-only", help=N_("Reads and reports only."))
     ] = False,
     list_: Annotated[
-        bool, typer.Option("--list", help=N_("Show the logins and their roles."))
+        bool,
+        typer.Option(
+            "--list", help=N_("Show the logins and their roles (only LOGIN's when one is given).")
+        ),
     ] = False,
 ) -> None:
     """Give a login of the shared ledger its role (office, unit or read-only)."""

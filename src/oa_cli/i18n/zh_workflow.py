@@ -27,7 +27,7 @@ CATALOG: dict[str, str] = {
     "Return the latest report as insufficient (退回重报).": "退回最近一次反馈，要求重报。",
     "SEQ:HASH printed on a report (repeatable).": "报表上打印的校验码 序号:哈希（可重复）。",
     "SHA-256 of the file (8+ hex digits).": "文件的 SHA-256（至少 8 位十六进制）。",
-    "Show the logins and their roles.": "列出登录名及其角色。",
+    "Show the logins and their roles (only LOGIN's when one is given).": "列出登录名及其角色（给出登录名时只列该登录名）。",
     "Take a closed item back to assigned, with a new deadline.": "将已办结事项重新转为在办，并给出新时限。",
     "The new deadline (required).": "新的时限（必填）。",
     "The unit acknowledges the assignment (签收).": "承办单位签收交办事项。",
