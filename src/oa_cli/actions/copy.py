@@ -27,6 +27,7 @@ def copy_ledger(ctx: Context, dest: str) -> tuple[int, str]:
             for table in Ledger.TABLES:
                 for batch in ctx.ledger.dump(table):
                     target.load(table, batch)
+            target.loaded()
         head = target.head()
     finally:
         target.close()

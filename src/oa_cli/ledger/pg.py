@@ -265,8 +265,17 @@ class PgLedger(Ledger):
         values = [*(rows._to_db(k, changes[k]) for k in keys), rows.stored_doc(item)]
         self.conn.execute(f"UPDATE items SET {sets} WHERE id = ?", (*values, item_id))
 
-    def bulk_load(self, n: int) -> contextlib.AbstractContextManager[None]:
-        return contextlib.nullcontext()  # PostgreSQL keeps its indexes through a load
+    @contextlib.contextmanager
+    def bulk_load(self, n: int) -> Iterator[None]:
+        """PostgreSQL keeps its indexes through a load; a large one is then analysed."""
+        yield
+        if n >= 10_000:
+            self.loaded()
+
+    def loaded(self) -> None:
+        """Fresh statistics after a bulk load, so the planner reads the ledger as it now
+        is (without them it guesses a few hundred rows and sorts on disk)."""
+        self.conn.execute("ANALYZE items, events")
 
     def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, str, str]]:
         return self.conn.execute(

@@ -73,6 +73,9 @@ class Ledger:
     def count(self, sel: Selection) -> int:
         return rows.count(self.conn, sel)
 
+    def loaded(self) -> None:
+        """After a bulk load (PostgreSQL analyses; SQLite reads through named indexes)."""
+
     def require_office(self) -> None:
         """Refuse a login that may not write as the office (PostgreSQL only: a file has
         no logins), for a command that may find nothing to write."""
