@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, islice
 from json.encoder import encode_basestring as _quote
@@ -50,15 +50,19 @@ def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context, form: str
     if form == "json":
         return source.select_json(sel, day, ctx.calendar)
     if form == "printed":
-        every = source is not ctx.ledger  # a past day's items may have reports filed since
-        return (
-            [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
-            if texts
-            else batch
-            for batch in source.printed_rows(sel, day, ctx.calendar)
-            for texts in (progress(ctx, [row[0] for row in batch if every or row[FEEDBACKS]]),)
-        )
+        every = source is not ctx.ledger
+        return (_filled(ctx, batch, every) for batch in source.printed_rows(sel, day, ctx.calendar))
     return [to_json(i, day, ctx.calendar) for i in source.select(sel)]
+
+
+def _filled(ctx: Context, batch: list[tuple[Any, ...]], every: bool) -> list[tuple[Any, ...]]:
+    """Printed rows with the latest report text (办理情况) of each item that has one:
+    looked up for the rows with a counted report, or for all (`every`: a past day's
+    items may have had reports filed since)."""
+    texts = progress(ctx, [row[0] for row in batch if every or row[FEEDBACKS]])
+    if not texts:
+        return batch
+    return [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
 
 
 def daily(
@@ -74,7 +78,8 @@ def daily(
         for name, sel in selections.items()
     }
     listed = limit is None and form == "items"
-    summary = _summary(source, selections, sections if listed else None)
+    counted = {name: len(items) for name, items in sections.items()} if listed else {}
+    summary = _summary(source, selections, counted)
     return {
         "date": day.isoformat(),
         "summary": summary,
@@ -84,15 +89,18 @@ def daily(
 
 
 def _summary(
-    source: Ledger, selections: dict[str, Selection], listed: dict[str, list[Item]] | None = None
+    source: Ledger,
+    selections: dict[str, Selection],
+    counted: Mapping[str, int],
+    open_items: int | None = None,
 ) -> dict[str, int]:
-    """The daily's summary: each section's count (from its rows when all are listed) and
-    the open items."""
+    """The daily's summary: each section's count (`counted` where already known, as
+    from its listed rows or a scan) and the open items."""
     found = {
-        name: len(listed[name]) if listed is not None else source.count(sel)
+        name: counted[name] if name in counted else source.count(sel)
         for name, sel in selections.items()
     }
-    found["open"] = source.count(Selection())
+    found["open"] = source.count(Selection()) if open_items is None else open_items
     return found
 
 
@@ -107,13 +115,10 @@ def daily_spooled(
     (the others: printed rows)."""
     source = as_of(ctx, day)
     selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
-    every = source is not ctx.ledger  # a past day's items may have reports filed since
+    every = source is not ctx.ledger
 
     def filled(batch: list[tuple[Any, ...]]) -> list[bytes]:
-        texts = progress(ctx, [row[0] for row in batch if every or row[FEEDBACKS]])
-        if texts:
-            batch = [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
-        return made(batch)
+        return made(_filled(ctx, batch, every))
 
     with source.scan_printed(selections, day, ctx.calendar, filled, numbered) as scanned:
         sections = {
@@ -122,11 +127,7 @@ def daily_spooled(
             else _items(source, sel, day, ctx, "printed")
             for name, sel in selections.items()
         }
-        summary = {
-            name: scanned.counts[name] if name in scanned.counts else source.count(sel)
-            for name, sel in selections.items()
-        }
-        summary["open"] = scanned.open
+        summary = _summary(source, selections, scanned.counts, scanned.open)
         yield {
             "date": day.isoformat(),
             "summary": summary,
@@ -164,11 +165,7 @@ def daily_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
     source = as_of(ctx, day)
     selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
     with source.scan_json(selections, day, ctx.calendar) as scanned:
-        summary = {
-            name: scanned.counts[name] if name in scanned.counts else source.count(sel)
-            for name, sel in selections.items()
-        }
-        summary["open"] = scanned.open
+        summary = _summary(source, selections, scanned.counts, scanned.open)
         head = {"date": day.isoformat(), "summary": summary}
         out.write(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode())
         _write_sections(out, source, selections, day, ctx, scanned)
