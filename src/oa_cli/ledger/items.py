@@ -311,23 +311,36 @@ def _doc_columns(today: str) -> str:
     )
 
 
-def select_json(
-    conn: sqlite3.Connection, sel: Selection, today: dt.date, calendar: WorkCalendar
-) -> Iterator[list[bytes]]:
-    """The SPEC item objects of `sel` as UTF-8 JSON, in batches (lists of bytes)."""
+def _objects(
+    today: dt.date, calendar: WorkCalendar
+) -> Callable[[list[tuple[Any, ...]]], list[bytes]]:
+    """Rows that begin with `_doc_columns` → the SPEC item objects for `today`."""
     late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
     owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
     not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
-    cursor = rows(conn, _doc_columns(today.isoformat()), sel)
-    while batch := cursor.fetchmany(_BATCH):
+
+    def made(batch: list[tuple[Any, ...]]) -> list[bytes]:
         out = []
-        for doc, due, report in batch:  # the hot loop of every json listing
+        for row in batch:  # the hot loop of every json listing
+            doc, due, report = row[0], row[1], row[2]
             if due is not None:
                 doc = doc.replace(not_late, late[due], 1)
             if report is not None:
                 doc = doc.replace(not_owed, owed[report], 1)
             out.append(doc)
-        yield out
+        return out
+
+    return made
+
+
+def select_json(
+    conn: sqlite3.Connection, sel: Selection, today: dt.date, calendar: WorkCalendar
+) -> Iterator[list[bytes]]:
+    """The SPEC item objects of `sel` as UTF-8 JSON, in batches (lists of bytes)."""
+    made = _objects(today, calendar)
+    cursor = rows(conn, _doc_columns(today.isoformat()), sel)
+    while batch := cursor.fetchmany(_BATCH):
+        yield made(batch)
 
 
 def scannable(sel: Selection) -> bool:
@@ -424,20 +437,7 @@ def scan_json(
 ) -> Scanned:
     """The SPEC item objects of several scannable selections in one pass (`scan`),
     comma-joined per selection."""
-    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
-    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
-    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
-
-    def made(batch: list[tuple[Any, ...]]) -> list[bytes]:
-        out = []
-        for doc, due, report, _ in batch:
-            if due is not None:
-                doc = doc.replace(not_late, late[due], 1)
-            if report is not None:
-                doc = doc.replace(not_owed, owed[report], 1)
-            out.append(doc)
-        return out
-
+    made = _objects(today, calendar)
     return scan(conn, sels, _doc_columns(today.isoformat()), made, b",")
 
 
