@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -33,17 +32,6 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sql(oa: Oa, statement: str, *params: object) -> list[tuple[Any, ...]]:
-    """Run one statement on the ledger file directly, as someone holding the file could."""
-    conn = sqlite3.connect(oa.db)
-    try:
-        rows = conn.execute(statement, params).fetchall()
-        conn.commit()
-    finally:
-        conn.close()
-    return rows
-
-
 def write(oa: Oa, name: str, data: bytes) -> str:
     path = oa.tmp / name
     path.write_bytes(data)
@@ -66,7 +54,7 @@ def files_of(oa: Oa, item_id: int, action: str) -> list[dict[str, Any]]:
 # --- evidence: stored once, listed, written back ------------------------------------------
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_same_file_attached_to_two_events_is_stored_once(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -75,7 +63,7 @@ def test_same_file_attached_to_two_events_is_stored_once(
     again = write(oa, "办结报告附件.jpg", BINARY)  # same bytes, another name
     oa.ok("feedback", item_id, "已部署", "--file", first)
     oa.ok("close", item_id, "--basis", "已办结", "--file", again)
-    assert sql(oa, "SELECT sha256, size FROM evidence") == [(sha(BINARY), len(BINARY))]
+    assert oa.sql("SELECT sha256, size FROM evidence") == [(sha(BINARY), len(BINARY))]
     assert files_of(oa, int(item_id), "feedback") == [
         {"name": "现场照片.jpg", "sha256": sha(BINARY), "size": len(BINARY)}
     ]
@@ -84,7 +72,7 @@ def test_same_file_attached_to_two_events_is_stored_once(
     ]
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_show_json_timeline_lists_each_file_as_name_sha256_size(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -96,9 +84,7 @@ def test_show_json_timeline_lists_each_file_as_name_sha256_size(
         {"name": "关于供暖保障的报告.pdf", "sha256": sha(BINARY), "size": len(BINARY)},
         {"name": "photo.png", "sha256": sha(TWIN_A), "size": len(TWIN_A)},
     ]
-    assert sorted(sql(oa, "SELECT sha256 FROM evidence")) == sorted(
-        [(sha(BINARY),), (sha(TWIN_A),)]
-    )
+    assert sorted(oa.sql("SELECT sha256 FROM evidence")) == sorted([(sha(BINARY),), (sha(TWIN_A),)])
 
 
 def test_show_table_names_each_evidence_file(oa: Oa, assigned: Callable[..., int]) -> None:
@@ -109,7 +95,7 @@ def test_show_table_names_each_evidence_file(oa: Oa, assigned: Callable[..., int
     assert sha(BINARY)[:8] in out
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_log_json_keeps_event_data_exactly_as_hashed(oa: Oa, assigned: Callable[..., int]) -> None:
     from oa_cli.ledger.journal import GENESIS, event_hash
 
@@ -118,7 +104,7 @@ def test_log_json_keeps_event_data_exactly_as_hashed(oa: Oa, assigned: Callable[
           write(oa, "a.bin", BINARY))  # fmt: skip
     oa.ok("close", item_id, "--basis", "已办结", "--file", write(oa, "b.txt", TWIN_B))
     events = log(oa)
-    stored = dict(sql(oa, "SELECT seq, data FROM events"))
+    stored = dict(oa.sql("SELECT seq, data FROM events"))
     prev = GENESIS
     for event in events:
         assert event["data"] == json.loads(stored[event["seq"]])
@@ -201,7 +187,7 @@ def _fifo(tmp: Path) -> str:
     return str(tmp / "pipe")
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 @pytest.mark.parametrize("make", [_missing, _directory, _fifo], ids=["missing", "dir", "fifo"])
 @pytest.mark.parametrize("command", ["feedback", "close"])
 def test_a_bad_file_is_exit_1_and_nothing_is_written(
@@ -216,7 +202,7 @@ def test_a_bad_file_is_exit_1_and_nothing_is_written(
     result = oa.fails(1, command, item_id, *text, "--file", good, "--file", bad)
     assert Path(bad).name in result.err.splitlines()[0]
     assert log(oa) == before
-    assert sql(oa, "SELECT count(*) FROM evidence") == [(0,)]
+    assert oa.sql("SELECT count(*) FROM evidence") == [(0,)]
     item = oa.item(int(item_id))
     assert (item["status"], item["feedback_count"]) == ("assigned", 0)
 
@@ -237,7 +223,7 @@ def test_an_unreadable_file_is_exit_1_and_nothing_is_written(
 # --- verify: evidence, units, escalation marks -------------------------------------------
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_verify_finds_evidence_bytes_altered_in_the_database(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -245,7 +231,7 @@ def test_verify_finds_evidence_bytes_altered_in_the_database(
     oa.ok("close", item_id, "--basis", "已办结", "--file", write(oa, "报告.pdf", BINARY))
     oa.ok("verify")
     forged = BINARY.replace(b"%PDF-1.7", b"%PDF-1.6")
-    sql(oa, "UPDATE evidence SET data = ? WHERE sha256 = ?", forged, sha(BINARY))
+    oa.sql("UPDATE evidence SET data = ? WHERE sha256 = ?", forged, sha(BINARY))
     result = oa.fails(1, "verify")
     assert any(sha(BINARY)[:12] in line for line in result.err.splitlines())
     report = oa.fails(1, "verify", "--format", "json").json()
@@ -253,40 +239,39 @@ def test_verify_finds_evidence_bytes_altered_in_the_database(
     assert [p for p in report["problems"] if sha(BINARY)[:12] in p]
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_verify_finds_an_evidence_file_deleted_from_the_database(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
     item_id = str(assigned())
     oa.ok("feedback", item_id, "首报", "--file", write(oa, "报告.pdf", BINARY))
-    sql(oa, "DELETE FROM evidence")
+    oa.sql("DELETE FROM evidence")
     result = oa.fails(1, "verify")
     assert any(sha(BINARY)[:12] in line for line in result.err.splitlines())
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_verify_notices_a_unit_row_edited_in_the_database(oa: Oa) -> None:
     oa.ok("unit", "add", "zjj", "市住建局", "--contact", "王科长 12345")
     oa.ok("verify")
-    sql(oa, "UPDATE units SET contact = '李科长 99999' WHERE code = 'zjj'")
+    oa.sql("UPDATE units SET contact = '李科长 99999' WHERE code = 'zjj'")
     oa.fails(1, "verify")
     assert oa.fails(1, "verify", "--format", "json").json()["ok"] is False
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_verify_notices_a_unit_row_inserted_in_the_database(oa: Oa) -> None:
     oa.ok("unit", "add", "zjj", "市住建局")
-    sql(oa, "INSERT INTO units (code, name, contact) VALUES ('fgw', '市发展改革委', NULL)")
+    oa.sql("INSERT INTO units (code, name, contact) VALUES ('fgw', '市发展改革委', NULL)")
     oa.fails(1, "verify")
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_verify_notices_a_forged_escalation_mark(oa: Oa, assigned: Callable[..., int]) -> None:
     # A mark saying today's alert was already given silences `escalate --auto`.
     item_id = assigned("--due", "2026-11-24")
     oa.ok("verify")
-    sql(
-        oa,
+    oa.sql(
         "INSERT INTO auto_actions (item_id, rule, day, seq) VALUES (?, 'due_soon', ?, 1)",
         item_id,
         "2026-11-23",
@@ -295,12 +280,12 @@ def test_verify_notices_a_forged_escalation_mark(oa: Oa, assigned: Callable[...,
     assert result.err.startswith("oa: ")
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_verify_accepts_the_marks_escalate_auto_made(oa: Oa, assigned: Callable[..., int]) -> None:
     assigned("--due", "2026-11-24")
     assigned("--due", "2026-11-10", "--received", "2026-11-02")
     oa.ok("escalate", "--auto")
-    assert sql(oa, "SELECT count(*) FROM auto_actions")[0][0] >= 1
+    assert oa.sql("SELECT count(*) FROM auto_actions")[0][0] >= 1
     assert oa.ok("verify", "--format", "json").json()["ok"] is True
 
 
@@ -330,11 +315,11 @@ def test_verify_prints_the_head(oa: Oa, assigned: Callable[..., int]) -> None:
 
 def _cut_last_item(oa: Oa, item_id: int) -> None:
     """What someone holding the file can do: remove an item and its events."""
-    sql(oa, "DELETE FROM events WHERE item_id = ?", item_id)
-    sql(oa, "DELETE FROM items WHERE id = ?", item_id)
+    oa.sql("DELETE FROM events WHERE item_id = ?", item_id)
+    oa.sql("DELETE FROM items WHERE id = ?", item_id)
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_anchor_exposes_an_item_cut_away_that_plain_verify_cannot_tell(
     oa: Oa, assigned: Callable[..., int]
 ) -> None:
@@ -363,7 +348,7 @@ def test_anchor_exposes_an_item_cut_away_that_plain_verify_cannot_tell(
     assert [p for p in as_json["problems"] if f"{covering['seq']}:" in p]
 
 
-@pytest.mark.sqlite_only("edits the SQLite ledger file directly (the sql() helper)")
+@pytest.mark.sqlite_only("edits the SQLite ledger file directly (oa.sql on the file)")
 def test_anchor_exposes_a_history_rewritten_whole(oa: Oa, assigned: Callable[..., int]) -> None:
     from oa_cli.ledger.journal import GENESIS, event_hash
 
@@ -375,11 +360,11 @@ def test_anchor_exposes_a_history_rewritten_whole(oa: Oa, assigned: Callable[...
     for event in log(oa):
         if event["action"] == "close":
             event["data"]["close_basis"] = "伪造的依据"
-            sql(oa, "UPDATE events SET data = ? WHERE seq = ?",
+            oa.sql("UPDATE events SET data = ? WHERE seq = ?",
                 json.dumps(event["data"], ensure_ascii=False), event["seq"])  # fmt: skip
-            sql(oa, "UPDATE items SET close_basis = '伪造的依据' WHERE id = ?", item_id)
+            oa.sql("UPDATE items SET close_basis = '伪造的依据' WHERE id = ?", item_id)
         event["hash"] = event_hash(prev, event)
-        sql(oa, "UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?",
+        oa.sql("UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?",
             prev, event["hash"], event["seq"])  # fmt: skip
         prev = event["hash"]
     oa.ok("verify")

@@ -63,20 +63,13 @@ def test_verify_passes_with_an_actor_that_needs_json_escaping(oa: Oa) -> None:
     assert {e["actor"] for e in json.loads(oa.ok("log", "--format", "json").out)} == {actor}
 
 
-def _tamper(oa: Oa, sql: str, *params: object) -> None:
-    conn = sqlite3.connect(oa.db)
-    conn.execute(sql, params)
-    conn.commit()
-    conn.close()
-
-
 @pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_an_edited_event_and_names_its_seq(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
     row = sqlite3.connect(oa.db).execute("SELECT data FROM events WHERE seq = 3").fetchone()
     data = json.loads(row[0])
     data["text"] = "伪造的反馈"
-    _tamper(oa, "UPDATE events SET data = ? WHERE seq = 3", json.dumps(data, ensure_ascii=False))
+    oa.sql("UPDATE events SET data = ? WHERE seq = 3", json.dumps(data, ensure_ascii=False))
     result = oa.fails(1, "verify")
     assert "event 3" in result.err
 
@@ -84,14 +77,14 @@ def test_verify_finds_an_edited_event_and_names_its_seq(oa: Oa, assigned) -> Non
 @pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_a_deleted_event(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
-    _tamper(oa, "DELETE FROM events WHERE seq = 4")
+    oa.sql("DELETE FROM events WHERE seq = 4")
     assert "event 4" in oa.fails(1, "verify").err
 
 
 @pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_a_deleted_last_event_through_replay(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
-    _tamper(oa, "DELETE FROM events WHERE seq = 6")
+    oa.sql("DELETE FROM events WHERE seq = 6")
     assert "item 2" in oa.fails(1, "verify").err
 
 
@@ -110,7 +103,7 @@ def test_verify_finds_reordered_events(oa: Oa, assigned) -> None:
 @pytest.mark.sqlite_only("edits the SQLite ledger file directly (sqlite3.connect on oa.db)")
 def test_verify_finds_an_item_row_edited_behind_the_journal(oa: Oa, assigned) -> None:
     _busy_ledger(oa, assigned)
-    _tamper(oa, "UPDATE items SET status = 'assigned', close_basis = NULL WHERE id = 1")
+    oa.sql("UPDATE items SET status = 'assigned', close_basis = NULL WHERE id = 1")
     result = oa.fails(1, "verify")
     assert "item 1" in result.err and "status" in result.err
 
