@@ -151,6 +151,17 @@ class Oa:
         self.config.write_text(text, encoding="utf-8")
 
 
+def side_by_side(tmp: Path, pg_url: str) -> tuple[Oa, Oa]:
+    """An empty SQLite ledger and the PostgreSQL ledger at `pg_url`, for the same
+    commands on both: the SQLite clerk is named as PostgreSQL's login, the actor there."""
+    lite = Oa(tmp / "lite")
+    lite.env["OA_USER"] = "postgres"
+    lite.init()
+    shared = Oa(tmp / "shared", url=pg_url)
+    shared.config.parent.mkdir(parents=True)
+    return lite, shared
+
+
 def _decode(data: bytes) -> str:
     """As `subprocess.run(text=True, errors="replace")` decodes: universal newlines."""
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace").read()

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Oa
+from conftest import Oa, side_by_side
 from pgserver import PgServer, pg_server_fixture, pg_url_fixture  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.pg
@@ -69,12 +69,7 @@ def _outputs(oa: Oa) -> dict[str, str]:
 def test_the_same_scenario_gives_the_same_output_on_both_backends(
     tmp_path: Path, pg_url: str
 ) -> None:
-    lite = Oa(tmp_path / "lite")
-    lite.env["OA_USER"] = "postgres"  # on PostgreSQL the actor is the database login
-    lite.init()
-    shared = Oa(tmp_path / "shared")
-    shared.env["OA_DB"] = pg_url
-    shared.config.parent.mkdir(parents=True)
+    lite, shared = side_by_side(tmp_path, pg_url)
     _scenario(lite)
     _scenario(shared)
     mine, theirs = _outputs(lite), _outputs(shared)

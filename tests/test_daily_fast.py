@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Oa
+from conftest import Oa, side_by_side
 from pgserver import PgServer, pg_server_fixture, pg_url_fixture  # noqa: F401  (fixtures)
 
 from oa_cli.i18n import set_lang
@@ -227,12 +227,7 @@ def _strip(text: str) -> str:
 
 @pytest.mark.pg
 def test_the_printed_daily_is_the_same_on_postgresql(tmp_path: Path, pg_url: str) -> None:
-    lite = Oa(tmp_path / "lite")
-    lite.env["OA_USER"] = "postgres"  # on PostgreSQL the actor is the database login
-    lite.init()
-    shared = Oa(tmp_path / "shared")
-    shared.env["OA_DB"] = pg_url
-    shared.config.parent.mkdir(parents=True)
+    lite, shared = side_by_side(tmp_path, pg_url)
     _office(lite, n=10)
     _office(shared, n=10)
     for args in ("daily --format html", "daily --format markdown", "daily --format tsv"):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Oa
+from conftest import Oa, side_by_side
 from pgserver import PgServer, pg_server_fixture, pg_url_fixture  # noqa: F401  (fixtures)
 
 UNITS = ("市财政局", "市住建局", "市交通运输局")
@@ -163,11 +163,7 @@ def test_a_week_without_moves_or_items(oa: Oa) -> None:
 
 @pytest.mark.pg
 def test_the_streamed_weekly_on_postgresql(tmp_path: Path, pg_url: str) -> None:
-    lite, shared = Oa(tmp_path / "lite"), Oa(tmp_path / "shared")
-    lite.env["OA_USER"] = "postgres"  # on PostgreSQL the actor is the database login
-    lite.init()
-    shared.env["OA_DB"] = pg_url
-    shared.config.parent.mkdir(parents=True)
+    lite, shared = side_by_side(tmp_path, pg_url)
     for oa in (lite, shared):
         _random_office(oa, seed=4, items=8)
     mine, theirs = _weeks(lite.db), _weeks(pg_url)
