@@ -216,6 +216,12 @@ def _hint(sel: Selection) -> str:
     return _window(sel)
 
 
+def _slim(sel: Selection) -> str:
+    """The index a count or a list of ids reads: the slim items_open_counts for open
+    selections, else a date window's index."""
+    return " INDEXED BY items_open_counts" if _open_only(sel) else _window(sel)
+
+
 def _window(sel: Selection) -> str:
     """Items received, or closed, within a window (a week's report, stats --from --to)
     are found through that date's index: SQLite, without statistics, would rather read
@@ -247,7 +253,7 @@ def ids(conn: sqlite3.Connection, sel: Selection, column: str | None = None) -> 
     if column is not None and column not in COLUMNS:
         raise ValueError(column)
     where, params = _where(sel.but(limit=None))
-    hint = " INDEXED BY items_open_counts" if _open_only(sel) else ""
+    hint = _slim(sel)
     cursor = conn.cursor()
     cursor.row_factory = None
     found = cursor.execute(
@@ -264,7 +270,7 @@ def select(conn: sqlite3.Connection, sel: Selection) -> Iterator[Item]:
 def count(conn: sqlite3.Connection, sel: Selection) -> int:
     """How many items `sel` selects; open selections from the slim items_open_counts."""
     where, params = _where(sel.but(limit=None))
-    hint = " INDEXED BY items_open_counts" if _open_only(sel) else _window(sel)
+    hint = _slim(sel)
     return int(conn.execute(f"SELECT count(*) FROM items{hint}{where}", params).fetchone()[0])
 
 
