@@ -16,7 +16,7 @@ def items_out(fmt: str, sel: Any, title: str | None = None) -> int:
 
     ctx = STATE.context(write=False)
     rows = list(reading.items(ctx, sel))
-    console().print(items_table(rows, title))
+    console().print(items_table(rows, title), crop=False)  # a Grid fits the width
     return len(rows)
 
 

@@ -47,8 +47,9 @@ def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: A
         from oa_cli.render.table import console
 
         out = console()
-        for part in r.rich_parts(document(), expand=out.is_terminal):
-            out.print(part)
+        with out:  # one write at the end; parts fit the width already, so none is cropped
+            for part in r.rich_parts(document(), expand=out.is_terminal):
+                out.print(part, crop=False)
     elif fmt == "markdown":
         sys.stdout.writelines(r.markdown_parts(document()))
     elif fmt == "html":

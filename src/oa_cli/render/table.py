@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from oa_cli.i18n import N_, t
+from oa_cli.render.grid import Grid
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 STATUS_STYLE = {"registered": "yellow", "assigned": "cyan", "closed": "green", "cancelled": "dim"}
 CARD_STYLE = {"yellow": "bold yellow", "red": "bold red"}
@@ -66,11 +69,12 @@ def overdue_text(days: int) -> Text:
     return Text(t("{n} wd", n=days), style="red")
 
 
-def new_table(title: str | None = None) -> Table:
-    return Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+def new_table(title: str | None = None) -> Grid:
+    """A table of rows for a terminal (`render.grid`: Rich's Table is slow per cell)."""
+    return Grid(title, header_style="bold")
 
 
-def items_table(items: Iterable[Mapping[str, Any]], title: str | None = None) -> Table:
+def items_table(items: Iterable[Mapping[str, Any]], title: str | None = None) -> Grid:
     table = new_table(title)
     table.add_column(t("ID"), justify="right", no_wrap=True)
     table.add_column(t("Title"), overflow="fold", min_width=12, ratio=3)
@@ -143,6 +147,8 @@ def _field_value(item: dict[str, Any], key: str) -> Text:
 
 
 def item_card(item: Mapping[str, Any]) -> Table:
+    from rich.table import Table  # one item's card: Rich's own grid, worth its import
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -156,7 +162,7 @@ def item_card(item: Mapping[str, Any]) -> Table:
     return grid
 
 
-def events_table(events: Iterable[dict[str, Any]], title: str | None = None) -> Table:
+def events_table(events: Iterable[dict[str, Any]], title: str | None = None) -> Grid:
     table = new_table(title)
     table.add_column(t("Seq"), justify="right", no_wrap=True)
     table.add_column(t("ID"), justify="right", no_wrap=True)
@@ -242,7 +248,7 @@ def _numbers(data: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
-def actions_table(done: Iterable[dict[str, Any]], title: str) -> Table:
+def actions_table(done: Iterable[dict[str, Any]], title: str) -> Grid:
     """What `escalate --auto` did: one row per card or alert."""
     table = new_table(title)
     for header in (t("ID"), t("Action"), t("Rule"), t("Overdue"), t("Title"), t("Unit")):
