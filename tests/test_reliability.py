@@ -154,7 +154,7 @@ def test_a_ledger_of_every_older_schema_opens_and_verifies(oa: Oa, version: int)
     conn.close()
     result = oa.ok("--db", str(db), "verify")
     assert "39 items, 43 events" in result.out
-    assert f"from schema {version} to 6" in result.err
+    assert f"from schema {version} to 7" in result.err
     assert _count(db) == before
     assert oa.ok("--db", str(db), "export", "--format", "jsonl").out.count("\n") == 39
 
@@ -166,12 +166,12 @@ def test_a_schema1_ledger_is_upgraded_in_place_after_a_backup(oa: Oa) -> None:
     assert "39 items, 43 events" in result.out
     backups = list(db.parent.glob("ledger.db.schema1*.bak"))
     assert len(backups) == 1
-    assert f"from schema 1 to 6; a copy of it is in {backups[0]}" in result.err
+    assert f"from schema 1 to 7; a copy of it is in {backups[0]}" in result.err
     assert _count(backups[0]) == before
     conn = sqlite3.connect(db)
     from oa_cli.ledger.schema import SCHEMA_VERSION
 
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     names = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
     assert {"m001_initial", "m002_report_indexes"} <= names
     conn.close()

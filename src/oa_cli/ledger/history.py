@@ -8,7 +8,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from oa_cli.domain.selection import Selection
+from oa_cli.ledger.items import _OPEN_SQL as OPEN_SQL
+from oa_cli.ledger.items import _open_only as open_only
 from oa_cli.ledger.items import _where as where
+from oa_cli.ledger.items import _window as window
 
 _BATCH = 1024
 
@@ -50,19 +53,33 @@ def moves(
 
 
 def counts_by_unit(conn: Any, sels: dict[str, Selection]) -> dict[str, dict[str | None, int]]:
-    """How many items each selection selects, per lead unit, in one pass over the items
-    (a unit none of them selects may show with 0)."""
-    wheres = [where(sel.but(limit=None)) for sel in sels.values()]
-    columns = ", ".join(
-        f"sum(CASE WHEN {sql.removeprefix(' WHERE ') or '1 = 1'} THEN 1 ELSE 0 END)"
-        for sql, _ in wheres
-    )
-    params = [value for _, values in wheres for value in values]
+    """How many items each selection selects, per lead unit: the open selections in one
+    pass over the open items' index, each other through its date window's index (a unit
+    none of them selects may show with 0)."""
     found: dict[str, dict[str | None, int]] = {name: {} for name in sels}
-    for unit, *counts in conn.execute(f"SELECT unit, {columns} FROM items GROUP BY unit", params):
-        for name, n in zip(sels, counts, strict=True):
-            if n:
-                found[name][unit] = int(n)
+    opened = [name for name, sel in sels.items() if open_only(sel)]
+    if opened:
+        wheres = [where(sels[name].but(limit=None)) for name in opened]
+        columns = ", ".join(
+            f"sum(CASE WHEN {sql.removeprefix(' WHERE ')} THEN 1 ELSE 0 END)" for sql, _ in wheres
+        )
+        params = [value for _, values in wheres for value in values]
+        rows = conn.execute(
+            f"SELECT unit, {columns} FROM items INDEXED BY items_open WHERE {OPEN_SQL}"
+            " GROUP BY unit",
+            params,
+        )
+        for unit, *counts in rows:
+            for name, n in zip(opened, counts, strict=True):
+                if n:
+                    found[name][unit] = int(n)
+    for name, sel in sels.items():
+        if name not in opened:
+            sql, params = where(sel.but(limit=None))
+            rows = conn.execute(
+                f"SELECT unit, count(*) FROM items{window(sel)}{sql} GROUP BY unit", params
+            )
+            found[name] = {unit: int(n) for unit, n in rows}
     return found
 
 

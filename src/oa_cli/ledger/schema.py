@@ -276,11 +276,27 @@ def m006_alerts_by_day(db: Any) -> None:
     db.execute("CREATE INDEX auto_actions_day ON auto_actions(day, rule, item_id)")
 
 
+# items_open of schema 7: also what a printed row shows and the lead unit a weekly counts
+# by, so reading the open items in due order never looks up the table (frozen).
+_M007_ITEMS_OPEN = (
+    "items(due, id, status, card, assigned_at, acked_at, report_due, received_at, doc,"
+    " title, unit, leader, owner, feedback_count, last_feedback_at)"
+    " WHERE status IN ('registered', 'assigned')"
+)
+
+
+@migration
+def m007_open_rows(db: Any) -> None:
+    """Printed reports and the weekly's counts per unit read the open items from one index."""
+    db.execute("DROP INDEX items_open")
+    db.execute(f"CREATE INDEX items_open ON {_M007_ITEMS_OPEN}")
+
+
 # The item indexes as the current schema has them: import drops and remakes them
 # around a bulk load. Open items are read in due order from items_open, which holds
-# what the daily rules read and the stored object; it is partial, so its size
-# follows the open items, not the ledger.
-ITEM_INDEXES = _M004_INDEXES
+# what the daily rules read, the stored object and a printed row; it is partial, so
+# its size follows the open items, not the ledger.
+ITEM_INDEXES = {**_M004_INDEXES, "items_open": _M007_ITEMS_OPEN}
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
