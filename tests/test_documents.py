@@ -146,10 +146,21 @@ def test_daily_html_is_an_a4_page_with_heading_progress_owner_and_anchor() -> No
 
 def test_every_item_table_of_a_page_has_the_same_width_and_columns() -> None:
     page = pages.html_page(daily_doc())
-    tables = re.findall(r'<table style="([^"]*)"><colgroup>(.*?)</colgroup>', page)
+    tables = re.findall(r'<table [^>]*style="([^"]*)"><colgroup>(.*?)</colgroup>', page)
     assert len(tables) == 2
     assert len({t for t in tables}) == 1
     assert "width:100%;table-layout:fixed" in tables[0][0]
+
+
+def test_html_rows_keep_their_borders_and_dates_whole_without_the_style_block() -> None:
+    # a mail reader may drop <style>: the table's own attributes still draw each cell
+    page = pages.html_page(daily_doc())
+    head, body = page.split("</head>")
+    assert "td { border:1px solid #666" in head
+    assert body.count('<table border="1" cellspacing="0" cellpadding="4"') == 2
+    assert re.search(r"<td nowrap[^>]*>2026-11-\d\d</td>", body)  # a date never wraps
+    assert 'style="color:#c00;font-weight:bold;"' in body  # an overdue stays red inline
+    assert "border:1px solid #666" not in body  # no cell repeats the shared look
 
 
 def test_html_escapes_user_text() -> None:
