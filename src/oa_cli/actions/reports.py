@@ -255,10 +255,16 @@ def _week(ctx: Context, day: dt.date) -> _Week:
     return _Week(name, first, sunday.isoformat(), after, as_day, as_of(ctx, as_day), selections)
 
 
-def _weekly_head(ctx: Context, week: _Week) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _weekly_head(
+    ctx: Context, week: _Week, known: Mapping[str, dict[str | None, int]] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The week, its bounds and its summary (each section's count, closed on time), and
-    the rows per unit, from one pass over the items."""
-    counts = week.source.counts_by_units({**week.selections, "open": Selection()})
+    the rows per unit; counts per unit `known` already (from a scan) are not read again."""
+    known = known or {}
+    wanted = {**week.selections, "open": Selection()}
+    counts = {**week.source.counts_by_units({n: s for n, s in wanted.items() if n not in known})}
+    counts.update({name: dict(known[name]) for name in wanted if name in known})
+    counts = {name: counts[name] for name in wanted}  # in the sections' order
     open_units = counts.pop("open")
     summary: dict[str, int] = {name: sum(n.values()) for name, n in counts.items()}
     summary["closed_on_time"] = _closed_on_time(ctx, week)
@@ -337,13 +343,15 @@ def weekly_json(ctx: Context, day: dt.date, out: BinaryIO) -> None:
     """Write `oa weekly --format json` (the bytes of `weekly` as compact JSON) as UTF-8,
     each section and the moved entries streamed."""
     week = _week(ctx, day)
-    head, units = _weekly_head(ctx, week)
-    out.write(_dumps(head)[:-1].encode())
-    with week.source.scan_json(week.selections, week.day, ctx.calendar) as scanned:
+    with week.source.scan_json(week.selections, week.day, ctx.calendar, by_unit=True) as scanned:
+        head, units = _weekly_head(ctx, week, scanned.by_unit())
+        out.write(_dumps(head)[:-1].encode())
         _write_sections(out, week.source, week.selections, week.day, ctx, scanned)
     out.write(b',"moved":[')
-    for index, entry in enumerate(_moved(ctx, week)):
-        out.write((b"," if index else b"") + _entry_json(entry))
+    quoted, entries, first = _Quoted(), _moved(ctx, week), True
+    while batch := list(islice(entries, 512)):
+        out.write((b"" if first else b",") + b",".join([_entry_json(e, quoted) for e in batch]))
+        first = False
     tail = f'],"units":{_dumps(units)},"anchor":{_dumps(anchor(ctx))}}}\n'
     out.write(tail.encode())
 
@@ -352,18 +360,25 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _entry_json(entry: dict[str, Any]) -> bytes:
+class _Quoted(dict[Any, str]):
+    """JSON strings of the few values a report repeats (actions, actors, units), made once."""
+
+    def __missing__(self, value: Any) -> str:
+        found = self[value] = "null" if value is None else _quote(value)
+        return found
+
+
+def _entry_json(entry: dict[str, Any], quoted: _Quoted) -> bytes:
     """A moved entry as compact JSON; each event's data is the journal's canonical text,
     which is the compact JSON of its decoded value (sorted keys stay sorted)."""
     events = ",".join(
         [
-            f'{{"at":{_quote(at)},"action":{_quote(action)},"actor":{_quote(actor)},"data":{data}}}'
+            f'{{"at":{_quote(at)},"action":{quoted[action]},"actor":{quoted[actor]},"data":{data}}}'
             for at, action, actor, data in entry["events"]
         ]
     )
-    unit = "null" if entry["unit"] is None else _quote(entry["unit"])
-    title = _quote(entry["title"])
-    return f'{{"id":{entry["id"]},"title":{title},"unit":{unit},"events":[{events}]}}'.encode()
+    head = f'{{"id":{entry["id"]},"title":{_quote(entry["title"])},"unit":{quoted[entry["unit"]]}'
+    return f'{head},"events":[{events}]}}'.encode()
 
 
 def weekly_records(ctx: Context, day: dt.date) -> Iterator[list[bytes]]:

@@ -24,7 +24,7 @@ def _cursor(conn: Any, sql: str, params: list[Any]) -> Any:
 
 def _batches(cursor: Any) -> Iterator[list[tuple[Any, ...]]]:
     while batch := cursor.fetchmany(_BATCH):
-        yield [tuple(row) for row in batch]
+        yield batch if type(batch[0]) is tuple else [tuple(row) for row in batch]
 
 
 def _marks(values: tuple[Any, ...]) -> str:

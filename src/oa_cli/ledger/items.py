@@ -9,7 +9,9 @@ import json
 import operator
 import sqlite3
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
@@ -362,6 +364,8 @@ class Scanned:
     def __init__(self, names: list[str], sep: bytes = b",", numbered: bytes = b"") -> None:
         self.counts = dict.fromkeys(names, 0)
         self.open = 0
+        self.names = names
+        self.tally: Counter[tuple[Any, int]] = Counter()  # (unit, bits) → open items
         self.sep, self.numbered = sep, numbered
         # closed by close() / the with block the caller holds
         self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
@@ -373,6 +377,17 @@ class Scanned:
         if head:
             found = [part for i, row in enumerate(found, n + 1) for part in (head % i, row)]
         self.files[name].write((self.sep if n else b"") + self.sep.join(found))
+
+    def by_unit(self) -> dict[str, dict[str | None, int]]:
+        """Per lead unit, the open items (under "open") and each selection's count (when
+        the scan was asked `by_unit`)."""
+        found: dict[str, dict[str | None, int]] = {name: {} for name in [*self.names, "open"]}
+        for (unit, bits), n in self.tally.items():
+            found["open"][unit] = found["open"].get(unit, 0) + n
+            for bit, name in enumerate(self.names):
+                if bits >> bit & 1:
+                    found[name][unit] = found[name].get(unit, 0) + n
+        return found
 
     def parts(self, name: str) -> Iterator[bytes]:
         found = self.files[name]
@@ -392,6 +407,7 @@ class Scanned:
 
 
 Made = Callable[[list[tuple[Any, ...]]], list[bytes]]
+_UNIT_BITS = itemgetter(-2, -1)  # a scanned row's lead unit and selection bits
 
 
 def scan(
@@ -401,20 +417,23 @@ def scan(
     made: Made,
     sep: bytes,
     numbered: bytes = b"",
+    by_unit: bool = False,
 ) -> Scanned:
     """Several scannable selections in one pass over the open items in due order: each
     row (`columns`, then its bit mask) is made once by `made` (a batch of rows to their
     bytes) and goes to every selection whose condition (the same `_where` the
     selection's own query has) it meets. `sep`, `numbered`: how a selection's rows are
-    kept (`Scanned`)."""
+    kept (`Scanned`). With `by_unit`, the open items are also counted per lead unit and
+    selection (`Scanned.by_unit`), as `history.counts_by_unit` counts them."""
     names = [name for name, sel in sels.items() if scannable(sel)]
     tests, params = [], []
     for bit, name in enumerate(names):  # which selections a row is in, as bits
         where, found = _where(sels[name])
         tests.append(f"CASE WHEN {where.removeprefix(' WHERE ')} THEN {1 << bit} ELSE 0 END")
         params.extend(found)
+    unit = ", unit" if by_unit else ""
     sql = (
-        f"SELECT {columns}, {' + '.join(tests) or '0'}"
+        f"SELECT {columns}{unit}, {' + '.join(tests) or '0'}"
         f" FROM items INDEXED BY items_open WHERE {_OPEN_SQL} ORDER BY due, id"
     )
     scanned = Scanned(names, sep, numbered)
@@ -431,6 +450,8 @@ def scan(
             for found in targets[row[-1]]:
                 found.append(doc)
         scanned.open += len(batch)
+        if by_unit:
+            scanned.tally.update(map(_UNIT_BITS, batch))
         for name, found in zip(names, lists, strict=True):
             if found:
                 scanned.add(name, found)
@@ -439,12 +460,16 @@ def scan(
 
 
 def scan_json(
-    conn: sqlite3.Connection, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+    conn: sqlite3.Connection,
+    sels: dict[str, Selection],
+    today: dt.date,
+    calendar: WorkCalendar,
+    by_unit: bool = False,
 ) -> Scanned:
     """The SPEC item objects of several scannable selections in one pass (`scan`),
     comma-joined per selection."""
     made = _objects(today, calendar)
-    return scan(conn, sels, _doc_columns(today.isoformat()), made, b",")
+    return scan(conn, sels, _doc_columns(today.isoformat()), made, b",", by_unit=by_unit)
 
 
 def select_values(

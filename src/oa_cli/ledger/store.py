@@ -96,9 +96,13 @@ class Ledger:
         return rows.select_json(self.conn, sel, today, calendar)
 
     def scan_json(
-        self, sels: dict[str, Selection], today: dt.date, calendar: WorkCalendar
+        self,
+        sels: dict[str, Selection],
+        today: dt.date,
+        calendar: WorkCalendar,
+        by_unit: bool = False,
     ) -> rows.Scanned:
-        return rows.scan_json(self.conn, sels, today, calendar)
+        return rows.scan_json(self.conn, sels, today, calendar, by_unit)
 
     def select_values(
         self, sel: Selection, today: dt.date, calendar: WorkCalendar
