@@ -9,6 +9,7 @@ is missing, only oa's figures are written. Results go to bench/RESULTS.md."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,11 +80,21 @@ def records(n: int, seed: int = 7) -> Iterator[dict]:
         yield rec
 
 
-def run(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, int]:
+def run(
+    args: list[str], env: dict[str, str], stdin: bytes | None = None, tty: bool = False
+) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one process. The process is started by GNU
     time (`/usr/bin/time -f %M`) when it is there: Linux counts a child's peak from the
-    fork, so a child forked from this (larger) process would show this process's size."""
+    fork, so a child forked from this (larger) process would show this process's size.
+    With `tty`, its output goes to a pseudo-terminal (80 columns, as an unsized one is
+    taken) that a thread here reads, as a terminal would."""
     meter = shutil.which("time", path="/usr/bin:/bin")
+    main_fd = reader = None
+    out: int = subprocess.DEVNULL
+    if tty:
+        main_fd, out = os.openpty()
+        reader = threading.Thread(target=_drain, args=(main_fd,), daemon=True)
+        reader.start()
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
         argv = [meter, "-q", "-f", "%M", "-o", rss_file.name, *args] if meter else args
         start = time.perf_counter()
@@ -90,8 +102,8 @@ def run(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> tup
             argv,
             env=env,
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out if tty else subprocess.DEVNULL,
         )
         if stdin:
             assert proc.stdin is not None
@@ -99,12 +111,24 @@ def run(args: list[str], env: dict[str, str], stdin: bytes | None = None) -> tup
             proc.stdin.close()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        if tty:
+            os.close(out)  # the reader sees the end and stops
+            assert reader is not None and main_fd is not None
+            reader.join()
+            os.close(main_fd)
         code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1, 3):
             raise SystemExit(f"{' '.join(args)} failed with {code}")
         measured = rss_file.read().strip().splitlines()
     peak = int(measured[-1]) if meter and measured and measured[-1].isdigit() else usage.ru_maxrss
     return elapsed, peak
+
+
+def _drain(fd: int) -> None:
+    """Read a pseudo-terminal's output until it is closed (or it fills and stalls oa)."""
+    with contextlib.suppress(OSError):
+        while os.read(fd, 1 << 16):
+            pass
 
 
 def oa_env(n: int) -> dict[str, str]:
@@ -189,7 +213,7 @@ OPERATIONS = [  # name, oa arguments, Taskwarrior arguments (None: no equivalent
     ("daily --format html", ["daily", "--format", "html"], None),
     ("weekly --format json", ["weekly", "--format", "json"], None),
     ("stats --format json", ["stats", "--format", "json"], None),
-    # a terminal, as the section head reads it (capped per section): through `script`
+    # a terminal, as the section head reads it (capped per section): through a pty
     ("daily on a terminal", ["@terminal", "daily"], None),
     ("overdue on a terminal", ["@terminal", "overdue"], None),
     ("weekly on a terminal", ["@terminal", "weekly"], None),
@@ -212,12 +236,12 @@ IMPORT_RSS_MB = 200
 QUICK_OPS = ("add", "assign")
 
 
-def command(oa_args: list[str]) -> list[str]:
-    """The process to time: `oa ARGS`, or under a pseudo-terminal (`script`, whose own
-    output is thrown away) for the terminal rows."""
+def command(oa_args: list[str]) -> tuple[list[str], bool]:
+    """The process to time, `oa ARGS`, and whether it writes to a pseudo-terminal (the
+    terminal rows)."""
     if oa_args and oa_args[0] == "@terminal":
-        return ["script", "-qec", " ".join([OA, *oa_args[1:]]), "/dev/null"]
-    return [OA, *oa_args]
+        return [OA, *oa_args[1:]], True
+    return [OA, *oa_args], False
 
 
 def import_row(n: int, runs: int, with_task: bool) -> tuple[dict, dict[str, str] | None]:
@@ -256,7 +280,8 @@ def bench_size(n: int, runs: int, with_task: bool, pg: Any = None) -> tuple[list
         # the runs for them, so that the median says something.
         count = runs * 3 if name in QUICK_OPS else runs
         for i in range(count + 1):  # the first run is a warm-up
-            seconds, peak = run(command(oa_args), env)
+            argv, tty = command(oa_args)
+            seconds, peak = run(argv, env, tty=tty)
             if i:
                 oa_times.append(seconds)
                 rss = max(rss, peak)

@@ -69,7 +69,7 @@ def fold(text: str, width: int) -> list[tuple[str, int]]:
 
 @dataclass
 class _Column:
-    header: Text
+    header: Cell
     justify: str = "left"
     no_wrap: bool = False
     width: int | None = None
@@ -77,8 +77,12 @@ class _Column:
     ratio: int | None = None
 
 
-def _cell(value: Text | str) -> Text:
-    return value if isinstance(value, Text) else Text(value)
+# A cell: its plain text and its style (one for the whole cell).
+Cell = tuple[str, "str | Style"]
+
+
+def _cell(value: Text | str) -> Cell:
+    return (value.plain, value.style) if isinstance(value, Text) else (value, "")
 
 
 def _distribute(total: int, ratios: list[int], minimums: list[int] | None = None) -> list[int]:
@@ -106,7 +110,7 @@ class Grid:
         self.show_edge = True
         self.expand = False
         self.columns: list[_Column] = []
-        self.rows: list[list[Text]] = []
+        self.rows: list[list[Cell]] = []
 
     def add_column(
         self,
@@ -124,6 +128,10 @@ class Grid:
     def add_row(self, *cells: Text | str) -> None:
         self.rows.append([_cell(c) for c in cells])
 
+    def add_cells(self, cells: list[Cell]) -> None:
+        """A row of (text, style) pairs, without making a Text of each."""
+        self.rows.append(cells)
+
     # -- layout ---------------------------------------------------------------
 
     def _pad(self) -> int:
@@ -136,7 +144,7 @@ class Grid:
             return column.width + pad, column.width + pad
         least = most = 0
         for cell in [column.header, *(row[index] for row in self.rows)]:
-            plain = cell.plain
+            plain = cell[0]
             widest = (
                 max(width_of(line) for line in plain.split("\n"))
                 if "\n" in plain
@@ -219,10 +227,10 @@ class Grid:
         total = sum(widths) + self._edges()
         styles: dict[tuple[Any, str], Style | None] = {}
 
-        def style_of(text: Text, extra: str = "") -> Style | None:
-            key = (text.style, extra)
+        def style_of(cell: Cell, extra: str = "") -> Style | None:
+            key = (cell[1], extra)
             if key not in styles:
-                style = console.get_style(text.style) if text.style else Style()
+                style = console.get_style(cell[1]) if cell[1] else Style()
                 style = style + console.get_style(extra) if extra else style
                 styles[key] = style or None
             return styles[key]
@@ -230,7 +238,7 @@ class Grid:
         if self.title is not None:
             title = _cell(self.title)
             style = style_of(title, "table.title")
-            for line, size in fold(title.plain, total):
+            for line, size in fold(title[0], total):
                 yield Segment(line, style)
                 yield Segment(" " * (total - size) + "\n")
         edge = box is not None and self.show_edge
@@ -263,16 +271,14 @@ class Grid:
 
     def _row(
         self,
-        cells: list[Text],
+        cells: list[Cell],
         styles: list[Style | None],
         inner: list[int],
         rules: tuple[str, str, str],
         head: bool,
     ) -> list[Segment]:
         """One row's lines: its cells folded to their columns, unstyled text run together."""
-        folded = [
-            _fold(cell.plain, max(width, 1)) for cell, width in zip(cells, inner, strict=True)
-        ]
+        folded = [_fold(cell[0], max(width, 1)) for cell, width in zip(cells, inner, strict=True)]
         height = max(len(lines) for lines in folded)
         if head:  # headers sit on the rule below them, as in Rich
             folded = [(("", 0),) * (height - len(lines)) + lines for lines in folded]

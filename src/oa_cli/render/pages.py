@@ -4,7 +4,6 @@ A4 HTML page for mail and print (inline styles; `@page` and print rules in one
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -88,7 +87,7 @@ def _rich_table(block: Block, rows: list[list[Cell]], expand: bool) -> Any:
             ratio=None if short else 3 if col.kind == "title" else 1,
         )
     for row in rows:
-        table.add_row(*(Text(clean(row[i].text), RICH_STYLES.get(row[i].style, "")) for i in shown))
+        table.add_cells([(clean(row[i].text), RICH_STYLES.get(row[i].style, "")) for i in shown])
     return table
 
 
@@ -122,6 +121,8 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
 
 
 def md_cell(value: Any) -> str:
+    import html
+
     text = html.escape(clean(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
     return text.replace("\r", "").replace("\n", "<br>")
 
@@ -260,6 +261,8 @@ BAR_COLOURS = {"good": "#2e7d32", "fair": "#f9a825", "poor": "#c62828"}
 
 
 def esc(value: Any) -> str:
+    import html  # not for a terminal
+
     return html.escape(clean(value)).replace("\n", "<br>")
 
 
