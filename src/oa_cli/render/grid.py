@@ -11,6 +11,7 @@ Chinese at any character, measured in terminal cells; nothing is cut to `…`.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterator
@@ -36,6 +37,18 @@ def width_of(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
+def detab(text: str) -> str:
+    """`text` with each tab as the spaces to the next stop of 8 cells, as Rich's Text
+    shows it (a raw tab would move the terminal's cursor past the cell's rule)."""
+    lines = []
+    for para in text.split("\n"):
+        line, *rest = para.split("\t")
+        for part in rest:
+            line += " " * (8 - width_of(line) % 8) + part
+        lines.append(line)
+    return "\n".join(lines)
+
+
 @lru_cache(maxsize=4096)
 def _fold(text: str, width: int) -> tuple[tuple[str, int], ...]:
     """`fold`, remembered: a table repeats its units, leaders, dates and figures."""
@@ -47,6 +60,8 @@ def fold(text: str, width: int) -> list[tuple[str, int]]:
     broken between words, and a word wider than a line (a Chinese sentence is one) broken
     between characters."""
     out: list[tuple[str, int]] = []
+    if "\t" in text:
+        text = detab(text)
     for para in text.split("\n") if "\n" in text else (text,):
         size = width_of(para)
         if size <= width:
@@ -92,7 +107,7 @@ def _distribute(total: int, ratios: list[int], minimums: list[int] | None = None
         ratios = [ratio if least else 0 for ratio, least in zip(ratios, minimums, strict=True)]
     shares, left, weight = [], total, sum(ratios)
     for ratio, least in zip(ratios, minimums or [0] * len(ratios), strict=True):
-        share = max(least, math.ceil(ratio * left / weight)) if weight > 0 else left
+        share = max(least, 0, math.ceil(ratio * left / weight)) if weight > 0 else max(left, 0)
         shares.append(share)
         left -= share
         weight -= ratio
@@ -144,7 +159,7 @@ class Grid:
             return column.width + pad, column.width + pad
         least = most = 0
         for cell in [column.header, *(row[index] for row in self.rows)]:
-            plain = cell[0]
+            plain = detab(cell[0]) if "\t" in cell[0] else cell[0]
             widest = (
                 max(width_of(line) for line in plain.split("\n"))
                 if "\n" in plain
@@ -177,7 +192,7 @@ class Grid:
             fixed = sum(w for w, flex in zip(widths, flexible, strict=True) if not flex)
             ratios = [c.ratio or 0 for c in self.columns if c.ratio is not None]
             least = [r[0] for r, flex in zip(ranges, flexible, strict=True) if flex]
-            shares = iter(_distribute(max_width - fixed, ratios, least))
+            shares = iter(_distribute(max(max_width - fixed, 0), ratios, least))
             widths = [next(shares) if flex else w for w, flex in zip(widths, flexible, strict=True)]
         wrappable = [c.width is None and not c.no_wrap for c in self.columns]
         for floors in (  # who gives way, and how far, until the table fits
@@ -222,7 +237,25 @@ class Grid:
         return Measurement(sum(widths) + self._edges(), sum(widths) + self._edges())
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
-        widths = self.widths(options.max_width)
+        """The table; on a terminal too narrow for every column at its least, first without
+        the padding, then cut at the edge (it is printed with crop=False: a longer line
+        would wrap and break every row's rules)."""
+        width = options.max_width
+        widths = self.widths(width)
+        if sum(widths) + self._edges() > width and self.padding != (0, 0):
+            tight = copy.copy(self)
+            tight.padding = (0, 0)
+            yield from tight.__rich_console__(console, options)
+            return
+        if sum(widths) + self._edges() <= width:
+            yield from self._draw(console, options, widths)
+            return
+        for line in Segment.split_and_crop_lines(self._draw(console, options, widths), width):
+            yield from line
+
+    def _draw(
+        self, console: Console, options: ConsoleOptions, widths: list[int]
+    ) -> Iterator[Segment]:
         box = self.box.substitute(options) if self.box is not None else None
         total = sum(widths) + self._edges()
         styles: dict[tuple[Any, str], Style | None] = {}
@@ -238,9 +271,9 @@ class Grid:
         if self.title is not None:
             title = _cell(self.title)
             style = style_of(title, "table.title")
-            for line, size in fold(title[0], total):
+            for line, size in fold(title[0], min(total, options.max_width)):
                 yield Segment(line, style)
-                yield Segment(" " * (total - size) + "\n")
+                yield Segment(" " * max(total - size, 0) + "\n")
         edge = box is not None and self.show_edge
         if box is not None and edge:
             yield Segment(box.get_top(widths) + "\n")
@@ -278,7 +311,11 @@ class Grid:
         head: bool,
     ) -> list[Segment]:
         """One row's lines: its cells folded to their columns, unstyled text run together."""
-        folded = [_fold(cell[0], max(width, 1)) for cell, width in zip(cells, inner, strict=True)]
+        # a column is 0 cells wide only when all it holds is blank
+        folded = [
+            _fold(cell[0], width) if width > 0 else (("", 0),)
+            for cell, width in zip(cells, inner, strict=True)
+        ]
         height = max(len(lines) for lines in folded)
         if head:  # headers sit on the rule below them, as in Rich
             folded = [(("", 0),) * (height - len(lines)) + lines for lines in folded]
