@@ -302,6 +302,7 @@ def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) ->
     from oa_cli.domain.item import to_json
     from oa_cli.domain.selection import Selection
     from oa_cli.ledger import items as store
+    from oa_cli.ledger.scan import select_json
     from oa_cli.render.plain import dumps
 
     conn = sqlite3.connect(_mixed_ledger(oa))
@@ -309,7 +310,7 @@ def test_json_built_by_sqlite_is_byte_identical_to_the_python_encoder(oa: Oa) ->
     query = Selection(statuses=(), sort="id")
     for today in map(dt.date.fromisoformat, REPORT_DAYS):
         expected = [dumps(to_json(i, today, calendar)).encode() for i in store.select(conn, query)]
-        batches = store.select_json(conn, query, today, calendar)
+        batches = select_json(conn, query, today, calendar)
         assert [text for batch in batches for text in batch] == expected
 
 

@@ -18,8 +18,8 @@ from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import KEYS, Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import EVERY, Selection
-from oa_cli.ledger.items import Made, Scanned
 from oa_cli.ledger.rows import FEEDBACKS
+from oa_cli.ledger.scan import Made, Scanned
 from oa_cli.ledger.store import MAX_IN, Ledger
 
 

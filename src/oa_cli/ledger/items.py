@@ -8,10 +8,7 @@ import datetime as dt
 import json
 import operator
 import sqlite3
-import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterator
-from operator import itemgetter
+from collections.abc import Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
@@ -285,191 +282,12 @@ def count(conn: sqlite3.Connection, sel: Selection) -> int:
 # per report_due. (Inside a JSON string every '"' is escaped, so the stored
 # `"overdue":false,` can only be the key itself.)
 
-_NOT_OVERDUE = b'"overdue":false,"overdue_days":0,'
-_NO_REPORT_OVERDUE = b'"report_overdue_days":0,'
-_BATCH = 512
-
 
 def stored_doc(item: Item) -> str:
     """The `doc` column SQLite keeps for `item` (for `verify`)."""
     obj = {key: item.get(key) for key in KEYS}
     obj["overdue"], obj["overdue_days"], obj["report_overdue_days"] = False, 0, 0
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-class _Patch(dict[bytes, bytes]):
-    """Per date (as bytes), what replaces a stored not-overdue part, made on first use."""
-
-    def __init__(self, form: bytes, calendar: WorkCalendar, today: dt.date) -> None:
-        super().__init__()
-        self.form, self.calendar, self.today = form, calendar, today
-
-    def __missing__(self, day: bytes) -> bytes:
-        found = self[day] = self.form % self.calendar.count_since(day.decode(), self.today)
-        return found
-
-
-def _doc_columns(today: str) -> str:
-    """The stored object as bytes; for an overdue row its due date, for one owing a late
-    report its report_due (else NULL)."""
-    return (
-        f"CAST(doc AS BLOB), CASE WHEN {_OPEN_SQL} AND due < '{today}' THEN CAST(due AS BLOB)"
-        f" END, CASE WHEN status = 'assigned' AND report_due < '{today}'"
-        " THEN CAST(report_due AS BLOB) END"
-    )
-
-
-def _objects(
-    today: dt.date, calendar: WorkCalendar
-) -> Callable[[list[tuple[Any, ...]]], list[bytes]]:
-    """Rows that begin with `_doc_columns` → the SPEC item objects for `today`."""
-    late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
-    owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
-    not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
-
-    def made(batch: list[tuple[Any, ...]]) -> list[bytes]:
-        out = []
-        for row in batch:  # the hot loop of every json listing
-            doc, due, report = row[0], row[1], row[2]
-            if due is not None:
-                doc = doc.replace(not_late, late[due], 1)
-            if report is not None:
-                doc = doc.replace(not_owed, owed[report], 1)
-            out.append(doc)
-        return out
-
-    return made
-
-
-def select_json(
-    conn: sqlite3.Connection, sel: Selection, today: dt.date, calendar: WorkCalendar
-) -> Iterator[list[bytes]]:
-    """The SPEC item objects of `sel` as UTF-8 JSON, in batches (lists of bytes)."""
-    made = _objects(today, calendar)
-    cursor = rows(conn, _doc_columns(today.isoformat()), sel)
-    while batch := cursor.fetchmany(_BATCH):
-        yield made(batch)
-
-
-def scannable(sel: Selection) -> bool:
-    """Whether `sel` is read whole in due order from the open items (see scan_json)."""
-    return _open_only(sel) and sel.sort == "due" and sel.limit is None
-
-
-class Scanned:
-    """What a scan found: each section's count and its rows in temporary files (a
-    report's later sections wait there while the first is written), `sep` between two;
-    with `numbered`, each row after `numbered % n`, n its place in the section from 1."""
-
-    def __init__(self, names: list[str], sep: bytes = b",", numbered: bytes = b"") -> None:
-        self.counts = dict.fromkeys(names, 0)
-        self.open = 0
-        self.names = names
-        self.tally: Counter[tuple[Any, int]] = Counter()  # (unit, bits) → open items
-        self.sep, self.numbered = sep, numbered
-        # closed by close() / the with block the caller holds
-        self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
-
-    def add(self, name: str, found: list[bytes]) -> None:
-        """Rows of `name`, after those it has."""
-        n, head = self.counts[name], self.numbered
-        self.counts[name] += len(found)
-        if head:
-            found = [part for i, row in enumerate(found, n + 1) for part in (head % i, row)]
-        self.files[name].write((self.sep if n else b"") + self.sep.join(found))
-
-    def by_unit(self) -> dict[str, dict[str | None, int]]:
-        """Per lead unit, the open items (under "open") and each selection's count (when
-        the scan was asked `by_unit`)."""
-        found: dict[str, dict[str | None, int]] = {name: {} for name in [*self.names, "open"]}
-        for (unit, bits), n in self.tally.items():
-            found["open"][unit] = found["open"].get(unit, 0) + n
-            for bit, name in enumerate(self.names):
-                if bits >> bit & 1:
-                    found[name][unit] = found[name].get(unit, 0) + n
-        return found
-
-    def parts(self, name: str) -> Iterator[bytes]:
-        found = self.files[name]
-        found.seek(0)
-        while chunk := found.read(1 << 20):
-            yield chunk
-
-    def close(self) -> None:
-        for found in self.files.values():
-            found.close()
-
-    def __enter__(self) -> Scanned:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-Made = Callable[[list[tuple[Any, ...]]], list[bytes]]
-_UNIT_BITS = itemgetter(-2, -1)  # a scanned row's lead unit and selection bits
-
-
-def scan(
-    conn: sqlite3.Connection,
-    sels: dict[str, Selection],
-    columns: str,
-    made: Made,
-    sep: bytes,
-    numbered: bytes = b"",
-    by_unit: bool = False,
-) -> Scanned:
-    """Several scannable selections in one pass over the open items in due order: each
-    row (`columns`, then its bit mask) is made once by `made` (a batch of rows to their
-    bytes) and goes to every selection whose condition (the same `_where` the
-    selection's own query has) it meets. `sep`, `numbered`: how a selection's rows are
-    kept (`Scanned`). With `by_unit`, the open items are also counted per lead unit and
-    selection (`Scanned.by_unit`), as `history.counts_by_unit` counts them."""
-    names = [name for name, sel in sels.items() if scannable(sel)]
-    tests, params = [], []
-    for bit, name in enumerate(names):  # which selections a row is in, as bits
-        where, found = _where(sels[name])
-        tests.append(f"CASE WHEN {where.removeprefix(' WHERE ')} THEN {1 << bit} ELSE 0 END")
-        params.extend(found)
-    unit = ", unit" if by_unit else ""
-    sql = (
-        f"SELECT {columns}{unit}, {' + '.join(tests) or '0'}"
-        f" FROM items INDEXED BY items_open WHERE {_OPEN_SQL} ORDER BY due, id"
-    )
-    scanned = Scanned(names, sep, numbered)
-    lists: list[list[bytes]] = [[] for _ in names]
-    targets = [
-        [found for bit, found in enumerate(lists) if mask >> bit & 1]
-        for mask in range(1 << len(names))
-    ]
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    cursor.execute(sql, params)
-    while batch := cursor.fetchmany(_BATCH):
-        for row, doc in zip(batch, made(batch), strict=True):  # the hot loop of the daily
-            for found in targets[row[-1]]:
-                found.append(doc)
-        scanned.open += len(batch)
-        if by_unit:
-            scanned.tally.update(map(_UNIT_BITS, batch))
-        for name, found in zip(names, lists, strict=True):
-            if found:
-                scanned.add(name, found)
-                found.clear()
-    return scanned
-
-
-def scan_json(
-    conn: sqlite3.Connection,
-    sels: dict[str, Selection],
-    today: dt.date,
-    calendar: WorkCalendar,
-    by_unit: bool = False,
-) -> Scanned:
-    """The SPEC item objects of several scannable selections in one pass (`scan`),
-    comma-joined per selection."""
-    made = _objects(today, calendar)
-    return scan(conn, sels, _doc_columns(today.isoformat()), made, b",", by_unit=by_unit)
 
 
 def select_values(

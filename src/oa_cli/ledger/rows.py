@@ -12,7 +12,8 @@ from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.selection import Selection
-from oa_cli.ledger.items import _OPEN_SQL, Scanned, rows, scan
+from oa_cli.ledger.items import _OPEN_SQL, rows
+from oa_cli.ledger.scan import Scanned, scan
 
 # A printed row, in this order (`render.report.line_of` gives the same from an item
 # dict): id, title, unit, leader, owner, card, due, overdue (bool), overdue_days,
@@ -86,7 +87,7 @@ def scan_printed(
     numbered: bytes,
 ) -> Scanned:
     """The printed rows of several scannable selections in one pass over the open items
-    (`items.scan`): `made` turns a batch of printed rows into their bytes, each row made
+    (`scan.scan`): `made` turns a batch of printed rows into their bytes, each row made
     once; a selection's rows are kept back to back, each after `numbered % n`, n its
     place in the selection."""
     days = _Overdue(today, calendar)

@@ -15,6 +15,7 @@ from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import Item
 from oa_cli.domain.selection import Selection
 from oa_cli.ledger import items as rows
+from oa_cli.ledger import scan
 from oa_cli.ledger.connection import write
 from oa_cli.ledger.history import STEPS as steps_sql
 
@@ -93,7 +94,7 @@ class Ledger:
     def select_json(
         self, sel: Selection, today: dt.date, calendar: WorkCalendar
     ) -> Iterator[list[bytes]]:
-        return rows.select_json(self.conn, sel, today, calendar)
+        return scan.select_json(self.conn, sel, today, calendar)
 
     def scan_json(
         self,
@@ -101,8 +102,8 @@ class Ledger:
         today: dt.date,
         calendar: WorkCalendar,
         by_unit: bool = False,
-    ) -> rows.Scanned:
-        return rows.scan_json(self.conn, sels, today, calendar, by_unit)
+    ) -> scan.Scanned:
+        return scan.scan_json(self.conn, sels, today, calendar, by_unit)
 
     def select_values(
         self, sel: Selection, today: dt.date, calendar: WorkCalendar
@@ -390,9 +391,9 @@ class Ledger:
         sels: dict[str, Selection],
         today: dt.date,
         calendar: WorkCalendar,
-        made: rows.Made,
+        made: scan.Made,
         numbered: bytes,
-    ) -> rows.Scanned:
+    ) -> scan.Scanned:
         """The printed rows of several selections in one pass, each made once by `made`
         and spooled per selection, numbered (ledger.rows.scan_printed)."""
         from oa_cli.ledger.rows import scan_printed
