@@ -14,7 +14,7 @@ from rich.console import Console
 
 from oa_cli.domain.fields import KEYS
 from oa_cli.i18n import set_lang
-from oa_cli.render import pages
+from oa_cli.render import assessment, pages
 from oa_cli.render import report as r
 from oa_cli.render.docx import write_notice_docx
 from oa_cli.render.notice import notice_html, notice_json, notice_markdown
@@ -264,7 +264,7 @@ def test_weekly_shows_report_texts_and_every_move() -> None:
 
 
 def test_stats_at_80_columns_keeps_group_names_and_headers_readable() -> None:
-    doc = r.stats_document(stats_report(), meta(), by="unit")
+    doc = assessment.stats_document(stats_report(), meta(), by="unit")
     out = rich_text(doc, width=80)
     assert max(cell_len(line) for line in out.splitlines()) <= 80
     lines = out.splitlines()
@@ -282,7 +282,7 @@ def test_stats_at_80_columns_keeps_group_names_and_headers_readable() -> None:
 
 
 def test_stats_rates_are_percentages_and_zero_is_not_green() -> None:
-    doc = r.stats_document(stats_report(), meta(), by="unit")
+    doc = assessment.stats_document(stats_report(), meta(), by="unit")
     cells = {row[2].text: row[7] for row in doc.blocks[0].rows}  # after 序号 and 排名
     assert cells["市发展和改革委员会"].text == "100%"
     assert cells["市住房和城乡建设局"].style == "poor"
@@ -290,7 +290,7 @@ def test_stats_rates_are_percentages_and_zero_is_not_green() -> None:
 
 
 def test_stats_html_draws_the_on_time_rate_as_a_bar() -> None:
-    page = pages.html_page(r.stats_document(stats_report(), meta(), by="unit"))
+    page = pages.html_page(assessment.stats_document(stats_report(), meta(), by="unit"))
     assert "width:100%;height:100%" in page and "█" not in page
     assert "已撤销 1 件" in page and "承办单位" in page and "考核" in page
 

@@ -243,7 +243,7 @@ def stats(
     from oa_cli.domain.stats import STAT_KEYS
     from oa_cli.errors import UsageError
     from oa_cli.render import REPORT_FORMATS, choose
-    from oa_cli.render.report import stats_document
+    from oa_cli.render.assessment import stats_document
 
     fmt = choose(fmt, REPORT_FORMATS)
     group = choice("by", by, "--by")
