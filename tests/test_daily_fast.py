@@ -87,14 +87,14 @@ def _general_page(ctx: Any, day: dt.date, fmt: str) -> bytes:
     """The daily page as the general path draws it, with the command's own meta."""
     from oa_cli.actions import reports
     from oa_cli.cli.reports import meta
-    from oa_cli.render import pages
+    from oa_cli.render import markdown, pages
     from oa_cli.render.report import daily_document
 
     items = reports.daily(ctx, day)
     doc = daily_document(items, reports.daily_facts(ctx, day), meta(ctx, items))
     for block in doc.blocks:
         block.rows = list(block.rows)  # Cells: the general renderers
-    return (pages.html_page(doc) if fmt == "html" else pages.markdown(doc)).encode()
+    return (pages.html_page(doc) if fmt == "html" else markdown.markdown(doc)).encode()
 
 
 def _spooled_page(ctx: Any, day: dt.date, fmt: str) -> bytes:
@@ -131,7 +131,7 @@ def test_spooled_html_and_markdown_are_the_general_bytes(oa: Oa, lang: str, seed
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_fast_html_and_markdown_are_the_general_bytes(oa: Oa, lang: str) -> None:
-    from oa_cli.render import pages
+    from oa_cli.render import markdown, pages
 
     _office(oa)
     set_lang(lang)
@@ -143,7 +143,7 @@ def test_fast_html_and_markdown_are_the_general_bytes(oa: Oa, lang: str) -> None
             page = pages.html_page(general)
             assert pages.html_page(fast) == page
             fast, general = _documents(ctx, ctx.today)
-            assert pages.markdown(fast) == pages.markdown(general)
+            assert markdown.markdown(fast) == markdown.markdown(general)
     finally:
         set_lang("en")
 

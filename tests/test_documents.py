@@ -14,7 +14,7 @@ from rich.console import Console
 
 from oa_cli.domain.fields import KEYS
 from oa_cli.i18n import set_lang
-from oa_cli.render import assessment, pages
+from oa_cli.render import assessment, markdown, pages
 from oa_cli.render import report as r
 from oa_cli.render.docx import write_notice_docx
 from oa_cli.render.notice import notice_html, notice_json, notice_markdown
@@ -171,7 +171,7 @@ def test_html_escapes_user_text() -> None:
 
 
 def test_markdown_escapes_html_and_pipes() -> None:
-    text = pages.markdown(daily_doc())
+    text = markdown.markdown(daily_doc())
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "a\\|b" in text and "\x1b" not in text
     assert "台账校验码 412:ab12cd34ef56" in text

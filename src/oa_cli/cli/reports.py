@@ -51,7 +51,9 @@ def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: A
             for part in r.rich_parts(document(), expand=out.is_terminal):
                 out.print(part, crop=False)
     elif fmt == "markdown":
-        sys.stdout.writelines(r.markdown_parts(document()))
+        from oa_cli.render.markdown import markdown_parts
+
+        sys.stdout.writelines(markdown_parts(document()))
     elif fmt == "html":
         for part in r.html_parts(document()):  # written as it is made: a long report stays flat
             sys.stdout.write(part)
@@ -109,19 +111,19 @@ def _daily_spooled(ctx: Any, day: dt.date, fmt: str, raw: Any) -> None:
     """The daily for mail and print to a pipe or file: each open item's row made once (in
     one pass over the open items) and written as UTF-8 under every section it is in."""
     from oa_cli.actions import reports
-    from oa_cli.render import pages
+    from oa_cli.render import markdown, pages
     from oa_cli.render.report import daily_document
     from oa_cli.render.rows import SpooledRows
 
     date = day.isoformat()
-    form = pages.html_row_form(date) if fmt == "html" else pages.md_row_form(date)
+    form = pages.html_row_form(date) if fmt == "html" else markdown.md_row_form(date)
     facts = reports.daily_facts(ctx, day)
     with reports.daily_spooled(ctx, day, *form) as report:
         sections = report["sections"]
         for name in report["spooled"]:
             sections[name] = SpooledRows([], date, sections[name])
         doc = daily_document(report, facts, meta(ctx, report))
-        raw.writelines(pages.html_bytes(doc) if fmt == "html" else pages.markdown_bytes(doc))
+        raw.writelines(pages.html_bytes(doc) if fmt == "html" else markdown.markdown_bytes(doc))
 
 
 def daily(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from oa_cli.i18n import N_, t
-from oa_cli.render.pages import CSS, SERIF, esc, html_head, html_table, md_cell, md_table
+from oa_cli.render.markdown import md_cell, md_table
+from oa_cli.render.pages import CSS, SERIF, esc, html_head, html_table
 from oa_cli.render.report import (
     Cell,
     Column,
