@@ -1,7 +1,8 @@
 """`make bench`: oa against Taskwarrior on ledgers of 10k, 100k and 1M items.
 
 Every command is timed as a whole process (median of --runs after one warm-up),
-oa and Taskwarrior interleaved, with each process's peak RSS from wait4(). The
+oa and Taskwarrior interleaved and the operations taken round-robin, with each
+process's peak RSS from GNU time. The
 ledgers are built with `oa import` (that time is reported too) under bench/data/,
 which git ignores. Taskwarrior is optional (Debian package `taskwarrior`); when it
 is missing, only oa's figures are written. Results go to bench/RESULTS.md."""
@@ -274,28 +275,34 @@ def bench_size(n: int, runs: int, with_task: bool, pg: Any = None) -> tuple[list
     rows = [first]
     env = oa_env(n)
     pg_rows = bench_pg.bench(pg, n, env, runs, run, OA) if pg is not None else []
-    for name, oa_args, task_args in OPERATIONS:
-        oa_times, task_times, rss = [], [], 0
-        # Writes of one item take ~0.1 s, where this VM's noise is ±20%: three times
-        # the runs for them, so that the median says something.
-        count = runs * 3 if name in QUICK_OPS else runs
-        for i in range(count + 1):  # the first run is a warm-up
+    # Round-robin: every operation once a round, so the VM's drift (its speed moves by
+    # tens of percent over minutes) falls alike on the rows a target compares. Writes of
+    # one item take ~0.1 s, where the noise is ±20%: three times the rounds for them.
+    counts = {name: runs * 3 if name in QUICK_OPS else runs for name, _, _ in OPERATIONS}
+    oa_times: dict[str, list[float]] = {name: [] for name in counts}
+    task_times: dict[str, list[float]] = {name: [] for name in counts}
+    rss = dict.fromkeys(counts, 0)
+    for i in range(max(counts.values()) + 1):  # round 0 is a warm-up
+        for name, oa_args, task_args in OPERATIONS:
+            if i > counts[name]:
+                continue
             argv, tty = command(oa_args)
             seconds, peak = run(argv, env, tty=tty)
             if i:
-                oa_times.append(seconds)
-                rss = max(rss, peak)
+                oa_times[name].append(seconds)
+                rss[name] = max(rss[name], peak)
             if task_env is not None and task_args is not None:
                 seconds, _ = run(["task", *task_args], task_env)
                 if i:
-                    task_times.append(seconds)
+                    task_times[name].append(seconds)
+    for name in counts:
         rows.append(
             {
                 "size": n,
                 "op": name,
-                "oa_ms": statistics.median(oa_times) * 1000,
-                "oa_rss": rss,
-                "task_ms": statistics.median(task_times) * 1000 if task_times else None,
+                "oa_ms": statistics.median(oa_times[name]) * 1000,
+                "oa_rss": rss[name],
+                "task_ms": statistics.median(task_times[name]) * 1000 if task_times[name] else None,
             }
         )
         print(f"  {name}: {rows[-1]['oa_ms']:.0f} ms", file=sys.stderr)
@@ -370,7 +377,9 @@ def write_results(
         "",
         f"Median of {runs} whole-process runs after one warm-up ({runs * 3} for add, assign and"
         f" start-up; {max(1, runs // 2)} at 1M items; 3 imports at 10k and 100k, 1 at 1M);"
-        " oa and Taskwarrior interleaved. Peak RSS is oa's own (measured by GNU time)."
+        " oa and Taskwarrior interleaved, and the operations round-robin (each once a round),"
+        " so drift falls alike on the rows a target compares."
+        " Peak RSS is oa's own (measured by GNU time)."
         " Ratio = oa / task (below 1.0: oa is faster).",
         "",
         f"Start-up: `oa --version` {version_ms:.0f} ms; a bare Typer app of the same version "
