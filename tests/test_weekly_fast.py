@@ -108,6 +108,7 @@ def _check_week(ctx: Any, day: dt.date) -> dict[str, Any]:
         weekly_values,
     )
     from oa_cli.domain.item import KEYS
+    from oa_cli.render.report import moved_block
 
     report = weekly(ctx, day)
     out = io.BytesIO()
@@ -118,7 +119,10 @@ def _check_week(ctx: Any, day: dt.date) -> dict[str, Any]:
     assert list(weekly_values(ctx, day)) == [[r.get(k) for k in ("section", *KEYS)] for r in rows]
     screen = weekly(ctx, day, limit=2)
     assert bool(screen["moved"]) == bool(report["moved"])
-    assert list(screen["moved"]) == report["moved"] == list(screen["moved"])  # read again
+    # a screen draws the first moves, decoded, and counts the rest without decoding them
+    drawn, whole = moved_block(screen["moved"], 2), moved_block(report["moved"])
+    assert (drawn.total, drawn.rows) == (whole.total, whole.rows[:2])
+    assert moved_block(screen["moved"], 2).rows == drawn.rows  # read again
     assert {name: len(items) for name, items in screen["sections"].items()} == {
         name: min(2, len(items)) for name, items in report["sections"].items()
     }

@@ -303,15 +303,26 @@ def _moved(ctx: Context, week: _Week) -> Iterator[dict[str, Any]]:
 
 class Moved:
     """The week's moved entries, read from the journal as they are gone through (a
-    screen counts them all and draws a few); a second pass reads them again."""
+    screen counts them all and draws a few); a second pass reads them again. With
+    `drawn`, only the entries holding the first `drawn` events are decoded: the others
+    keep their events as the journal stored them, to be counted, not drawn."""
 
-    def __init__(self, ctx: Context, week: _Week) -> None:
-        self.ctx, self.week = ctx, week
+    def __init__(self, ctx: Context, week: _Week, drawn: int | None = None) -> None:
+        self.ctx, self.week, self.drawn = ctx, week, drawn
         self.started: Iterator[dict[str, Any]] | None = None  # by __bool__, not yet read
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         found, self.started = self.started or _moved(self.ctx, self.week), None
-        return (domain_stats.decoded(e) for e in found)
+        if self.drawn is None:
+            return (domain_stats.decoded(e) for e in found)
+        return self._decoded_first(found, self.drawn)
+
+    @staticmethod
+    def _decoded_first(found: Iterator[dict[str, Any]], drawn: int) -> Iterator[dict[str, Any]]:
+        seen = 0
+        for entry in found:
+            yield domain_stats.decoded(entry) if seen < drawn else entry
+            seen += len(entry["events"])
 
     def __bool__(self) -> bool:
         first = next(found := _moved(self.ctx, self.week), None)
@@ -332,7 +343,7 @@ def weekly(ctx: Context, day: dt.date, limit: int | None = None) -> dict[str, An
     sections = {
         name: _loaded(week, sel.but(limit=limit), ctx) for name, sel in week.selections.items()
     }
-    moved: Any = Moved(ctx, week)
+    moved: Any = Moved(ctx, week, limit)
     if limit is None:
         moved = list(moved)
     head, units = _weekly_head(ctx, week)

@@ -335,6 +335,9 @@ def moved_block(moved: list[dict[str, Any]], limit: int | None = None) -> Block:
     ]
     rows, n = [], 0
     for entry in moved:
+        if limit is not None and n >= limit:  # counted, not drawn (nor decoded)
+            n += len(entry["events"])
+            continue
         for event in entry["events"]:
             n += 1
             if limit is not None and n > limit:
