@@ -11,7 +11,7 @@ from oa_cli.domain.selection import Selection
 from oa_cli.ledger.items import _OPEN_SQL as OPEN_SQL
 from oa_cli.ledger.items import _open_only as open_only
 from oa_cli.ledger.items import _where as where
-from oa_cli.ledger.items import _window as window
+from oa_cli.ledger.items import counts_by_unit as counts_of
 
 _BATCH = 1024
 
@@ -75,11 +75,7 @@ def counts_by_unit(conn: Any, sels: dict[str, Selection]) -> dict[str, dict[str 
                     found[name][unit] = int(n)
     for name, sel in sels.items():
         if name not in opened:
-            sql, params = where(sel.but(limit=None))
-            rows = conn.execute(
-                f"SELECT unit, count(*) FROM items{window(sel)}{sql} GROUP BY unit", params
-            )
-            found[name] = {unit: int(n) for unit, n in rows}
+            found[name] = counts_of(conn, sel)
     return found
 
 

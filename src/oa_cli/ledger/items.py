@@ -319,10 +319,12 @@ def select_values(
 
 
 def counts_by_unit(conn: sqlite3.Connection, sel: Selection) -> dict[str | None, int]:
-    """How many items `sel` selects, per lead unit."""
+    """How many items `sel` selects, per lead unit (a date window through its index)."""
     where, params = _where(sel.but(limit=None))
-    found = conn.execute(f"SELECT unit, count(*) FROM items{where} GROUP BY unit", params)
-    return {unit: n for unit, n in found}
+    found = conn.execute(
+        f"SELECT unit, count(*) FROM items{_window(sel)}{where} GROUP BY unit", params
+    )
+    return {unit: int(n) for unit, n in found}
 
 
 def successor(conn: sqlite3.Connection, item_id: int) -> int | None:

@@ -89,7 +89,6 @@ class Scanned:
     def __init__(self, names: list[str], sep: bytes = b",", numbered: bytes = b"") -> None:
         self.counts = dict.fromkeys(names, 0)
         self.open = 0
-        self.names = names
         self.tally: Counter[tuple[Any, int]] = Counter()  # (unit, bits) → open items
         self.sep, self.numbered = sep, numbered
         # closed by close() / the with block the caller holds
@@ -106,10 +105,10 @@ class Scanned:
     def by_unit(self) -> dict[str, dict[str | None, int]]:
         """Per lead unit, the open items (under "open") and each selection's count (when
         the scan was asked `by_unit`)."""
-        found: dict[str, dict[str | None, int]] = {name: {} for name in [*self.names, "open"]}
+        found: dict[str, dict[str | None, int]] = {name: {} for name in [*self.counts, "open"]}
         for (unit, bits), n in self.tally.items():
             found["open"][unit] = found["open"].get(unit, 0) + n
-            for bit, name in enumerate(self.names):
+            for bit, name in enumerate(self.counts):  # a selection's bit is its place
                 if bits >> bit & 1:
                     found[name][unit] = found[name].get(unit, 0) + n
         return found
