@@ -262,9 +262,8 @@ def _weekly_head(
     the rows per unit; counts per unit `known` already (from a scan) are not read again."""
     known = known or {}
     wanted = {**week.selections, "open": Selection()}
-    counts = {**week.source.counts_by_units({n: s for n, s in wanted.items() if n not in known})}
-    counts.update({name: dict(known[name]) for name in wanted if name in known})
-    counts = {name: counts[name] for name in wanted}  # in the sections' order
+    read = week.source.counts_by_units({n: s for n, s in wanted.items() if n not in known})
+    counts = {name: known[name] if name in known else read[name] for name in wanted}
     open_units = counts.pop("open")
     summary: dict[str, int] = {name: sum(n.values()) for name, n in counts.items()}
     summary["closed_on_time"] = _closed_on_time(ctx, week)
