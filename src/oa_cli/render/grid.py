@@ -3,7 +3,8 @@
 Rich's own `Table` renders every cell through the general renderable machinery (padding,
 measuring, cropping); on a terminal report of a few hundred rows that took most of a
 second. `Grid` takes the subset of its interface oa uses (columns with justify, no_wrap,
-width, min_width, ratio; rows of plain `Text`; a title; a box; expand) and lays it out
+width, min_width, ratio; rows of one-style cells, as `Text` or (text, style); a title;
+a box; expand) and lays it out
 the way `Table` does: widest wrappable columns give way first, and with `expand` the
 columns with a ratio share what is left. Text folds inside its cell at word boundaries,
 Chinese at any character, measured in terminal cells; nothing is cut to `…`.
@@ -278,14 +279,15 @@ class Grid:
         if box is not None and edge:
             yield Segment(box.get_top(widths) + "\n")
         inner = [w - self._pad() for w in widths]
+        right = [column.justify == "right" for column in self.columns]
         header = [column.header for column in self.columns]
         head = [style_of(cell, self.header_style) for cell in header]
-        yield from self._row(header, head, inner, self._rules(box, "head"), True)
+        yield from self._row(header, head, inner, right, self._rules(box, "head"), head=True)
         if box is not None:
             yield Segment(box.get_row(widths, "head", edge=self.show_edge) + "\n")
         rules = self._rules(box, "mid")
         for row in self.rows:
-            yield from self._row(row, [style_of(cell) for cell in row], inner, rules, False)
+            yield from self._row(row, [style_of(cell) for cell in row], inner, right, rules)
         if box is not None and edge:
             yield Segment(box.get_bottom(widths) + "\n")
 
@@ -307,8 +309,9 @@ class Grid:
         cells: list[Cell],
         styles: list[Style | None],
         inner: list[int],
+        right_aligned: list[bool],
         rules: tuple[str, str, str],
-        head: bool,
+        head: bool = False,
     ) -> list[Segment]:
         """One row's lines: its cells folded to their columns, unstyled text run together."""
         # a column is 0 cells wide only when all it holds is blank
@@ -320,7 +323,6 @@ class Grid:
         if head:  # headers sit on the rule below them, as in Rich
             folded = [(("", 0),) * (height - len(lines)) + lines for lines in folded]
         left, between, right = rules
-        right_aligned = self._right_aligned
         out: list[Segment] = []
         blank = ("", 0)
         for n in range(height):
@@ -345,7 +347,3 @@ class Grid:
                     plain += line + gap
             out.append(Segment(plain + right))
         return out
-
-    @property
-    def _right_aligned(self) -> list[bool]:
-        return [column.justify == "right" for column in self.columns]
