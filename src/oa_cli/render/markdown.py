@@ -27,7 +27,7 @@ from oa_cli.render.report import (
     footer_text,
     standing_of,
 )
-from oa_cli.render.rows import RowForm, SpooledRows, encoded, number_form
+from oa_cli.render.rows import RowForm, SpooledRows, as_text, as_utf8, encoded, number_form
 
 
 def md_cell(value: Any) -> str:
@@ -101,12 +101,12 @@ def markdown(doc: Document) -> str:
 
 def markdown_parts(doc: Document) -> Iterator[str]:
     """The markdown in the order it is written, a line at a time."""
-    return (p if isinstance(p, str) else p.decode() for p in _markdown_parts(doc))
+    return as_text(_markdown_parts(doc))
 
 
 def markdown_bytes(doc: Document) -> Iterator[bytes]:
     """The markdown as UTF-8, in the order it is written (rows made ahead as they are)."""
-    return (p.encode() if isinstance(p, str) else p for p in _markdown_parts(doc))
+    return as_utf8(_markdown_parts(doc))
 
 
 def _markdown_parts(doc: Document) -> Iterator[str | bytes]:

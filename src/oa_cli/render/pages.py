@@ -34,7 +34,7 @@ from oa_cli.render.report import (
     item_columns,
     standing_of,
 )
-from oa_cli.render.rows import RowForm, SpooledRows, encoded, number_form
+from oa_cli.render.rows import RowForm, SpooledRows, as_text, as_utf8, encoded, number_form
 
 # -- terminal ----------------------------------------------------------------
 
@@ -302,18 +302,18 @@ def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
 
 
 def html_page(doc: Document) -> str:
-    """An A4 landscape page for mail and print, styles inline."""
+    """An A4 landscape page for mail and print."""
     return "".join(html_parts(doc))
 
 
 def html_parts(doc: Document) -> Iterator[str]:
     """The page in the order it is written, so a long report goes out as it is made."""
-    return (p if isinstance(p, str) else p.decode() for p in _html_parts(doc))
+    return as_text(_html_parts(doc))
 
 
 def html_bytes(doc: Document) -> Iterator[bytes]:
     """The page as UTF-8, in the order it is written (rows made ahead as they are)."""
-    return (p.encode() if isinstance(p, str) else p for p in _html_parts(doc))
+    return as_utf8(_html_parts(doc))
 
 
 def _html_parts(doc: Document) -> Iterator[str | bytes]:

@@ -4,7 +4,7 @@ and each section's table is its rows read back as they were made."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -36,3 +36,13 @@ def encoded(rows: list[str], end: str = "") -> list[bytes]:
     """Rows as UTF-8, each with `end`, encoded at once (a drawn cell never holds NUL:
     controls are shown escaped)."""
     return (f"{end}\0".join(rows) + end).encode().split(b"\0") if rows else []
+
+
+def as_text(parts: Iterable[str | bytes]) -> Iterator[str]:
+    """A page's parts as text: what it writes, and the rows made ahead as UTF-8."""
+    return (p if isinstance(p, str) else p.decode() for p in parts)
+
+
+def as_utf8(parts: Iterable[str | bytes]) -> Iterator[bytes]:
+    """A page's parts as UTF-8, the rows made ahead as they are."""
+    return (p.encode() if isinstance(p, str) else p for p in parts)
