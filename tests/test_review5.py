@@ -3,22 +3,14 @@ columns that hold only blanks."""
 
 from __future__ import annotations
 
-import io
-
 from conftest import Oa
 from rich.cells import cell_len
-from rich.console import Console
+from test_grid import draw
 
 from oa_cli.render.grid import Grid, detab, fold
 from oa_cli.render.table import items_table
 
 RULES = ("┏", "┃", "┡", "│", "└")
-
-
-def draw(table: Grid, width: int) -> list[str]:
-    out = io.StringIO()
-    Console(file=out, width=width, color_system=None, markup=False).print(table, crop=False)
-    return out.getvalue().splitlines()
 
 
 def item(title: str, unit: str = "市民政局") -> dict[str, object]:
