@@ -36,7 +36,7 @@ docs: $(STAMP)
 
 test: lint
 	$(BIN)/cog --check docs/cli.md
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
