@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ TITLES = (
     "竖线|与\\反斜杠",
     "换行\n第二行",
     "控\x1b[31m\u202e制",
+    '"overdue":false,"overdue_days":0,"report_overdue_days":0,',  # the parts patched in
 )
 DAYS = ("2026-11-25", "2026-11-27", "2026-12-03")
 
@@ -187,6 +189,42 @@ def test_streamed_rows_formats_are_the_general_bytes(oa: Oa) -> None:
             write_records(out, fmt, section_rows(report), ("section", *KEYS))
             write_anchor(out, fmt, report["anchor"])
             assert oa.ok("daily", "--format", fmt, now=day + "T09:00").out == out.getvalue()
+
+
+def test_listed_objects_are_the_items_as_show_computes_them(oa: Oa) -> None:
+    """The listings' objects are the stored ones with the day's parts patched in; text
+    that spells those parts (a title, a remark) is left as it was written."""
+    _office(oa)
+    spelled = '"overdue":false,"overdue_days":0,"report_overdue_days":0,'
+    late = oa.add(
+        "备注也写了",
+        "--unit",
+        "市财政局",
+        "--due",
+        "2026-11-17",
+        "--remark",
+        spelled,
+        now="2026-11-09T09:00",
+    )
+    for day in DAYS:
+        now = day + "T09:00"
+        listed = [
+            json.loads(line)
+            for line in oa.ok("export", "--format", "jsonl", now=now).out.splitlines()
+        ]
+        overdue = [
+            json.loads(line)
+            for line in oa.ok("overdue", "--format", "jsonl", now=now).out.splitlines()
+        ]
+        assert sorted(i["id"] for i in overdue) == [i["id"] for i in listed if i["overdue"]] != []
+        for item in listed:
+            shown = oa.item(item["id"], now=now)
+            del shown["timeline"]
+            assert list(item.items()) == list(shown.items())  # values, keys and key order
+        mine = next(i for i in listed if i["id"] == late)
+        assert mine["remark"] == spelled and mine["overdue_days"] > 0
+        assert mine["report_overdue_days"] > 0
+    assert any(i["title"].startswith('"overdue"') and i["overdue"] for i in overdue)
 
 
 def test_the_terminal_daily_is_cut_and_says_where_the_rest_are(oa: Oa) -> None:

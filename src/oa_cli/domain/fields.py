@@ -8,12 +8,10 @@ the Chinese forms accepted for enum values. (Migrations carry their own frozen
 DDL: a schema is history, not today's table.)
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Annotated, Any, Literal, TypedDict, cast, get_type_hints
+from typing import Annotated, Any, Literal, TypedDict, cast
 
 Kind = Literal["int", "text", "enum", "list", "stamp", "date", "bool", "count"]
 
@@ -180,7 +178,7 @@ class Item(TypedDict, total=False):
 
 
 def _fields() -> tuple[Field, ...]:
-    hints = get_type_hints(Item, include_extras=True)
+    hints = Item.__annotations__  # evaluated: this module does not defer annotations
     return tuple(
         replace(meta, key=key)
         for key, hint in hints.items()

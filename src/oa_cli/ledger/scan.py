@@ -53,14 +53,23 @@ def _objects(
     not_late, not_owed = _NOT_OVERDUE, _NO_REPORT_OVERDUE
 
     def made(batch: list[tuple[Any, ...]]) -> list[bytes]:
-        out = []
+        out: list[bytes] = []
+        append, join = out.append, b"".join
         for row in batch:  # the hot loop of every json listing
             doc, due, report = row[0], row[1], row[2]
-            if due is not None:
-                doc = doc.replace(not_late, late[due], 1)
+            # Both parts come late in the object, so they are looked for from its end.
+            # Each occurs once: inside a JSON string every '"' is escaped.
             if report is not None:
-                doc = doc.replace(not_owed, owed[report], 1)
-            out.append(doc)
+                head, _, tail = doc.rpartition(not_owed)
+                if due is not None:
+                    head, _, middle = head.rpartition(not_late)
+                    doc = join((head, late[due], middle, owed[report], tail))
+                else:
+                    doc = join((head, owed[report], tail))
+            elif due is not None:
+                head, _, tail = doc.rpartition(not_late)
+                doc = join((head, late[due], tail))
+            append(doc)
         return out
 
     return made
@@ -100,7 +109,9 @@ class Scanned:
         self.counts[name] += len(found)
         if head:
             found = [part for i, row in enumerate(found, n + 1) for part in (head % i, row)]
-        self.files[name].write((self.sep if n else b"") + self.sep.join(found))
+        if n:
+            self.files[name].write(self.sep)
+        self.files[name].write(self.sep.join(found))
 
     def by_unit(self) -> dict[str, dict[str | None, int]]:
         """Per lead unit, the open items (under "open") and each selection's count (when
