@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -143,6 +144,7 @@ class Scanned:
 
 Made = Callable[[list[tuple[Any, ...]]], list[bytes]]
 _UNIT_BITS = itemgetter(-2, -1)  # a scanned row's lead unit and selection bits
+_BITS = itemgetter(-1)
 
 
 def scan(
@@ -164,7 +166,9 @@ def scan(
     tests, params = [], []
     for bit, name in enumerate(names):  # which selections a row is in, as bits
         where, found = _where(sels[name])
-        tests.append(f"CASE WHEN {where.removeprefix(' WHERE ')} THEN {1 << bit} ELSE 0 END")
+        # every row scanned is open: the selection's own test of that is left out
+        test = where.removeprefix(" WHERE ").removeprefix(f"{_OPEN_SQL} AND ")
+        tests.append(f"CASE WHEN {test} THEN {1 << bit} ELSE 0 END")
         params.extend(found)
     unit = ", unit" if by_unit else ""
     sql = (
@@ -172,25 +176,19 @@ def scan(
         f" FROM items INDEXED BY items_open WHERE {_OPEN_SQL} ORDER BY due, id"
     )
     scanned = Scanned(names, sep, numbered)
-    lists: list[list[bytes]] = [[] for _ in names]
-    targets = [
-        [found for bit, found in enumerate(lists) if mask >> bit & 1]
-        for mask in range(1 << len(names))
-    ]
+    picks = [(name, (1 << bit).__and__) for bit, name in enumerate(names)]
     cursor = conn.cursor()
     cursor.row_factory = None
     cursor.execute(sql, params)
     while batch := cursor.fetchmany(_BATCH):
-        for row, doc in zip(batch, made(batch), strict=True):  # the hot loop of the daily
-            for found in targets[row[-1]]:
-                found.append(doc)
+        made_rows, bits = made(batch), list(map(_BITS, batch))
+        for name, bit_of in picks:  # each selection's rows of the batch, picked in C
+            found = list(compress(made_rows, map(bit_of, bits)))
+            if found:
+                scanned.add(name, found)
         scanned.open += len(batch)
         if by_unit:
             scanned.tally.update(map(_UNIT_BITS, batch))
-        for name, found in zip(names, lists, strict=True):
-            if found:
-                scanned.add(name, found)
-                found.clear()
     return scanned
 
 
