@@ -237,6 +237,25 @@ def test_unit_directory_from_config_and_unit_add(oa: Oa) -> None:
     )
 
 
+def test_an_unknown_co_unit_in_an_import_is_one_problem_named_once(oa: Oa) -> None:
+    oa.write_config("units:\n  - {code: czj, name: 市财政局}\n")
+    records = [
+        {"title": "甲", "unit": "市财政局", "co_units": ["市审计局"]},
+        {"title": "", "unit": "市财政局", "co_units": ["市审计局"]},
+    ]
+    result = oa.fails(
+        1, "import", "-", "--format", "json", input=json.dumps(records, ensure_ascii=False)
+    )
+    unknown = "co_units: unknown unit '市审计局'; did you mean: 市财政局?"
+    assert result.err.splitlines() == [
+        "oa: nothing imported; problems found: 3",
+        f"oa: record 1: {unknown}",
+        "oa: record 2: title: must not be empty",
+        f"oa: record 2: {unknown}",
+    ]
+    assert oa.ok("export", "--format", "json").json() == []
+
+
 def test_without_a_directory_any_unit_is_accepted(oa: Oa) -> None:
     oa.add("事项", "--unit", "某某单位")
     assert oa.ok("unit", "list", "--format", "json").json() == []

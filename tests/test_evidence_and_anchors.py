@@ -385,6 +385,20 @@ def test_anchor_beyond_the_head_or_with_another_hash_fails(
     oa.fails(1, "verify", "--anchor", f"{real['seq']}:{real['hash']}", "--anchor", f"1:{wrong}")
 
 
+def test_an_anchor_pasted_as_printed_is_read_and_said_to_match(
+    oa: Oa, assigned: Callable[..., int]
+) -> None:
+    assigned()
+    printed = oa.ok("--lang", "zh", "verify").out.splitlines()[-1]  # 台账校验码：SEQ:HASH
+    real = head(oa)
+    assert printed == f"台账校验码：{real['seq']}:{real['hash']}"
+    short = f"{real['seq']}:{real['hash'][:12]}"
+    for pasted in (printed, f"{real['seq']}：{real['hash'][:12].upper()}", f"台账校验码 {short}"):
+        out = oa.ok("--lang", "zh", "verify", "--anchor", pasted).out
+        assert out.splitlines()[-1] == f"校验码 {short} 相符"
+    assert oa.ok("verify", "--anchor", short).out.splitlines()[-1] == f"anchor {short} matches"
+
+
 @pytest.mark.parametrize(
     "anchor", ["abc", "5", "5:", ":abcdef123456", "x:abcdef123456", "5:abcdefghijkl", "5-abc"]
 )

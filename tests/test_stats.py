@@ -89,12 +89,27 @@ def test_alerts_are_not_reminders_and_returns_count(oa: Oa) -> None:
     for day in ("2026-11-05", "2026-11-06"):
         oa.ok("escalate", "--auto", now=day + "T07:30")
     row = _rows(oa)["市财政局"]
-    assert (row["reminders"], row["returned"], row["first_reports"]) == (0, 1, 0)
+    # the returned report no longer counts; the 首报 owed again since 11-06 is late
+    assert (row["reminders"], row["returned"]) == (0, 1)
+    assert (row["first_reports"], row["first_reports_on_time"]) == (1, 0)
     # owed again by the later of the answered due (11-05) and 2 working days from 11-04
     assert oa.item(item)["report_due"] == "2026-11-06"
     oa.ok("feedback", str(item), "已制定方案", now="2026-11-06T16:00")
     row = _rows(oa)["市财政局"]
     assert (row["first_reports"], row["first_reports_on_time"]) == (1, 1)
+
+
+def test_a_first_report_never_sent_counts_as_one_not_on_time(oa: Oa) -> None:
+    """应报未报: a unit that never sent its 首报 does not look better than one that sent it
+    late; one not yet owed is not counted."""
+    oa.add("从未首报", "--unit", "市商务局", now="2026-11-02T09:00")
+    late = oa.add("首报迟报", "--unit", "市卫健委", now="2026-11-02T09:00")
+    oa.ok("feedback", str(late), "已部署", now="2026-11-12T09:00")
+    oa.add("尚未到期", "--unit", "市教育局", now="2026-11-13T09:00")
+    rows = _rows(oa)
+    for unit in ("市商务局", "市卫健委"):
+        assert (rows[unit]["first_reports"], rows[unit]["first_reports_on_time"]) == (1, 0)
+    assert (rows["市教育局"]["first_reports"], rows["市教育局"]["first_reports_on_time"]) == (0, 0)
 
 
 def test_stats_by_other_groups_and_date_range(oa: Oa) -> None:

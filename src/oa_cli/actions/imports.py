@@ -224,14 +224,21 @@ def _checked(
             actor=ctx.actor,
             cells=cells,
         )
-        _resolve_units(new.item, directory)
-        return new
-    except RecordError as exc:
+    except RecordError as exc:  # the units are checked too, so every problem shows at once
         problems = exc.problems
-        if isinstance(rec.data, dict) and not any(p.key == "unit" for p in problems):
+        if isinstance(rec.data, dict) and not any(p.key in _UNIT_KEYS for p in problems):
             problems = problems + _unit_problems(rec.data, directory)
         errors.extend(said(_where(rec), p.line()) for p in problems)
         return None
+    try:
+        _resolve_units(new.item, directory)
+    except RecordError as exc:
+        errors.extend(said(_where(rec), p.line()) for p in exc.problems)
+        return None
+    return new
+
+
+_UNIT_KEYS = ("unit", "co_units")
 
 
 def _unit_problems(data: dict[str, Any], directory: _Directory) -> list[Problem]:

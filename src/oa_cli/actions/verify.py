@@ -4,6 +4,7 @@ and the anchors a report printed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,20 +36,19 @@ class Report:
         }
 
 
+# SEQ:HASH, as typed or as copied from a printed footer or `oa verify` (a label before
+# it, such as 台账校验码：, and a full-width colon are accepted)
+_ANCHOR = re.compile(r"(?:.*?[^0-9\s]\s*)?([0-9]+)\s*[:：]\s*([0-9a-fA-F]{12,64})\s*")
+
+
 def parse_anchor(text: str) -> tuple[int, str]:
     """`SEQ:HASH` with a hash prefix of 12+ hex digits (a usage error otherwise)."""
-    seq, _, digest = text.strip().partition(":")
-    digest = digest.strip().lower()
-    if (
-        not seq.isdigit()
-        or len(digest) < 12
-        or len(digest) > 64
-        or any(c not in "0123456789abcdef" for c in digest)
-    ):
+    found = _ANCHOR.fullmatch(text.strip())
+    if found is None:
         raise UsageError(
             t("invalid anchor '{anchor}': use SEQ:HASH (12 or more hex digits)", anchor=text)
         )
-    return int(seq), digest
+    return int(found[1]), found[2].lower()
 
 
 def verify(ctx: Context, anchors: Sequence[tuple[int, str]] = ()) -> Report:

@@ -234,6 +234,8 @@ def verify(
         )
     )
     print(t("head: {seq}:{hash}", seq=report.head["seq"], hash=report.head["hash"]))
+    for seq, digest in anchors:
+        print(t("anchor {seq}:{hash} matches", seq=seq, hash=digest[:12]))
 
 
 def workday(

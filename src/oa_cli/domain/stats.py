@@ -170,6 +170,8 @@ def stats(
         late = overdue or (item["status"] == CLOSED and not on_time)
         first = _first_on_time(history)
         missed = first is False or is_report_missed(item, today)
+        if first is None and missed:  # the 首报 is owed and late: one not on time (应报未报)
+            first = False
         row["total"] += 1
         row["closed"] += item["status"] == CLOSED
         row["on_time"] += on_time

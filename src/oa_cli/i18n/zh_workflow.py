@@ -46,6 +46,7 @@ CATALOG: dict[str, str] = {
     "give a login and one of --office, --unit UNIT, --read-only": "请给出登录名，以及 --office、--unit 单位、--read-only 之一",
     "give at least 8 hex digits of the file's SHA-256": "请至少给出文件 SHA-256 的前 8 位十六进制",
     "head: {seq}:{hash}": "台账校验码：{seq}:{hash}",
+    "anchor {seq}:{hash} matches": "校验码 {seq}:{hash} 相符",
     "html, docx, markdown or json.": "html、docx、markdown 或 json。",
     "instruction, meeting, document or other (or 领导批示, 会议…).": "来源：领导批示、会议议定事项、上级文件或其他。",
     "invalid anchor '{anchor}': use SEQ:HASH (12 or more hex digits)": "校验码“{anchor}”无效：格式为 序号:哈希（至少 12 位十六进制）",
