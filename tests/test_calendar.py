@@ -54,6 +54,15 @@ def test_unknown_year_falls_back_to_weekdays_and_the_days_fixed_by_law() -> None
     assert warned == [2027]  # one warning, naming the first unknown year met
 
 
+def test_working_days_kept_ahead_do_not_warn_but_a_date_asked_about_still_does() -> None:
+    warned: list[int] = []
+    cal = WorkCalendar("cn", on_unknown_year=warned.append)
+    days = cal.workdays_between(D(2026, 12, 30), D(2027, 1, 5))
+    assert days == [D(2026, 12, 30), D(2026, 12, 31), D(2027, 1, 4), D(2027, 1, 5)]
+    assert warned == []
+    assert cal.is_workday(D(2027, 1, 4)) and warned == [2027]
+
+
 def test_config_holiday_applies_in_an_unknown_year() -> None:
     cal = WorkCalendar("cn", holidays=[D(2027, 2, 8)], on_unknown_year=lambda year: None)
     assert not cal.is_workday(D(2027, 2, 8))

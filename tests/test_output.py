@@ -339,3 +339,32 @@ def test_tsv_and_csv_from_row_values_match_the_item_objects(oa: Oa) -> None:
             assert got.getvalue() == expected.getvalue()
             if fmt == "tsv":  # one line an item, whatever the text holds
                 assert got.getvalue().count("\n") == len(items) > 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("daily", "--format", "docx"),
+        ("daily", "--format", "json"),
+        ("daily", "--format", "html"),
+        ("list", "--format", "csv"),
+        ("export", "--format", "yaml"),
+    ],
+)
+def test_a_reader_that_left_gets_no_trace(oa: Oa, args: tuple[str, ...]) -> None:
+    """`oa daily --format docx | head -c1`: the pipe is gone before oa writes; it stops with
+    exit 1 and says nothing, whatever the format (a zip included)."""
+    oa.add("供暖保障", "--unit", "市住建局", "--due", "2026-11-20")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [OA, *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env={**oa.env, "OA_NOW": oa.now},
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr.decode()) == (1, ""), proc.stderr.decode()

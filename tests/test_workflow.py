@@ -273,6 +273,10 @@ def test_extend_to_an_earlier_or_the_same_deadline_is_refused_without_correct(
     assert (corrected["due"], corrected["original_due"]) == ("2026-12-04", "2026-12-04")
     assert _actions(corrected)[-1] == "correct"
     assert "extend" not in _actions(corrected)
+    # correcting to the deadline it has already changes nothing and records nothing
+    again = oa.fails(1, "extend", str(item), "--due", "2026-12-04", "--reason", "笔误", "--correct")
+    assert _first_line(again.err) == "oa: the deadline is 2026-12-04 already: nothing to correct"
+    assert _actions(oa.item(item)) == _actions(corrected)
 
 
 def test_extend_to_a_past_date_is_refused_even_when_later_than_the_deadline(oa: Oa) -> None:

@@ -82,7 +82,7 @@ def parse(source: bytes | BinaryIO, fmt: str, name: str) -> Parsed:
 
         lines = sheets.count_lines(stream)
         sheet = sheets.read_xlsx(stream) if fmt == "xlsx" else sheets.read_csv(stream)
-        records = (Record(r.number, r.row, r.data) for r in sheet.records)
+        records = (Record(r.number, r.row, r.data, in_sheet=True) for r in sheet.records)
         warnings = list(sheet.warnings)
         if sheet.unknown:
             warnings.append(
@@ -128,7 +128,10 @@ def _yaml(text: str, name: str) -> Any:
 
 
 def _where(rec: Record) -> str:
-    return t("record {n}", n=rec.number) + (t(" (line {line})", line=rec.line) if rec.line else "")
+    if not rec.line:
+        return t("record {n}", n=rec.number)
+    at = t(" (row {line})", line=rec.line) if rec.in_sheet else t(" (line {line})", line=rec.line)
+    return t("record {n}", n=rec.number) + at
 
 
 @dataclass

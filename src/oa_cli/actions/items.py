@@ -260,6 +260,8 @@ def extend(ctx: Context, item_id: int, due: str, reason: str, correct: bool = Fa
             )
         if not correct and new_due < ctx.today:
             raise InvalidInput(t("the new deadline {new} is before today", new=day))
+        if correct and day == item["due"] == item["original_due"]:
+            raise InvalidInput(t("the deadline is {due} already: nothing to correct", due=day))
         changes: dict[str, Any] = {"due": day}
         if correct:
             changes["original_due"] = day

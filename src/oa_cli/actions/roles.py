@@ -46,8 +46,7 @@ def publish(ctx: Context) -> None:
 
     first = ctx.today - dt.timedelta(days=PUBLISH_BACK_DAYS)
     last = ctx.today + dt.timedelta(days=PUBLISH_AHEAD_DAYS)
-    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
-    workdays = [day for day in days if ctx.calendar.is_workday(day)]
+    workdays = ctx.calendar.workdays_between(first, last)
     with ctx.ledger.transaction():
         publish_rules(_shared(ctx), ctx.config.feedback["every"], first, last, workdays)
 

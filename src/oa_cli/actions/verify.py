@@ -98,7 +98,7 @@ def _replay_problems(ctx: Context) -> list[str]:
         if diff:
             problems.append(
                 t(
-                    "item {id}: stored {fields} differ from the journal's replay",
+                    "item {id}: stored {fields}: not what the journal's replay gives",
                     id=item["id"],
                     fields=", ".join(diff),
                 )

@@ -189,6 +189,7 @@ def main() -> None:
 
     try:
         code = app(prog_name="oa", standalone_mode=False)
+        sys.stdout.flush()  # what is still buffered for a pipe: its reader may have left
     except click_errors.UsageError as exc:
         from oa_cli.cli.usage import report
 

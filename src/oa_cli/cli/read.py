@@ -249,7 +249,11 @@ def workday(
 
     calendar = STATE.calendar()
     today = STATE.clock().date()
-    day = today if date is None else parse_due(date, base=today, today=today, calendar=calendar)
+    day = (
+        today
+        if date is None
+        else parse_due(date, base=today, today=today, calendar=calendar, what=t("date"))
+    )
     working = calendar.is_workday(day)
     print(
         t("{date} is a working day", date=_day(day))

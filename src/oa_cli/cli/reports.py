@@ -65,7 +65,11 @@ def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: A
         raw = binary(sys.stdout)
         if raw is None:
             raise UsageError(t("docx is a file: send it to one (> report.docx)"))
-        write_report_docx(raw, document())
+        import io
+
+        made = io.BytesIO()  # a zip is whole or nothing: a reader that leaves gets no trace
+        write_report_docx(made, document())
+        raw.write(made.getbuffer())
     elif fmt in ("tsv", "csv", "jsonl"):
         from oa_cli.render.plain import write_anchor, write_records
 
@@ -309,7 +313,7 @@ def notice(
 
     found = build(ctx, day, unit or [], issue, deliver)
     if issue:
-        print(t("{n} notices issued", n=len(found)), file=sys.stderr)
+        print(t("notices issued: {n}", n=len(found)), file=sys.stderr)
 
 
 def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path | None) -> None:

@@ -225,6 +225,8 @@ class OaFormatter(_click.HelpFormatter):
         if get_lang() == "zh":
             for word, msgid in _METAVARS.items():
                 first = first.replace(word, t(msgid))
+            # an argument, named by its metavar (ID, TITLE …) as the usage line names it
+            first = re.sub(r"^([A-Z]+)(?=(?:\.\.\.)?$)", lambda m: t(m[1]), first)
         return first
 
     def _write_dl_wide(self, rows: Iterable[tuple[str, str]], col_max: int, spacing: int) -> None:

@@ -333,12 +333,12 @@ def _escalate_auto(fmt: str | None) -> None:
     if fmt == "table":
         from oa_cli.render.table import actions_table, console
 
-        console().print(actions_table(done, t("escalate --auto: {n} actions", n=len(done))))
+        console().print(actions_table(done, t("escalate --auto: actions taken: {n}", n=len(done))))
     else:
         from oa_cli.render.plain import write_records
 
         write_records(sys.stdout, fmt, done, ACTION_KEYS)
-    print(t("escalate --auto: {n} actions", n=len(done)), file=sys.stderr)
+    print(t("escalate --auto: actions taken: {n}", n=len(done)), file=sys.stderr)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

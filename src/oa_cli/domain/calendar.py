@@ -116,6 +116,20 @@ class WorkCalendar:
         return table
 
     # -- queries ----------------------------------------------------------
+    def workdays_between(self, first: Date, last: Date) -> list[Date]:
+        """The working days from `first` to `last`, without the unknown-year warning:
+        a range kept ahead for later, not a date anyone asked about (a year read here is
+        not kept, so a later question about it still warns)."""
+        warned, cached = self._warned, set(self._years)
+        self._warned = True
+        try:
+            days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+            return [day for day in days if self.is_workday(day)]
+        finally:
+            self._warned = warned
+            for year in set(self._years) - cached:
+                del self._years[year]
+
     def is_workday(self, day: Date) -> bool:
         flags, _ = self._year(day.year)
         return flags[day.timetuple().tm_yday - 1]

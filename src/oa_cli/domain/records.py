@@ -450,7 +450,7 @@ def _check_state(
     """The fields of one status agree with each other (a record is a whole item)."""
     status = item["status"]
     if status != model.REGISTERED and item["unit"] is None and status != model.CANCELLED:
-        r.fail("unit", t("a {status} item needs a unit", status=t(status)))
+        r.fail("unit", t("an item in status {status} needs a unit", status=t(status)))
     if status == model.REGISTERED and item["unit"] is not None:
         r.fail("status", t("an item with a unit cannot be registered"))
     if item["unit"] is not None and item["assigned_at"] is None:

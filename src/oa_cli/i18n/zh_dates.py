@@ -8,6 +8,7 @@ CATALOG: dict[str, str] = {
     "{n} working days from {start} lie outside the supported dates {first} … {last}": "自 {start} 起 {n} 个工作日超出支持的日期范围（{first} 至 {last}）",
     # domain.dates
     "deadline": "时限",
+    "date": "日期",
     "date/time": "时间",
     "invalid deadline '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
     "YYYY年MM月DD日, MM月DD日), +Nd or -Nd (calendar days), +Nwd or -Nwd "

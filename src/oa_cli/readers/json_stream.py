@@ -20,6 +20,7 @@ class Record:
     number: int  # counted from 1
     line: int | None  # spreadsheet row or file line, where there is one
     data: Any
+    in_sheet: bool = False  # `line` is a spreadsheet's row
 
 
 @dataclass
