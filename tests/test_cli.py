@@ -210,6 +210,15 @@ def test_completion_of_commands_and_options(oa: Oa) -> None:
     assert "--lang" in _bash(oa, "oa --l")
 
 
+def test_completion_of_the_office_words_an_option_takes(oa: Oa) -> None:
+    assert _bash(oa, "oa list --status ") == ["registered", "assigned", "closed", "cancelled"]
+    assert _bash(oa, "oa list --status 在") == ["在办"]
+    assert _bash(oa, "oa add 事项 --priority u") == ["urgent"]
+    assert _bash(oa, "oa escalate 1 --level ") == ["yellow", "red"]
+    assert _bash(oa, "oa add 事项 --source 会") == ["会议议定事项"]
+    assert _bash(oa, "oa import examples/it") == []  # import's FILE is not a source word
+
+
 def test_completion_of_units_and_open_items(oa: Oa) -> None:
     oa.write_config(
         "units:\n  - {code: zjj, name: 市住建局}\n  - {code: fgw, name: 市发展改革委}\n"

@@ -18,7 +18,7 @@ SHELLS = ("bash", "zsh", "fish")
 def completion(
     shell: Annotated[str, typer.Argument(help="bash, zsh or fish.", show_default=False)],
 ) -> None:
-    """Print the shell completion script for bash, zsh or fish (see README: Completion)."""
+    """Print the shell completion script for bash, zsh or fish (see README: Shell completion)."""
     from typer._completion_shared import get_completion_script
 
     from oa_cli.errors import UsageError
@@ -81,17 +81,46 @@ def complete_open_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     ]
 
 
+def complete_word(field: str) -> Callable[[Any, Any, str], list[Any]]:
+    """The values of an enum field (`--status`, `--priority`, `--source`, `--level`), each
+    with its Chinese word as help; the Chinese word itself once one is being typed."""
+
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from oa_cli.cli.clicklib import CompletionItem
+        from oa_cli.domain.fields import VALUES
+
+        found = []
+        for choice in VALUES[field]:
+            if choice.value.startswith(incomplete):
+                found.append(CompletionItem(choice.value, help=choice.label))
+            elif incomplete and choice.label.startswith(incomplete):
+                found.append(CompletionItem(choice.label))
+        return found
+
+    return complete
+
+
 # Parameters completed by name, on every command (unless a command gives its own).
 BY_NAME: dict[str, Callable[[Any, Any, str], list[Any]]] = {
     "unit": complete_unit,
     "co": complete_unit,
     "item_id": complete_open_item,
 }
+# Options completed by name (an argument of the same name, such as import's FILE, is not).
+OPTIONS_BY_NAME: dict[str, Callable[[Any, Any, str], list[Any]]] = {
+    "status": complete_word("status"),
+    "priority": complete_word("priority"),
+    "source": complete_word("source"),
+    "level": complete_word("card"),
+}
 
 
 def attach(command: Any) -> None:
-    """Give a built command's `unit`, `co` and `item_id` parameters their completion."""
+    """Give a built command's `unit`, `co`, `item_id` parameters and its enum options
+    their completion."""
     for param in getattr(command, "params", []):
         found = BY_NAME.get(param.name or "")
+        if param.param_type_name == "option":
+            found = found or OPTIONS_BY_NAME.get(param.name or "")
         if found is not None and getattr(param, "_custom_shell_complete", None) is None:
             param._custom_shell_complete = found
