@@ -256,6 +256,26 @@ def test_an_unknown_co_unit_in_an_import_is_one_problem_named_once(oa: Oa) -> No
     assert oa.ok("export", "--format", "json").json() == []
 
 
+def test_an_import_is_never_assigned_before_it_was_received(oa: Oa) -> None:
+    sheet = oa.tmp / "交办.csv"
+    sheet.write_text(
+        "事项名称,承办单位,办理时限,交办日期\n事项甲,市住建局,2026-11-30,2026-11-20\n",
+        encoding="utf-8",
+    )
+    oa.ok("import", str(sheet))
+    item = oa.ok("export", "--format", "json").json()[0]
+    assert (item["received_at"], item["assigned_at"]) == (
+        "2026-11-20T00:00:00+08:00",
+        "2026-11-20T00:00:00+08:00",
+    )
+    sheet.write_text(
+        "事项名称,承办单位,收文日期,交办日期\n事项乙,市住建局,2026-11-20,2026-11-19\n",
+        encoding="utf-8",
+    )
+    result = oa.fails(1, "import", str(sheet))
+    assert "assigned_at: 2026-11-19 is before the item was received (2026-11-20)" in result.err
+
+
 def test_without_a_directory_any_unit_is_accepted(oa: Oa) -> None:
     oa.add("事项", "--unit", "某某单位")
     assert oa.ok("unit", "list", "--format", "json").json() == []

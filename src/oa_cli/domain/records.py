@@ -380,7 +380,8 @@ def to_item(
     item["priority"] = item["priority"] or "normal"
     item["source"] = item["source"] or "instruction"
     item["status"] = item["status"] or (model.ASSIGNED if item["unit"] else model.REGISTERED)
-    item["received_at"] = item["received_at"] or iso(now)
+    # a record that says only when it was assigned was received by then at the latest
+    item["received_at"] = item["received_at"] or item["assigned_at"] or iso(now)
     received_at = dt.datetime.fromisoformat(item["received_at"])
     if received_at > now:
         r.fail("received_at", t("{value} is later than now", value=item["received_at"]))
@@ -455,6 +456,15 @@ def _check_state(
         r.fail("status", t("an item with a unit cannot be registered"))
     if item["unit"] is not None and item["assigned_at"] is None:
         item["assigned_at"] = item["received_at"]
+    if item["assigned_at"] and item["assigned_at"][:10] < item["received_at"][:10]:
+        r.fail(
+            "assigned_at",
+            t(
+                "{value} is before the item was received ({received})",
+                value=item["assigned_at"][:10],
+                received=item["received_at"][:10],
+            ),
+        )
     if status == model.CLOSED:
         if item["close_basis"] is None:
             r.fail("close_basis", t("a closed item needs its closing basis"))

@@ -26,7 +26,7 @@ CATALOG: dict[str, str] = {
     "option {x} takes no value": "选项 {x} 不接受值",
     "; did you mean {names}?": "；是否要输入：{names}？",
     # completion
-    "Print the shell completion script for bash, zsh or fish (see README: Completion).": "输出 bash、zsh 或 fish 的命令补全脚本（见 README：命令补全）。",
+    "Print the shell completion script for bash, zsh or fish (see README: Shell completion).": "输出 bash、zsh 或 fish 的命令补全脚本（见 README：命令补全）。",
     "bash, zsh or fish.": "bash、zsh 或 fish。",
     "unknown shell '{shell}': choose {choices}": "不支持的 shell“{shell}”：可选 {choices}",
     # global options (cli/app.py)
