@@ -210,6 +210,15 @@ def test_completion_of_commands_and_options(oa: Oa) -> None:
     assert "--lang" in _bash(oa, "oa --l")
 
 
+def test_a_global_option_after_the_command_says_where_it_goes(oa: Oa) -> None:
+    result = oa.fails(2, "daily", "--now", "2026-11-23")
+    assert result.err.splitlines() == [
+        "oa: No such option: --now",
+        "oa: --now is an option of oa itself: put it before the command, as in 'oa --now … daily'",
+    ]
+    assert "是 oa 本身的选项" in oa.fails(2, "--lang", "zh", "list", "--no-color").err
+
+
 def test_completion_of_the_office_words_an_option_takes(oa: Oa) -> None:
     assert _bash(oa, "oa list --status ") == ["registered", "assigned", "closed", "cancelled"]
     assert _bash(oa, "oa list --status 在") == ["在办"]

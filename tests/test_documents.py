@@ -346,3 +346,11 @@ def test_notice_docx_reads_back_with_unit_number_items_and_a4() -> None:
     assert abs(section.page_height - Cm(29.7)) < Cm(0.05)
     assert len(doc.tables) == 2
     assert doc.tables[0].style.name == "Table Grid"
+    # the table lies between the margins, its title the widest column, a date on one line
+    table = doc.tables[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [column.width for column in table.columns]
+    assert sum(widths) <= text_width + Cm(0.01) and table.alignment == 1  # centred
+    assert max(widths) == widths[2] and widths[4] >= Cm(2.3)
+    first = table.rows[1].cells
+    assert [first[1].paragraphs[0].alignment, first[2].paragraphs[0].alignment] == [1, 0]

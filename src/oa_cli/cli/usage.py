@@ -120,6 +120,17 @@ def report(exc: Any) -> int:
     from oa_cli.render.plain import printable
 
     print(f"{prefix()}{printable(message(exc))}", file=sys.stderr)
+    if isinstance(exc, errors.NoSuchOption) and ctx is not None and ctx.parent is not None:
+        root = ctx.find_root().command
+        if any(exc.option_name in p.opts for p in root.params):  # `oa daily --now …`
+            said = t(
+                "{option} is an option of oa itself: put it before the command, as in "
+                "'oa {option} … {name}'",
+                option=exc.option_name,
+                name=ctx.info_name,
+            )
+            print(f"{prefix()}{said}", file=sys.stderr)
+            return 2
     print(t("see '{command} --help'", command=command), file=sys.stderr)
     return 2
 

@@ -1,6 +1,7 @@
 """Chinese catalog part: the command line: help, usage errors, completion."""
 
 CATALOG: dict[str, str] = {
+    "{option} is an option of oa itself: put it before the command, as in 'oa {option} … {name}'": "{option} 是 oa 本身的选项，须写在命令之前，如“oa {option} … {name}”",
     # the framework's words (cli/usage.py)
     "Usage: ": "用法：",
     "Options": "选项",

@@ -4,17 +4,19 @@ reports (A4 landscape)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from oa_cli.i18n import t
 from oa_cli.render.notice import COLOUR_HEX, NoticeText, notice_columns, notice_rows, notice_text
-from oa_cli.render.report import Block, Cell, Document, Meta, clean, footer_text
+from oa_cli.render.report import CENTRED, Cell, Column, Document, Meta, clean, footer_text
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
-# column widths in cm, filling 21 cm less two 2.6 cm margins
-WIDTHS = (1.2, 1.2, 2.8, 1.7, 2.1, 2.2, 1.4, 3.1, 1.2)  # cm: 16.9 of the 17 between margins
+PORTRAIT_WIDTH_CM = 17.0  # 21 cm less two 2 cm margins
+NOTICE_CELL_PT = 10.5  # 五号, as official tables are set
+REPORT_CELL_PT = 9  # landscape tables carry many columns: 小五
 CELL_FILL = {"card-yellow": "FFD54F", "card-red": "D32F2F"}
 
 
@@ -89,37 +91,46 @@ def _fill(cell: Any, colour: str) -> None:
     tcpr.append(tcpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:fill"): colour}))
 
 
-def _cell(cell: Any, value: Cell, width: Any, header: bool = False) -> None:
+def _cell(cell: Any, value: Cell, width: Any, size: float, column: Column | None = None) -> None:
+    """One cell: a header cell (no `column`) centred and shaded; a body cell centred as its
+    column's kind is (`CENTRED`) or when it holds a card."""
     cell.width = width
     p = cell.paragraphs[0]
-    center = header or value.style.startswith("card") or len(value.text) <= 4
-    p.alignment = 1 if center else 0
+    header = column is None
+    centre = column is None or value.style.startswith("card") or column.kind in CENTRED
+    p.alignment = 1 if centre else 0
     colour = "#FFFFFF" if value.style == "card-red" else "#C00000" if value.style == "red" else ""
-    _run(p, value.text, 9, bold=header or bool(colour), colour=colour)
+    _run(p, value.text, size, bold=header or bool(colour), colour=colour)
     if value.style in CELL_FILL:
         _fill(cell, CELL_FILL[value.style])
     if header:
         _fill(cell, "E6E6E6")
 
 
-def _table(doc: Any, rows: list[list[Cell]]) -> None:
+def _grid(
+    word: Any, columns: list[Column], rows: Iterable[list[Cell]], width_cm: float, size: float
+) -> None:
+    """A bordered table across `width_cm`, each column its share of it (`Column.width`,
+    as html has it), centred between the margins, its header row repeated on each page."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Cm
 
-    columns = notice_columns()
-    table = doc.add_table(rows=1, cols=len(columns))
+    share = sum(c.width for c in columns) or 1
+    widths = [Cm(width_cm * c.width / share) for c in columns]
+    table = word.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"  # single borders on every cell
     table.autofit = False
-    widths = [Cm(w) for w in WIDTHS]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER  # borders on the margins, not past them
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # w:gridCol, which LibreOffice and WPS go by
     for cell, column, width in zip(table.rows[0].cells, columns, widths, strict=True):
-        _cell(cell, Cell(column.header), width, header=True)
+        _cell(cell, Cell(column.header), width, size)
     _flag(table.rows[0], "w:tblHeader")
     for values in rows:
         row = table.add_row()
         _flag(row, "w:cantSplit")
-        for cell, value, width in zip(row.cells, values, widths, strict=True):
-            _cell(cell, value, width)
+        for cell, value, width, column in zip(row.cells, values, widths, columns, strict=True):
+            _cell(cell, Cell(clean(value.text), value.style), width, size, column)
 
 
 def _notice(doc: Any, text: NoticeText, rows: list[list[Cell]]) -> None:
@@ -131,7 +142,7 @@ def _notice(doc: Any, text: NoticeText, rows: list[list[Cell]]) -> None:
     _run(_paragraph(doc, after=4), text.addressee, 15, bold=True)
     request = _paragraph(doc, after=10)
     _run(request, "\u3000\u3000" + text.request, 14)
-    _table(doc, rows)
+    _grid(doc, notice_columns(), rows, PORTRAIT_WIDTH_CM, NOTICE_CELL_PT)
     _run(_paragraph(doc, "right", before=60), text.signature + "\u3000\u3000", 14)
     _run(_paragraph(doc, "right", before=4), text.date + "\u3000\u3000", 14)
     _run(_paragraph(doc, before=24), text.footer, 9, colour="#666666")
@@ -176,29 +187,11 @@ def write_report_docx(out: BinaryIO, doc: Document) -> None:
     _run(_paragraph(word, "center", after=6), clean(doc.date_line), 11)
     _run(_paragraph(word, after=6), clean(" · ".join(doc.summary)), 10.5)
     for block in doc.blocks:
-        _run(_paragraph(word, before=8, after=2), clean(block.title), 12, bold=True)
-        _block_table(word, block)
+        heading = _paragraph(word, before=8, after=2)
+        heading.paragraph_format.keep_with_next = True  # never alone at a page's foot
+        _run(heading, clean(block.title), 12, bold=True)
+        _grid(word, block.columns, block.rows, LANDSCAPE_WIDTH_CM, REPORT_CELL_PT)
     for note in doc.notes:
         _run(_paragraph(word, before=4), clean(note), 10)
     _run(_paragraph(word, before=12), clean(footer_text(doc.meta)), 9, colour="#666666")
     word.save(out)
-
-
-def _block_table(word: Any, block: Block) -> None:
-    from docx.shared import Cm
-
-    share = sum(c.width for c in block.columns) or 1
-    widths = [Cm(LANDSCAPE_WIDTH_CM * c.width / share) for c in block.columns]
-    table = word.add_table(rows=1, cols=len(block.columns))
-    table.style = "Table Grid"
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for cell, column, width in zip(table.rows[0].cells, block.columns, widths, strict=True):
-        _cell(cell, Cell(column.header), width, header=True)
-    _flag(table.rows[0], "w:tblHeader")
-    for values in block.rows:
-        row = table.add_row()
-        _flag(row, "w:cantSplit")
-        for cell, value, width in zip(row.cells, values, widths, strict=True):
-            _cell(cell, Cell(clean(value.text), value.style), width)

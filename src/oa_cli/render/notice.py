@@ -69,15 +69,17 @@ def notice_text(notice: dict[str, Any], meta: Meta) -> NoticeText:
 
 def notice_columns() -> list[Column]:
     return [
-        Column(t("No."), "seq", 5),
-        Column(t("ID"), "id", 6),
-        Column(t("Title"), "title", 24),
-        Column(t("Leader"), "name", 8),
-        Column(t("Due"), "date", 11),
-        Column(t("Progress"), "text", 18),
-        Column(t("Owner"), "name", 8),
-        Column(t("Overdue / owed"), "text", 13),
-        Column(t("Card"), "short", 7),
+        # percent of A4 portrait's 17 cm: a leader's four characters and a date on one
+        # line, the title the widest column
+        Column(t("No."), "seq", 7),
+        Column(t("ID"), "id", 7),
+        Column(t("Title"), "title", 21.5),
+        Column(t("Leader"), "name", 11),
+        Column(t("Due"), "date", 13.6),
+        Column(t("Progress"), "text", 10.4),
+        Column(t("Owner"), "name", 8.8),
+        Column(t("Overdue / owed"), "text", 14.2),
+        Column(t("Card"), "short", 6.5),
     ]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from oa_cli.i18n import get_lang, t
 from oa_cli.render.report import (
     CARD,
+    CENTRED,
     DUE,
     LEADER,
     NOWRAP,
@@ -183,7 +184,7 @@ def _column_style(column: Column) -> str:
     """A column's cell attributes: HTML's own, which every mail reader keeps (the borders
     and padding of all cells are the table's and the page's style block: a row of a
     100,000-item report is then a fifth of its size with each cell styled inline)."""
-    attrs = ' align="center"' if column.kind in ("seq", "id", "num", "rate", "short") else ""
+    attrs = ' align="center"' if column.kind in CENTRED else ""
     return attrs + (" nowrap" if column.kind in NOWRAP else "")
 
 

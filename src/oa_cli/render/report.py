@@ -15,6 +15,7 @@ from typing import Any
 from oa_cli.i18n import N_, get_lang, t
 
 NOWRAP = {"seq", "id", "date", "short", "num", "rate"}
+CENTRED = {"seq", "id", "short", "num", "rate"}  # a column's cells, printed (text: left)
 
 
 def clean(value: Any) -> str:
