@@ -73,6 +73,9 @@ def test_xlsx_is_a_printable_workbook_and_a_full_sheet(oa: Oa, tmp_path: Path) -
     assert book.sheetnames == ["督办台账", "全部字段"]
     sheet = book["督办台账"]
     assert "督办台账" in sheet["A1"].value and "2026年11月23日" in sheet["A1"].value
+    head = oa.ok("verify", "--format", "json").json()["head"]
+    footer = sheet.oddFooter.left.text  # what the printed ledger says about itself
+    assert f"{head['seq']}:{head['hash'][:12]}" in footer and "clerk" in footer
     headers = [c.value for c in sheet[2]]
     assert headers == ["序号", "编号", "事项", "批示领导", "承办单位", "协办单位", "时限",
                        "办理情况", "状态", "牌"]  # fmt: skip

@@ -102,7 +102,13 @@ def test_print_sheet_is_a4_landscape_one_page_wide_with_repeated_header(book: An
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$2:$2"
     assert sheet.freeze_panes == "A3"
-    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
+
+
+def test_print_sheet_says_at_its_foot_when_by_whom_and_against_which_anchor() -> None:
+    footer = "制表时间 2026-11-27 17:00 · 制表人 王&科员 · 台账校验码 244:69cb662b8796"
+    sheet = load_workbook(io.BytesIO(workbook(footer=footer)))["督办台账"]
+    assert sheet.oddFooter.left.text == footer.replace("&", "&&")  # `&` alone is a code
 
 
 def test_print_sheet_has_a_merged_title_with_office_and_date(book: Any) -> None:

@@ -108,6 +108,9 @@ def _export_to(out: object, fmt: str, headers: str | None) -> int:
         from oa_cli.actions.evidence import by_item
         from oa_cli.render.xlsx import write_workbook
 
+        from oa_cli.cli.documents import meta
+        from oa_cli.render.report import footer_text
+
         items, progress = reading.workbook_items(ctx)
         return write_workbook(
             out,  # type: ignore[arg-type]
@@ -116,6 +119,7 @@ def _export_to(out: object, fmt: str, headers: str | None) -> int:
             day=ctx.today,
             progress=progress,
             evidence=by_item(ctx) or None,
+            footer=footer_text(meta(ctx)),
         )
     if headers == "zh":
         from oa_cli.render.csv_zh import write_csv_zh

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from oa_cli.cli.documents import meta
 from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import N_, t
 
@@ -19,24 +20,6 @@ ReportFormat = Annotated[
     ),
 ]
 CHECK_FAILED = N_("items need attention: overdue or not yet assigned")
-
-
-def meta(ctx: Any, report: dict[str, Any] | None = None, **extra: Any) -> Any:
-    """What a printed document says about itself: office, time, actor, anchor."""
-    from oa_cli.actions.reports import anchor, progress
-    from oa_cli.domain.dates import iso
-    from oa_cli.render.report import Meta
-
-    return Meta(
-        office=ctx.config.office["name"],
-        office_short=ctx.config.office["short"],
-        made_at=iso(ctx.real_clock()),
-        actor=ctx.actor,
-        anchor=anchor(ctx),
-        progress=progress(ctx, report) if report is not None else {},
-        max_rows=ctx.config.display["max_rows"],
-        **extra,
-    )
 
 
 def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: Any) -> None:

@@ -73,13 +73,13 @@ def notice_columns() -> list[Column]:
         # line, the title the widest column
         Column(t("No."), "seq", 7),
         Column(t("ID"), "id", 7),
-        Column(t("Title"), "title", 21.5),
+        Column(t("Title"), "title", 20.8),
         Column(t("Leader"), "name", 11),
         Column(t("Due"), "date", 13.6),
-        Column(t("Progress"), "text", 10.4),
+        Column(t("Progress"), "text", 11),
         Column(t("Owner"), "name", 8.8),
-        Column(t("Overdue / owed"), "text", 14.2),
-        Column(t("Card"), "short", 6.5),
+        Column(t("Overdue / owed"), "text", 13.6),
+        Column(t("Card"), "short", 7.2),
     ]
 
 

@@ -82,12 +82,14 @@ def write_workbook(
     day: dt.date,
     progress: Mapping[int, str],
     evidence: Mapping[int, list[dict[str, Any]]] | None = None,
+    footer: str = "",
 ) -> int:
-    """Both sheets, one item a row in each; return how many items."""
+    """Both sheets, one item a row in each; return how many items. `footer`: what the
+    printed ledger says about itself at the foot of every page (made, by, anchor)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    ledger = _Ledger(book.create_sheet(PRINT_SHEET), office, day)
+    ledger = _Ledger(book.create_sheet(PRINT_SHEET), office, day, footer)
     fields = _Fields(book.create_sheet(FIELDS_SHEET), with_evidence=evidence is not None)
     count = 0
     for item in items:
@@ -120,7 +122,9 @@ def _plain(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 class _Ledger:
     """督办台账: a title row, a header row repeated on every page, one row per item."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet, office: str, day: dt.date) -> None:
+    def __init__(
+        self, sheet: WriteOnlyWorksheet, office: str, day: dt.date, footer: str = ""
+    ) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.sheet = sheet
@@ -133,7 +137,7 @@ class _Ledger:
         self.centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
         self.styles: dict[tuple[int, int, int, str], Any] = {}
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in _CARD_FILLS.items()}
-        self._set_up_page()
+        self._set_up_page(footer)
         title = f"{office}督办台账（{day.year}年{day.month}月{day.day}日）"
         self._title(title, Font(name=_FONT, size=16, bold=True))
         header_fill = PatternFill("solid", fgColor="D9D9D9")
@@ -143,7 +147,7 @@ class _Ledger:
         )
         self.row = 2  # the spreadsheet row last written
 
-    def _set_up_page(self) -> None:
+    def _set_up_page(self, footer: str) -> None:
         from openpyxl.utils import get_column_letter
 
         sheet = self.sheet
@@ -156,10 +160,15 @@ class _Ledger:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_options.horizontalCentered = True
         sheet.page_margins.left = sheet.page_margins.right = 0.4
-        sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+        sheet.page_margins.top = 0.6
+        sheet.page_margins.bottom = 0.9  # inches: room below the table for the page footer
+        sheet.page_margins.header = sheet.page_margins.footer = 0.35
         sheet.print_title_rows = "2:2"
         sheet.freeze_panes = "A3"
-        sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+        sheet.oddFooter.right.text = "第 &P 页 共 &N 页"
+        # `&` starts a code in a page footer; at most 255 characters are kept
+        if footer:
+            sheet.oddFooter.left.text = cell_text(footer).replace("&", "&&")[:200]
         sheet.row_dimensions[1].height = 32
         sheet.row_dimensions[2].height = 22
         last = get_column_letter(len(_PRINT_COLUMNS))

@@ -1,0 +1,22 @@
+"""What a printed document says about itself (office, time made, actor, anchor): one
+place for the reports, the urging notices and the ledger workbook."""
+
+from typing import Any
+
+
+def meta(ctx: Any, report: dict[str, Any] | None = None, **extra: Any) -> Any:
+    """What a printed document says about itself: office, time, actor, anchor."""
+    from oa_cli.actions.reports import anchor, progress
+    from oa_cli.domain.dates import iso
+    from oa_cli.render.report import Meta
+
+    return Meta(
+        office=ctx.config.office["name"],
+        office_short=ctx.config.office["short"],
+        made_at=iso(ctx.real_clock()),
+        actor=ctx.actor,
+        anchor=anchor(ctx),
+        progress=progress(ctx, report) if report is not None else {},
+        max_rows=ctx.config.display["max_rows"],
+        **extra,
+    )
