@@ -106,10 +106,9 @@ def _export_to(out: object, fmt: str, headers: str | None) -> int:
     ctx = STATE.context(write=False)
     if fmt == "xlsx":
         from oa_cli.actions.evidence import by_item
-        from oa_cli.render.xlsx import write_workbook
-
         from oa_cli.cli.documents import meta
         from oa_cli.render.report import footer_text
+        from oa_cli.render.xlsx import write_workbook
 
         items, progress = reading.workbook_items(ctx)
         return write_workbook(
