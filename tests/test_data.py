@@ -159,7 +159,7 @@ def test_every_bad_record_is_listed_and_nothing_is_written(oa: Oa, tmp_path: Pat
 
 def test_dry_run_writes_nothing(oa: Oa) -> None:
     result = oa.ok("import", "-", "--format", "jsonl", "--dry-run", input='{"title": "甲"}\n')
-    assert result.err == "dry run: 1 records valid; nothing written\n"
+    assert result.err == "dry run: valid records: 1; nothing written\n"
     assert oa.ok("export", "--format", "json").json() == []
 
 
@@ -277,6 +277,18 @@ def test_an_import_is_never_assigned_before_it_was_received(oa: Oa) -> None:
     )
     result = oa.fails(1, "import", str(sheet))
     assert "assigned_at: 2026-11-19 is before the item was received (2026-11-20)" in result.err
+
+
+def test_a_file_is_checked_before_any_ledger_exists_and_none_is_made(no_ledger: Oa) -> None:
+    oa = no_ledger
+    sheet = oa.tmp / "登记表.csv"
+    sheet.write_text("事项名称,承办单位\n事项甲,市住建局\n,市财政局\n", encoding="utf-8")
+    result = oa.fails(1, "import", str(sheet), "--dry-run")
+    assert result.err.splitlines()[-1] == "oa: record 2 (row 3): title: must not be empty"
+    sheet.write_text("事项名称,承办单位\n事项甲,市住建局\n", encoding="utf-8")
+    ok = oa.ok("import", str(sheet), "--dry-run")
+    assert ok.err == "dry run: valid records: 1; nothing written\n"
+    assert not oa.db.exists() and not oa.db.parent.exists()
 
 
 def test_without_a_directory_any_unit_is_accepted(oa: Oa) -> None:

@@ -1,9 +1,11 @@
 """Data in and out: import, export, backup, copy, evidence."""
 
+import contextlib
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -41,11 +43,12 @@ def import_(
     parsed = imports.parse(imports.open_source(source), kind, name)
     for warning in parsed.warnings:
         print(t("oa: warning: {message}", message=warning), file=sys.stderr)
-    ctx = STATE.context(write=not dry_run)
     if dry_run:
-        n = imports.run(ctx, parsed, write=False)
-        print(t("dry run: {n} records valid; nothing written", n=n), file=sys.stderr)
+        with _dry_run_ledger() as ctx:
+            n = imports.run(ctx, parsed, write=False)
+        print(t("dry run: valid records: {n}; nothing written", n=n), file=sys.stderr)
         return
+    ctx = STATE.context()
     if sys.stderr.isatty() and parsed.estimate >= 2000:
         from oa_cli.render.table import progress_bar  # rich: only for the bar
 
@@ -54,6 +57,27 @@ def import_(
     else:
         n = imports.run(ctx, parsed)
     print(t("imported {n} items", n=n), file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _dry_run_ledger() -> Iterator[Any]:
+    """The ledger a dry run checks a file against: the one named, read only, or, before
+    the first import made it, an empty one in a temporary folder (a file can be checked
+    before any ledger exists; none is made where the ledger would be)."""
+    from oa_cli.cli.state import default_db
+
+    named = STATE.db or str(default_db())
+    if "://" in named or Path(named).exists():
+        yield STATE.context(write=False)
+        return
+    with tempfile.TemporaryDirectory(prefix="oa-dry-run-") as folder:
+        STATE.db = str(Path(folder) / "ledger.db")
+        ctx = STATE.context()
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+            STATE._context, STATE.db = None, named
 
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv", "yaml", "xlsx")

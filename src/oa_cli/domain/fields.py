@@ -52,7 +52,7 @@ VALUES: dict[str, tuple[Choice, ...]] = {
     "status": (
         Choice("registered", "待交办", ("未交办",)),
         Choice("assigned", "在办", ("办理中", "已交办")),
-        Choice("closed", "已办结", ("办结",)),
+        Choice("closed", "已办结", ("办结", "已办")),
         Choice("cancelled", "已撤销", ("撤销",)),
     ),
     "card": (

@@ -100,7 +100,7 @@ CATALOG: dict[str, str] = {
     "escalating": "自动督办中",
     "imported {n} items": "已导入 {n} 件事项",
     "importing": "导入中",
-    "dry run: {n} records valid; nothing written": "试运行：{n} 条记录有效，未写入",
+    "dry run: valid records: {n}; nothing written": "试运行：{n} 条记录有效，未写入",
     "{n} more not shown; use --limit or a piped format": "另有 {n} 条未显示；可用 --limit 或管道格式",
     "overdue {n} working days": "逾期 {n} 个工作日",
     # errors
