@@ -456,15 +456,6 @@ def _check_state(
         r.fail("status", t("an item with a unit cannot be registered"))
     if item["unit"] is not None and item["assigned_at"] is None:
         item["assigned_at"] = item["received_at"]
-    if item["assigned_at"] and item["assigned_at"][:10] < item["received_at"][:10]:
-        r.fail(
-            "assigned_at",
-            t(
-                "{value} is before the item was received ({received})",
-                value=item["assigned_at"][:10],
-                received=item["received_at"][:10],
-            ),
-        )
     if status == model.CLOSED:
         if item["close_basis"] is None:
             r.fail("close_basis", t("a closed item needs its closing basis"))

@@ -146,7 +146,6 @@ CATALOG: dict[str, str] = {
     "unknown field": "未知字段",
     "'{value}' is not one of {choices}": "“{value}”不在 {choices} 之中",
     "an item in status {status} needs a unit": "状态为 {status} 的事项须有承办单位",
-    "{value} is before the item was received ({received})": "{value} 早于收文日期（{received}）",
     "an item with a unit cannot be registered": "已有承办单位的事项不能为未交办状态",
     "a closed item needs its closing basis": "已办结事项须有办结依据",
     "only a closed item has closing fields": "只有已办结事项才有办结信息",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import compress
@@ -101,6 +100,8 @@ class Scanned:
         self.open = 0
         self.tally: Counter[tuple[Any, int]] = Counter()  # (unit, bits) → open items
         self.sep, self.numbered = sep, numbered
+        import tempfile  # not for a listing
+
         # closed by close() / the with block the caller holds
         self.files = {name: tempfile.TemporaryFile() for name in names}  # noqa: SIM115
 
@@ -108,8 +109,9 @@ class Scanned:
         """Rows of `name`, after those it has."""
         n, head = self.counts[name], self.numbered
         self.counts[name] += len(found)
-        if head:
-            found = [part for i, row in enumerate(found, n + 1) for part in (head % i, row)]
+        if head:  # each row after its number, the pairs made in C
+            numbers = map(head.__mod__, range(n + 1, n + 1 + len(found)))
+            found = list(map(bytes.__add__, numbers, found))
         if n:
             self.files[name].write(self.sep)
         self.files[name].write(self.sep.join(found))
