@@ -368,3 +368,12 @@ def test_a_reader_that_left_gets_no_trace(oa: Oa, args: tuple[str, ...]) -> None
     finally:
         os.close(write_end)
     assert (proc.returncode, proc.stderr.decode()) == (1, ""), proc.stderr.decode()
+
+
+def test_an_items_timeline_is_numbered_by_the_journal_without_its_own_id(oa: Oa) -> None:
+    item = oa.add("供暖保障", "--unit", "市住建局")
+    shown = oa.ok("--lang", "zh", "show", str(item), "--format", "table").out
+    head = next(line for line in shown.splitlines() if "流水号" in line)
+    assert "编号" not in head and "操作" in head
+    logged = oa.ok("--lang", "zh", "log", "--format", "table").out
+    assert "编号" in next(line for line in logged.splitlines() if "流水号" in line)

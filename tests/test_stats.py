@@ -112,6 +112,16 @@ def test_a_first_report_never_sent_counts_as_one_not_on_time(oa: Oa) -> None:
     assert (rows["市教育局"]["first_reports"], rows["市教育局"]["first_reports_on_time"]) == (0, 0)
 
 
+def test_items_of_no_unit_are_listed_but_not_ranked(oa: Oa) -> None:
+    oa.add("尚未交办", now="2026-11-13T09:00")
+    oa.add("已交办", "--unit", "市教育局", now="2026-11-13T09:00")
+    rows = _report(oa)["rows"]
+    assert [(r["group"], r["rank"]) for r in rows] == [("市教育局", 1), (None, None)]
+    table = oa.ok("--lang", "zh", "stats", "--format", "markdown", now="2026-11-16").out
+    assert "| — | （无） |" in table.replace("  ", " ")
+    assert "两项均同者并列" in table
+
+
 def test_stats_by_other_groups_and_date_range(oa: Oa) -> None:
     _office(oa)
     oa.add("十月事项", now="2026-10-20T09:00")

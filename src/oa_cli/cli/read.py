@@ -116,7 +116,7 @@ def show(
 
         out = console()
         out.print(item_card(item))
-        out.print(events_table(timeline, t("Timeline")))
+        out.print(events_table(timeline, t("Timeline"), of_one_item=True))
         return
     from oa_cli.domain.item import KEYS
     from oa_cli.render.plain import write_document, write_records

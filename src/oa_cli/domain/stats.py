@@ -206,10 +206,14 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     def merit(row: dict[str, Any]) -> tuple[float, float]:
         return (-row["score"], -(row["on_time_rate"] if row["on_time_rate"] is not None else -1))
 
-    order = sorted(rows, key=merit)
+    # the items of no unit (leader, …) are the office's own: listed, not ranked
+    order = sorted((row for row in rows if row["group"] is not None), key=merit)
     for index, row in enumerate(order):
         same = index and merit(order[index - 1]) == merit(row)
         row["rank"] = order[index - 1]["rank"] if same else index + 1
+    for row in rows:
+        if row["group"] is None:
+            row["rank"] = None
     return rows
 
 

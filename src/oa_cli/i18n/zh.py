@@ -49,7 +49,7 @@ CATALOG: dict[str, str] = {
     "Status": "状态",
     "Overdue": "逾期",
     "Card": "牌",
-    "Seq": "序号",
+    "Seq": "流水号",
     "Time": "时间",
     "Actor": "操作人",
     "Action": "操作",

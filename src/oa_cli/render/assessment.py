@@ -28,7 +28,7 @@ def _stats_row(n: int, r: dict[str, Any], by: str) -> list[Cell]:
 
     return [
         Cell(str(n)),
-        Cell(str(r["rank"])),
+        Cell("—" if r["rank"] is None else str(r["rank"])),
         Cell(group),
         num("total"),
         num("closed"),
@@ -72,7 +72,7 @@ def stats_document(
     start: str | None = None,
     end: str | None = None,
 ) -> Document:
-    rows = sorted(report["rows"], key=lambda r: r["rank"])
+    rows = sorted(report["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
     span = f"{long_date(start) if start else '…'} – {long_date(end) if end else '…'}"
     line = span if start or end else t("all items")
     total = sum(r["total"] for r in rows)
@@ -81,6 +81,7 @@ def stats_document(
         t("{total} items, {closed} closed", total=total, closed=closed),
         t("cancelled {n} (not counted)", n=report.get("cancelled", 0)),
         t("assigned late by the office {n}", n=report.get("late_assignments", 0)),
+        t("ranked by score, then by on-time rate; equal figures share a rank"),
     ]
     block = Block(
         t("Ranking by score"),

@@ -162,18 +162,24 @@ def item_card(item: Mapping[str, Any]) -> Table:
     return grid
 
 
-def events_table(events: Iterable[dict[str, Any]], title: str | None = None) -> Grid:
+def events_table(
+    events: Iterable[dict[str, Any]], title: str | None = None, *, of_one_item: bool = False
+) -> Grid:
+    """Journal events, numbered by the journal; `of_one_item` (an item's timeline) leaves
+    out the item's id, the same on every row."""
     table = new_table(title)
     table.add_column(t("Seq"), justify="right", no_wrap=True)
-    table.add_column(t("ID"), justify="right", no_wrap=True)
+    if not of_one_item:
+        table.add_column(t("ID"), justify="right", no_wrap=True)
     table.add_column(t("Time"), no_wrap=True)
     table.add_column(t("Actor"), overflow="fold")
     table.add_column(t("Action"), no_wrap=True)
     table.add_column(t("Details"), overflow="fold", ratio=1)
     for event in events:
+        item = [] if of_one_item else [Text(str(event["item_id"] or ""))]
         table.add_row(
             Text(str(event["seq"])),
-            Text("" if event["item_id"] is None else str(event["item_id"])),
+            *item,
             Text(event["at"].replace("T", " ")[:16]),
             text(event["actor"]),
             Text(t(event["action"])),
