@@ -283,6 +283,10 @@ def test_a_file_is_checked_before_any_ledger_exists_and_none_is_made(no_ledger: 
     ok = oa.ok("import", str(sheet), "--dry-run")
     assert ok.err == "dry run: valid records: 1; nothing written\n"
     assert not oa.db.exists() and not oa.db.parent.exists()
+    oa.db.parent.mkdir(parents=True)
+    oa.db.touch()  # an empty file is no ledger yet: the real import would make one there
+    assert oa.ok("import", str(sheet), "--dry-run").err == ok.err
+    assert oa.db.stat().st_size == 0
 
 
 def test_without_a_directory_any_unit_is_accepted(oa: Oa) -> None:

@@ -393,14 +393,33 @@ def test_an_anchor_pasted_as_printed_is_read_and_said_to_match(
     real = head(oa)
     assert printed == f"台账校验码：{real['seq']}:{real['hash']}"
     short = f"{real['seq']}:{real['hash'][:12]}"
-    for pasted in (printed, f"{real['seq']}：{real['hash'][:12].upper()}", f"台账校验码 {short}"):
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in str(real["seq"]))  # full-width digits
+    for pasted in (
+        printed,
+        f"{real['seq']}：{real['hash'][:12].upper()}",
+        f"台账校验码 {short}。",
+        f"{wide}:{real['hash'][:12]}",
+    ):
         out = oa.ok("--lang", "zh", "verify", "--anchor", pasted).out
         assert out.splitlines()[-1] == f"校验码 {short} 相符"
     assert oa.ok("verify", "--anchor", short).out.splitlines()[-1] == f"anchor {short} matches"
 
 
 @pytest.mark.parametrize(
-    "anchor", ["abc", "5", "5:", ":abcdef123456", "x:abcdef123456", "5:abcdefghijkl", "5-abc"]
+    "anchor",
+    [
+        "abc",
+        "5",
+        "5:",
+        ":abcdef123456",
+        "x:abcdef123456",
+        "5:abcdefghijkl",
+        "5-abc",
+        "x14:abcdef123456",  # a label ends in a colon or a space
+        "-14:abcdef123456",
+        "1.14:abcdef123456",
+        "13:abcdef12345614:abcdef123456",  # two anchors run together
+    ],
 )
 def test_anchor_that_is_not_n_colon_hex_is_a_usage_error(
     oa: Oa, assigned: Callable[..., int], anchor: str

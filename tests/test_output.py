@@ -377,3 +377,28 @@ def test_an_items_timeline_is_numbered_by_the_journal_without_its_own_id(oa: Oa)
     assert "编号" not in head and "操作" in head
     logged = oa.ok("--lang", "zh", "log", "--format", "table").out
     assert "编号" in next(line for line in logged.splitlines() if "流水号" in line)
+
+
+def test_a_short_write_is_carried_on_and_one_that_takes_nothing_is_an_error() -> None:
+    """A full disk can take part of a write and say nothing: the rest is written on (the
+    system then says why it cannot), never dropped with exit 0."""
+    from oa_cli.render.plain import Whole
+
+    class Disk:
+        def __init__(self, room: int) -> None:
+            self.room, self.kept = room, b""
+
+        def write(self, data: memoryview) -> int:
+            taken = bytes(data[: min(7, self.room)])
+            self.room -= len(taken)
+            self.kept += taken
+            return len(taken)
+
+        def flush(self) -> None:
+            pass
+
+    disk = Disk(room=20)
+    assert Whole(disk).write(b"x" * 15) == 15 and disk.kept == b"x" * 15  # type: ignore[arg-type]
+    with pytest.raises(OSError, match="could not be written whole"):
+        Whole(disk).write(b"y" * 10)  # type: ignore[arg-type]
+    assert disk.kept == b"x" * 15 + b"y" * 5

@@ -109,6 +109,13 @@ def test_print_sheet_says_at_its_foot_when_by_whom_and_against_which_anchor() ->
     footer = "制表时间 2026-11-27 17:00 · 制表人 王&科员 · 台账校验码 244:69cb662b8796"
     sheet = load_workbook(io.BytesIO(workbook(footer=footer)))["督办台账"]
     assert sheet.oddFooter.left.text == footer.replace("&", "&&")  # `&` alone is a code
+    anchor = "台账校验码 244:69cb662b8796"
+    for name in ("x" * 174 + "&&&", "&" * 80 + "李" * 10, "名" * 300):
+        long = f"制表时间 2026-11-27 17:00 · 制表人 {name} · {anchor}"
+        sheet = load_workbook(io.BytesIO(workbook(footer=long)))["督办台账"]
+        kept = sheet.oddFooter.left.text
+        assert kept.endswith(anchor) and len(kept) <= 200
+        assert "&P" in sheet.oddFooter.right.text  # the page number stays on the right
 
 
 def test_print_sheet_has_a_merged_title_with_office_and_date(book: Any) -> None:

@@ -36,14 +36,18 @@ class Report:
         }
 
 
-# SEQ:HASH, as typed or as copied from a printed footer or `oa verify` (a label before
-# it, such as 台账校验码：, and a full-width colon are accepted)
-_ANCHOR = re.compile(r"(?:.*?[^0-9\s]\s*)?([0-9]+)\s*[:：]\s*([0-9a-fA-F]{12,64})\s*")
+# SEQ:HASH, as typed or as copied from a printed footer or `oa verify`: a label before it
+# ends in a colon or a space (台账校验码：, head:, "ledger check code "), and a closing
+# full stop or semicolon after it is left out. Read after NFKC, so full-width digits and
+# colons are their ASCII selves.
+_ANCHOR = re.compile(r"(?:.*[:\s])?([0-9]+)\s*:\s*([0-9a-fA-F]{12,64})[\s。.;；,，]*")
 
 
 def parse_anchor(text: str) -> tuple[int, str]:
     """`SEQ:HASH` with a hash prefix of 12+ hex digits (a usage error otherwise)."""
-    found = _ANCHOR.fullmatch(text.strip())
+    import unicodedata
+
+    found = _ANCHOR.fullmatch(unicodedata.normalize("NFKC", text).strip())
     if found is None:
         raise UsageError(
             t("invalid anchor '{anchor}': use SEQ:HASH (12 or more hex digits)", anchor=text)

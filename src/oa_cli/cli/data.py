@@ -67,7 +67,7 @@ def _dry_run_ledger() -> Iterator[Any]:
     from oa_cli.cli.state import default_db
 
     named = STATE.db or str(default_db())
-    if "://" in named or Path(named).exists():
+    if "://" in named or (Path(named).exists() and Path(named).stat().st_size > 0):
         yield STATE.context(write=False)
         return
     with tempfile.TemporaryDirectory(prefix="oa-dry-run-") as folder:
@@ -77,7 +77,7 @@ def _dry_run_ledger() -> Iterator[Any]:
             yield ctx
         finally:
             ctx.close()
-            STATE._context, STATE.db = None, named
+            STATE._context, STATE.db = None, None
 
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv", "yaml", "xlsx")
@@ -193,8 +193,10 @@ def evidence(
     ctx = STATE.context(write=False)
     data = content(ctx, sha)
     if output is None or str(output) == "-":  # `-o -`: stdout, as elsewhere
+        from oa_cli.render.plain import Whole
+
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        Whole(sys.stdout.buffer).write(data)
         return
     with atomic_output(output, reading.ledger_path(ctx), binary=True) as out:
         out.write(data)

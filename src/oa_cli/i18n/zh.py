@@ -143,6 +143,7 @@ CATALOG: dict[str, str] = {
     "record {n}": "第 {n} 条记录",
     " (line {line})": "（第 {line} 行）",
     " (row {line})": "（第 {line} 行）",
+    "the output could not be written whole": "输出未能完整写入",
     "unknown field": "未知字段",
     "'{value}' is not one of {choices}": "“{value}”不在 {choices} 之中",
     "an item in status {status} needs a unit": "状态为 {status} 的事项须有承办单位",

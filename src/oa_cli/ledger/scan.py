@@ -59,16 +59,19 @@ def _objects(
             doc, due, report = row[0], row[1], row[2]
             # Both parts come late in the object, so they are looked for from its end.
             # Each occurs once: inside a JSON string every '"' is escaped.
+            # (A part not found leaves its separator empty: the object is left as stored.)
             if report is not None:
-                head, _, tail = doc.rpartition(not_owed)
+                head, found, tail = doc.rpartition(not_owed)
                 if due is not None:
-                    head, _, middle = head.rpartition(not_late)
-                    doc = join((head, late[due], middle, owed[report], tail))
-                else:
+                    head, found_late, middle = head.rpartition(not_late)
+                    if found and found_late:
+                        doc = join((head, late[due], middle, owed[report], tail))
+                elif found:
                     doc = join((head, owed[report], tail))
             elif due is not None:
-                head, _, tail = doc.rpartition(not_late)
-                doc = join((head, late[due], tail))
+                head, found, tail = doc.rpartition(not_late)
+                if found:
+                    doc = join((head, late[due], tail))
             append(doc)
         return out
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
+
+from oa_cli.i18n import t
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # Control characters (C0, DEL, C1) and the bidirectional overrides, which could make a
@@ -117,6 +119,33 @@ def _batches(texts: Iterable[bytes], size: int = 512) -> Iterator[list[bytes]]:
         yield chunk
 
 
+class Whole:
+    """A byte stream each write of which is written whole. A full disk can take part of a
+    write and say nothing (the call returns how much it took); the rest is written on,
+    so the system says why it cannot, and oa exits 1 with that line, not 0 with a cut
+    file."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        rest = memoryview(data).cast("B")
+        size = len(rest)
+        while rest:
+            taken = self.raw.write(rest)
+            if not taken:
+                raise OSError(0, t("the output could not be written whole"))
+            rest = rest[taken:]
+        return size
+
+    def writelines(self, parts: Iterable[bytes]) -> None:
+        for part in parts:
+            self.write(part)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
 def binary(out: TextIO) -> BinaryIO | None:
     """The byte stream under `out` when machine output may skip the text layer: a pipe or
     file (JSON is UTF-8 there, whatever the locale). None on a terminal, whose encoding
@@ -125,7 +154,7 @@ def binary(out: TextIO) -> BinaryIO | None:
     if buffer is None or out.isatty():
         return None
     out.flush()
-    return buffer
+    return cast(BinaryIO, Whole(buffer))  # what writers of bytes use: write, writelines
 
 
 def write_json_bytes(out: TextIO, fmt: str, batches: Iterable[list[bytes]]) -> int:

@@ -62,6 +62,22 @@ def _line_count(text: str, width: int) -> int:
     return lines
 
 
+_FOOTER_MAX = 200  # of the 255 characters a page footer keeps, its codes included
+_FOOTER_TAIL = 40  # its end, the anchor, is never cut
+
+
+def _footer(text: str) -> str:
+    """`text` as a page footer: `&` doubled (alone it starts a code), and a text too long
+    shortened in its middle (a very long name), never at its end (the anchor)."""
+    escaped = text.replace("&", "&&")
+    if len(escaped) <= _FOOTER_MAX:
+        return escaped
+    head, tail = text[:-_FOOTER_TAIL], text[-_FOOTER_TAIL:]
+    while len(f"{head}…{tail}".replace("&", "&&")) > _FOOTER_MAX:
+        head = head[:-1]
+    return f"{head}…{tail}".replace("&", "&&")
+
+
 def cell_text(text: str) -> str:
     """Text as a cell can hold it: control characters escaped (`\\x1b`), cut to 32767."""
     if _UNWRITABLE.search(text):
@@ -168,7 +184,7 @@ class _Ledger:
         sheet.oddFooter.right.text = "第 &P 页 共 &N 页"
         # `&` starts a code in a page footer; at most 255 characters are kept
         if footer:
-            sheet.oddFooter.left.text = cell_text(footer).replace("&", "&&")[:200]
+            sheet.oddFooter.left.text = _footer(cell_text(footer))
         sheet.row_dimensions[1].height = 32
         sheet.row_dimensions[2].height = 22
         last = get_column_letter(len(_PRINT_COLUMNS))
