@@ -108,3 +108,27 @@ def test_title_key_fast_path_is_the_rule(title: str) -> None:
 @given(st.text())
 def test_title_key_fast_path_is_the_rule_for_any_text(title: str) -> None:
     assert _title_key(title) == title_key(title)
+
+
+def test_a_bulk_load_leaves_every_index_as_the_schema_has_it(oa: Oa, tmp_path: Path) -> None:
+    """10,000 records into an empty ledger drop the item and journal indexes and make them
+    again at the end: the same indexes, the same definitions, as the migrations left them."""
+    import sqlite3
+
+    oa.ok("unit", "list")  # the ledger as the migrations made it
+    with sqlite3.connect(oa.db) as conn:
+        before = sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+    records = tmp_path / "many.jsonl"
+    records.write_text(
+        "\n".join(json.dumps({"title": f"事项{i}", "unit": "市住建局"}) for i in range(10_000)),
+        encoding="utf-8",
+    )
+    oa.ok("import", str(records))
+    with sqlite3.connect(oa.db) as conn:
+        after = sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+    assert after == before and any(name == "events_at" for name, _ in after)
+    assert [e["action"] for e in oa.ok("log", "9999", "--format", "json").json()] == [
+        "import",
+        "assign",
+    ]
+    oa.ok("verify")

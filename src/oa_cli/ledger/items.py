@@ -17,7 +17,7 @@ from oa_cli.domain.item import COLUMNS, KEYS, LIST_COLUMNS, OPEN, STATUSES, Item
 from oa_cli.domain.selection import Selection
 from oa_cli.errors import InvalidInput, NotFound
 from oa_cli.i18n import t
-from oa_cli.ledger.schema import ITEM_INDEXES
+from oa_cli.ledger.schema import EVENT_INDEXES, ITEM_INDEXES
 
 SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM items"
 
@@ -115,17 +115,19 @@ def same_title(conn: sqlite3.Connection, key: str, since: str) -> list[int]:
 @contextlib.contextmanager
 def bulk_load(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
     """Inside a write transaction, around inserting `rows` items: when that at least
-    doubles the ledger, drop the item indexes and build them once at the end (sorted
-    builds beat a million random inserts), with a page cache large enough for the load."""
+    doubles the ledger, drop the item and journal indexes and build them once at the end
+    (sorted builds beat a million random inserts), with a page cache large enough for
+    the load."""
     existing = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     rebuild = rows >= 10_000 and rows >= existing
     conn.execute(f"PRAGMA cache_size = -{64 * 1024}")  # KiB: 64 MiB, so a load stays flat
+    indexes = {**ITEM_INDEXES, **EVENT_INDEXES}
     if rebuild:
-        for name in ITEM_INDEXES:
+        for name in indexes:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
     yield
     if rebuild:
-        for name, ddl in ITEM_INDEXES.items():
+        for name, ddl in indexes.items():
             conn.execute(f"CREATE INDEX {name} ON {ddl}")
 
 
