@@ -391,5 +391,11 @@ def weekly_document(report: dict[str, Any], meta: Meta, limit: int | None = None
         blocks.append(moved_block(report["moved"], limit))
     if report.get("units"):
         blocks.append(units_block(report["units"]))
-    span = f"{report['week']}（{long_date(report['from'])} – {long_date(end)}）"
+    span = f"{week_name(report['week'])}（{long_date(report['from'])} – {long_date(end)}）"
     return Document(t("Weekly update"), span, parts, blocks, meta)
+
+
+def week_name(week: str) -> str:
+    """`2026-W48` as printed: 2026年第48周 under zh (the ISO week), itself otherwise."""
+    year, number = week.split("-W")
+    return f"{year}年第{int(number)}周" if get_lang() == "zh" else week
