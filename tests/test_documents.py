@@ -260,6 +260,7 @@ def test_weekly_shows_report_texts_and_every_move() -> None:
         "市住建局 → 市应急管理局",
         "重新办理",
         "2026年第48周（2026年11月23日 – 2026年11月29日）",  # the week as an office writes it
+        "本周未更新（周前交办）",  # an item assigned in the week is not late in it
     ):
         assert words in page
 

@@ -172,7 +172,7 @@ CATALOG: dict[str, str] = {
     "Closed this week": "本周办结",
     "Daily dispatch table": "每日调度表",
     "Done": "办结",
-    "No update this week": "本周未更新",
+    "No update this week (assigned before it)": "本周未更新（周前交办）",
     "On time": "按期办结",
     "Open": "在办",
     "Red": "红牌",

@@ -284,7 +284,7 @@ WEEKLY_SECTIONS = {
     "registered": N_("Registered this week"),
     "closed": N_("Closed this week"),
     "overdue": N_("Overdue"),
-    "no_feedback": N_("No update this week"),
+    "no_feedback": N_("No update this week (assigned before it)"),
 }
 EVENT_LABELS = {
     "extend": N_("Extension"),
