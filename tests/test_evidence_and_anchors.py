@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from conftest import Oa
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.backends
 
@@ -588,3 +590,16 @@ def test_backup_carries_the_evidence(oa: Oa, assigned: Callable[..., int]) -> No
     out = oa.tmp / "from-backup.pdf"
     oa.ok("--db", str(dest), "evidence", sha(BINARY)[:12], "-o", str(out))
     assert out.read_bytes() == BINARY
+
+
+@given(
+    seq=st.integers(min_value=1, max_value=10**12),
+    digest=st.text(alphabet="0123456789abcdef", min_size=12, max_size=64),
+    label=st.sampled_from(["", "台账校验码：", "台账校验码 ", "head: ", "ledger check code "]),
+    end=st.sampled_from(["", "。", "；", " "]),
+)
+def test_any_anchor_as_printed_reads_back(seq: int, digest: str, label: str, end: str) -> None:
+    from oa_cli.actions.verify import parse_anchor
+
+    assert parse_anchor(f"{label}{seq}:{digest}{end}") == (seq, digest)
+    assert parse_anchor(f"{label}{seq}：{digest.upper()}") == (seq, digest)
