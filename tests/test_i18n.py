@@ -153,3 +153,6 @@ def test_every_help_page_is_chinese_under_zh(oa: Oa) -> None:
         assert not FRAMEWORK_WORDS.search(out), (command, out)
         prose = re.sub(r"--?[\w-]+|<[^>]*>|\{[^}]*\}|OA_[A-Z]+|\boa\b", " ", out)
         assert not ENGLISH.search(prose), (command, ENGLISH.search(prose), out)
+        # every argument has its word (said in Chinese), in the usage line as in its list
+        usage = out.splitlines()[0]
+        assert not re.search(r"[{\[][a-z]", usage), (command, usage)

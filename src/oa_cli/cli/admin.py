@@ -12,7 +12,8 @@ from oa_cli.i18n import N_, t
 
 def grant(
     login: Annotated[
-        str | None, typer.Argument(help=N_("Database login."), show_default=False)
+        str | None,
+        typer.Argument(help=N_("Database login."), show_default=False, metavar=N_("LOGIN")),
     ] = None,
     office: Annotated[
         bool, typer.Option("--office", help=N_("Everything, as the office."))

@@ -10,13 +10,15 @@ from typing import Annotated, Any
 
 import typer
 
-from oa_cli.i18n import t
+from oa_cli.i18n import N_, t
 
 SHELLS = ("bash", "zsh", "fish")
 
 
 def completion(
-    shell: Annotated[str, typer.Argument(help="bash, zsh or fish.", show_default=False)],
+    shell: Annotated[
+        str, typer.Argument(help="bash, zsh or fish.", show_default=False, metavar=N_("SHELL"))
+    ],
 ) -> None:
     """Print the shell completion script for bash, zsh or fish (see README: Shell completion)."""
     from typer._completion_shared import get_completion_script

@@ -12,6 +12,8 @@ import typer
 from oa_cli.cli.state import STATE, command_help
 from oa_cli.i18n import N_, t
 
+FILE_WORD = N_("FILE")  # the word of import's `FILE|-`, said in the active language
+
 
 def import_(
     source: Annotated[
@@ -152,7 +154,10 @@ def _export_to(out: object, fmt: str, headers: str | None) -> int:
 
 
 def backup(
-    dest: Annotated[Path, typer.Argument(help=N_("Where to write the copy."), show_default=False)],
+    dest: Annotated[
+        Path,
+        typer.Argument(help=N_("Where to write the copy."), show_default=False, metavar=N_("DEST")),
+    ],
     force: Annotated[bool, typer.Option("--force", help=N_("Overwrite an existing file."))] = False,
 ) -> None:
     """A consistent copy of the ledger, taken while others may be writing."""
@@ -164,7 +169,10 @@ def backup(
 
 
 def copy(
-    dest: Annotated[str, typer.Argument(help=N_("An empty ledger: a path."), show_default=False)],
+    dest: Annotated[
+        str,
+        typer.Argument(help=N_("An empty ledger: a path."), show_default=False, metavar=N_("DEST")),
+    ],
 ) -> None:
     """Copy the whole ledger (items, journal, units, evidence) to an empty ledger."""
     from oa_cli.actions.copy import copy_ledger
@@ -179,7 +187,10 @@ def copy(
 
 def evidence(
     sha: Annotated[
-        str, typer.Argument(help=N_("SHA-256 of the file (8+ hex digits)."), show_default=False)
+        str,
+        typer.Argument(
+            help=N_("SHA-256 of the file (8+ hex digits)."), show_default=False, metavar="SHA"
+        ),
     ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help=N_("Write to this file."))

@@ -6,14 +6,22 @@ from typing import Annotated
 import typer
 
 from oa_cli.cli.state import STATE, command_help
-from oa_cli.i18n import t
+from oa_cli.i18n import N_, t
 
 unit_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
 
 
 def unit_add(
-    code: Annotated[str, typer.Argument(help="Short code, e.g. fgw.", show_default=False)],
-    name: Annotated[str, typer.Argument(help="Full name, e.g. 市发展改革委.", show_default=False)],
+    code: Annotated[
+        str,
+        typer.Argument(help="Short code, e.g. fgw.", show_default=False, metavar=N_("CODE")),
+    ],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Full name, e.g. 市发展改革委.", show_default=False, metavar=N_("NAME")
+        ),
+    ],
     contact: Annotated[str | None, typer.Option(help="Contact person or phone.")] = None,
 ) -> None:
     """Add a unit to the directory."""

@@ -207,7 +207,7 @@ class OaFormatter(_click.HelpFormatter):
             for word, msgid in _USAGE_WORDS.items():
                 args = args.replace(word, t(msgid))
             # arguments named by their metavar (ID, TITLE …), said when shown
-            args = re.sub(r"(?<=[{\[])([A-Z]+)(?=[}\]])", lambda m: t(m[1]), args)
+            args = re.sub(r"(?<=[{\[])([A-Z]+)(?=(?:\|-)?[}\]])", lambda m: t(m[1]), args)
             prog = prog.replace("[OPTIONS]", t("[OPTIONS]"))
         super().write_usage(prog, args, t("Usage: "))
 
@@ -237,7 +237,7 @@ class OaFormatter(_click.HelpFormatter):
             for word, msgid in _METAVARS.items():
                 first = first.replace(word, t(msgid))
             # an argument, named by its metavar (ID, TITLE …) as the usage line names it
-            first = re.sub(r"^([A-Z]+)(?=(?:\.\.\.)?$)", lambda m: t(m[1]), first)
+            first = re.sub(r"^([A-Z]+)(?=(?:\|-)?(?:\.\.\.)?$)", lambda m: t(m[1]), first)
         return first
 
     def _write_dl_wide(self, rows: Iterable[tuple[str, str]], col_max: int, spacing: int) -> None:

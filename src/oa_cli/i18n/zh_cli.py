@@ -104,4 +104,10 @@ CATALOG: dict[str, str] = {
     "UNIT": "承办单位",
     "TEXT": "反馈内容",
     "DATE": "日期",
+    "CODE": "简码",
+    "NAME": "名称",
+    "FILE": "文件",
+    "DEST": "目标",
+    "SHELL": "外壳",
+    "LOGIN": "登录名",
 }
