@@ -222,9 +222,10 @@ def test_a_global_option_after_the_command_says_where_it_goes(oa: Oa) -> None:
 def test_completion_of_the_office_words_an_option_takes(oa: Oa) -> None:
     assert _bash(oa, "oa list --status ") == ["registered", "assigned", "closed", "cancelled"]
     assert _bash(oa, "oa list --status 在") == ["在办"]
+    assert _bash(oa, "oa list --status 已") == ["已交办", "已办结", "已办", "已撤销"]
     assert _bash(oa, "oa add 事项 --priority u") == ["urgent"]
     assert _bash(oa, "oa escalate 1 --level ") == ["yellow", "red"]
-    assert _bash(oa, "oa add 事项 --source 会") == ["会议议定事项"]
+    assert _bash(oa, "oa add 事项 --source 会") == ["会议议定事项", "会议议定", "会议纪要", "会议"]
     assert _bash(oa, "oa import examples/it") == []  # import's FILE is not a source word
 
 

@@ -85,7 +85,8 @@ def complete_open_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
 
 def complete_word(field: str) -> Callable[[Any, Any, str], list[Any]]:
     """The values of an enum field (`--status`, `--priority`, `--source`, `--level`), each
-    with its Chinese word as help; the Chinese word itself once one is being typed."""
+    with its Chinese word as help; the Chinese words (label and other forms) once one is
+    being typed."""
 
     def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:
         from oa_cli.cli.clicklib import CompletionItem
@@ -95,8 +96,9 @@ def complete_word(field: str) -> Callable[[Any, Any, str], list[Any]]:
         for choice in VALUES[field]:
             if choice.value.startswith(incomplete):
                 found.append(CompletionItem(choice.value, help=choice.label))
-            elif incomplete and choice.label.startswith(incomplete):
-                found.append(CompletionItem(choice.label))
+            elif incomplete:  # the Chinese word, or another form the office says
+                words = (choice.label, *choice.aliases)
+                found.extend(CompletionItem(w) for w in words if w.startswith(incomplete))
         return found
 
     return complete
