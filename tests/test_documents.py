@@ -321,6 +321,11 @@ def test_notice_html_is_one_a4_portrait_page_per_unit() -> None:
     ):
         assert words in page
     assert "<script>" not in page
+    # in the narrow portrait table a date never breaks at its hyphens (2026- / 11-19)
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    dates = [re.findall(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", table) for table in tables]
+    kept = [table.count('<span style="white-space:nowrap">') for table in tables]
+    assert len(tables) == 2 and kept == [len(found) for found in dates] and all(kept)
 
 
 def test_notice_markdown_and_json() -> None:

@@ -140,7 +140,7 @@ def _notice_html(text: NoticeText, rows: list[list[Cell]], last: bool) -> str:
             f'<hr style="{_N["rule"]}">',
             f'<p style="{_N["addressee"]}">{esc(text.addressee)}</p>',
             f'<p style="{_N["request"]}">{esc(text.request)}</p>',
-            html_table(notice_columns(), rows),
+            html_table(notice_columns(), rows, dates_whole=True),
             f'<p style="{_N["sign"]}">{esc(text.signature)}<br>{esc(text.date)}</p>',
             f'<p style="{_N["footer"]}">{esc(text.footer)}</p>',
             "</section>",

@@ -213,8 +213,15 @@ def _html_cell(column: Column, cell: Cell) -> str:
     return _bar(cell) if wide_rate else esc(cell.text)
 
 
-def html_table(columns: list[Column], rows: list[list[Cell]]) -> str:
-    return "".join(html_table_parts(columns, rows))
+def html_table(columns: list[Column], rows: list[list[Cell]], *, dates_whole: bool = False) -> str:
+    """A table of a few rows; with `dates_whole` (a narrow A4 portrait table), no date in
+    a cell breaks across lines at its hyphens."""
+    table = "".join(html_table_parts(columns, rows))
+    return _ISO_DATE.sub(_NOWRAP_DATE, table) if dates_whole else table
+
+
+_ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
+_NOWRAP_DATE = r'<span style="white-space:nowrap">\g<0></span>'
 
 
 def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]] | ItemRows) -> Iterator[str]:
