@@ -56,6 +56,15 @@ def is_shared(db: str | Path) -> bool:
     return str(db).startswith(("postgresql://", "postgres://"))
 
 
+def is_unmade(db: str | Path) -> bool:
+    """Whether `db` names a SQLite ledger not made yet: no file, or an empty one (a write
+    would make the ledger there; a read finds none)."""
+    if is_shared(db):
+        return False
+    path = Path(db)
+    return not path.exists() or path.stat().st_size == 0
+
+
 def open_ledger(
     db: str | Path, on_upgrade: Callable[[int, int, Path], None] | None, *, write: bool
 ) -> Ledger:

@@ -38,6 +38,7 @@ COMMANDS: dict[str, Callable[..., None]] = {"completion": completion}
 def _ledger_context(ctx: Any) -> Any:
     """The action context for the ledger the command line names, or None when there is no
     ledger file yet: completion never creates one."""
+    from oa_cli.actions import is_unmade
     from oa_cli.cli.state import STATE, default_db
 
     root = ctx.find_root().params
@@ -45,8 +46,7 @@ def _ledger_context(ctx: Any) -> Any:
         STATE.db = str(root["db"])
     if STATE.config_path is None and root.get("config") is not None:
         STATE.config_path = Path(root["config"])
-    path = STATE.db or default_db()
-    if "://" not in str(path) and not Path(path).is_file():
+    if is_unmade(STATE.db or default_db()):
         return None
     return STATE.context()
 

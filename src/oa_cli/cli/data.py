@@ -66,10 +66,11 @@ def _dry_run_ledger() -> Iterator[Any]:
     """The ledger a dry run checks a file against: the one named, read only, or, before
     the first import made it, an empty one in a temporary folder (a file can be checked
     before any ledger exists; none is made where the ledger would be)."""
+    from oa_cli.actions import is_unmade
     from oa_cli.cli.state import default_db
 
-    named = STATE.db or str(default_db())
-    if "://" in named or (Path(named).exists() and Path(named).stat().st_size > 0):
+    named = STATE.db
+    if not is_unmade(named or default_db()):
         yield STATE.context(write=False)
         return
     with tempfile.TemporaryDirectory(prefix="oa-dry-run-") as folder:
@@ -79,7 +80,7 @@ def _dry_run_ledger() -> Iterator[Any]:
             yield ctx
         finally:
             ctx.close()
-            STATE._context, STATE.db = None, None
+            STATE._context, STATE.db = None, named
 
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv", "yaml", "xlsx")

@@ -50,7 +50,7 @@ def open_ledger(
     tables = _inspect(path, create=create)
     if tables is None:  # missing or 0 bytes, and create=True
         _create_file(path)
-    conn = _connect(path)
+    conn = _connect(path, new=tables is None)
     try:
         version = schema.current_version(conn)
     except sqlite3.DatabaseError as exc:
@@ -181,12 +181,11 @@ def _make_parents(folder: Path) -> None:
             each.mkdir(mode=0o700)
 
 
-def _connect(path: Path) -> LedgerConnection:
+def _connect(path: Path, *, new: bool) -> LedgerConnection:
     """A read-write connection in WAL mode, or a read-only one when the file or its
-    folder cannot be written (archived media)."""
+    folder cannot be written (archived media); `new`: the file was empty (`_inspect`)."""
     if not _can_write(path):
         return _connect_read_only(path)
-    new = not path.exists() or path.stat().st_size == 0
     conn = _new_connection(str(path), uri=False)
     try:
         if new:  # only before the first table: an existing ledger keeps its pages
