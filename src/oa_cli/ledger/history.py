@@ -10,8 +10,8 @@ from typing import Any
 from oa_cli.domain.selection import Selection
 from oa_cli.ledger.items import _OPEN_SQL as OPEN_SQL
 from oa_cli.ledger.items import _open_only as open_only
-from oa_cli.ledger.items import _where as where
 from oa_cli.ledger.items import counts_by_unit as counts_of
+from oa_cli.ledger.items import open_test
 
 _BATCH = 1024
 
@@ -59,10 +59,8 @@ def counts_by_unit(conn: Any, sels: dict[str, Selection]) -> dict[str, dict[str 
     found: dict[str, dict[str | None, int]] = {name: {} for name in sels}
     opened = [name for name, sel in sels.items() if open_only(sel)]
     if opened:
-        wheres = [where(sels[name].but(limit=None)) for name in opened]
-        columns = ", ".join(
-            f"sum(CASE WHEN {sql.removeprefix(' WHERE ')} THEN 1 ELSE 0 END)" for sql, _ in wheres
-        )
+        wheres = [open_test(sels[name]) for name in opened]
+        columns = ", ".join(f"sum(CASE WHEN {sql} THEN 1 ELSE 0 END)" for sql, _ in wheres)
         params = [value for _, values in wheres for value in values]
         rows = conn.execute(
             f"SELECT unit, {columns} FROM items INDEXED BY items_open WHERE {OPEN_SQL}"

@@ -209,6 +209,14 @@ def _open_only(sel: Selection) -> bool:
     )
 
 
+def open_test(sel: Selection) -> tuple[str, list[Any]]:
+    """`sel`'s condition (an open-only selection) on a row read from the open items, as
+    an SQL expression and its parameters: its own test that the row is open is left out,
+    every such row passing it. What a pass over items_open counts or sorts rows by."""
+    where, params = _where(sel.but(limit=None))
+    return where.removeprefix(" WHERE ").removeprefix(f"{_OPEN_SQL} AND "), params
+
+
 def _hint(sel: Selection) -> str:
     """Listings in due order read items_open front to back: its entries hold what the
     rules read and the stored object, so the rows are never touched."""
@@ -281,8 +289,8 @@ def count(conn: sqlite3.Connection, sel: Selection) -> int:
 # json.dumps(obj, ensure_ascii=False, separators=(",", ":")). It is read as UTF-8
 # bytes, never decoded. The keys that depend on the report date are stored as
 # false/0 and patched: `overdue`/`overdue_days` per due date, `report_overdue_days`
-# per report_due. (Inside a JSON string every '"' is escaped, so the stored
-# `"overdue":false,` can only be the key itself.)
+# per report_due, by `ledger.scan`. (Inside a JSON string every '"' is escaped, so the
+# stored `"overdue":false,` can only be the key itself.)
 
 
 def stored_doc(item: Item) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
 from oa_cli.domain.selection import Selection
-from oa_cli.ledger.items import _OPEN_SQL, _open_only, _where, rows
+from oa_cli.ledger.items import _OPEN_SQL, _open_only, open_test, rows
 
 _NOT_OVERDUE = b'"overdue":false,"overdue_days":0,'
 _NO_REPORT_OVERDUE = b'"report_overdue_days":0,'
@@ -44,9 +44,7 @@ def _doc_columns(today: str) -> str:
     )
 
 
-def _objects(
-    today: dt.date, calendar: WorkCalendar
-) -> Callable[[list[tuple[Any, ...]]], list[bytes]]:
+def _objects(today: dt.date, calendar: WorkCalendar) -> Made:
     """Rows that begin with `_doc_columns` → the SPEC item objects for `today`."""
     late = _Patch(b'"overdue":true,"overdue_days":%d,', calendar, today)
     owed = _Patch(b'"report_overdue_days":%d,', calendar, today)
@@ -170,9 +168,7 @@ def scan(
     names = [name for name, sel in sels.items() if scannable(sel)]
     tests, params = [], []
     for bit, name in enumerate(names):  # which selections a row is in, as bits
-        where, found = _where(sels[name])
-        # every row scanned is open: the selection's own test of that is left out
-        test = where.removeprefix(" WHERE ").removeprefix(f"{_OPEN_SQL} AND ")
+        test, found = open_test(sels[name])
         tests.append(f"CASE WHEN {test} THEN {1 << bit} ELSE 0 END")
         params.extend(found)
     unit = ", unit" if by_unit else ""
