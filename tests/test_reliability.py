@@ -100,6 +100,36 @@ def test_import_killed_at_any_point_leaves_all_or_nothing(oa: Oa) -> None:
     assert survived >= 3  # most kills landed mid-import
 
 
+def test_first_load_of_an_empty_ledger_killed_leaves_it_empty_and_in_wal(oa: Oa) -> None:
+    # The first load into an empty ledger is kept in a rollback journal (written once,
+    # not into the WAL and then again): killed, it is still all or nothing.
+    path = oa.tmp / "first.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"title": f"事项{i}", "due": "+5wd"}) for i in range(20000)),
+        encoding="utf-8",
+    )
+    env = {**oa.env, "OA_NOW": oa.now}
+    survived = 0
+    for delay in (0.4, 0.8, 1.2):
+        _kill_after([OA, "import", str(path)], env, delay)
+        items, events = _count(oa.db) if oa.db.exists() else (0, 0)
+        assert (items, events) in ((0, 0), (20000, 20000)), delay
+        if items:
+            break
+        survived += 1
+    assert survived >= 1
+    if not items:
+        oa.ok("import", str(path))
+    conn = sqlite3.connect(oa.db)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+    assert not Path(f"{oa.db}-journal").exists()
+    assert _count(oa.db) == (20000, 20000)
+    oa.ok("verify")
+
+
 def test_escalate_killed_midway_keeps_whole_batches_and_a_rerun_completes(oa: Oa) -> None:
     path = oa.tmp / "late.jsonl"
     path.write_text(

@@ -189,8 +189,9 @@ def run(
     import contextlib
 
     # a dry run reads only (a read-only ledger can still check a file)
+    rows = parsed.estimate if write else 0
     lock = ctx.ledger.transaction() if write else contextlib.nullcontext()
-    with lock, ctx.ledger.bulk_load(parsed.estimate if write else 0):
+    with ctx.ledger.first_load(rows), lock, ctx.ledger.bulk_load(rows):
         state = _Run(ctx, write, max(ctx.ledger.next_id(), parsed.named_max + 1))
         journal = ctx.journal()
         directory = _Directory(ctx)

@@ -191,7 +191,7 @@ def _connect(path: Path, *, new: bool) -> LedgerConnection:
         if new:  # only before the first table: an existing ledger keeps its pages
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+            _wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError as exc:
         conn.close()
@@ -227,6 +227,20 @@ def _connect_read_only(path: Path) -> LedgerConnection:
         conn.read_only = True
         return conn
     raise OaError(t("cannot read ledger {path}: {error}", path=path, error="unable to open"))
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Put the ledger in WAL mode; while another process holds it in a rollback journal
+    (the first load, `written_once`), it is read and written as it is, and the next
+    opening tries again."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _new_connection(database: str, *, uri: bool) -> LedgerConnection:
@@ -325,6 +339,34 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def written_once(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
+    """Around the transaction (outside it) of a load of `rows` items into a ledger with
+    no events yet: kept in a rollback journal instead of the WAL, the load is written
+    once, not twice (into the WAL, then by the checkpoint into the file: as much disk
+    again as the ledger, and the time). A rollback journal holds nothing for pages the
+    file did not have, and a killed load still leaves the ledger as it was. WAL again
+    after; when another connection has the ledger open, the load stays in WAL."""
+    if rows < 10_000 or getattr(conn, "read_only", False) or ledger_file(conn) is None:
+        yield
+        return
+    switched = False
+    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0]:
+        conn.execute("PRAGMA busy_timeout = 0")  # another reader: keep the WAL, do not wait
+        with contextlib.suppress(sqlite3.OperationalError):
+            switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if switched:
+        conn.execute("PRAGMA synchronous = FULL")  # a rollback journal's safe setting
+    try:
+        yield
+    finally:
+        if switched:
+            conn.execute("PRAGMA synchronous = NORMAL")
+            with contextlib.suppress(sqlite3.OperationalError):  # else the next opening does
+                conn.execute("PRAGMA journal_mode = WAL")
 
 
 def ledger_file(conn: sqlite3.Connection) -> Path | None:

@@ -122,6 +122,12 @@ class Ledger:
     def bulk_load(self, n: int) -> contextlib.AbstractContextManager[None]:
         return rows.bulk_load(self.conn, n)
 
+    def first_load(self, n: int) -> contextlib.AbstractContextManager[None]:
+        """Around the transaction of a load of `n` items (`connection.written_once`)."""
+        from oa_cli.ledger.connection import written_once
+
+        return written_once(self.conn, n)
+
     def item_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM items").fetchone()[0])
 
