@@ -96,6 +96,20 @@ def test_errors_read_in_chinese(oa: Oa) -> None:
     assert "待交办" in oa.fails(1, "--lang", "zh", "close", item_id, "--basis", "x").err
 
 
+def test_the_systems_reasons_read_in_chinese(oa: Oa) -> None:
+    # a file the system refuses: its reason in Chinese too, the English one under en
+    item_id = str(oa.add("事项", "--unit", "市住建局"))
+    missing = str(oa.tmp / "无此文件.pdf")
+    zh = oa.fails(1, "--lang", "zh", "feedback", item_id, "已办", "--file", missing).err
+    assert zh.strip() == f"oa：无法读取 {missing}：文件或目录不存在"
+    en = oa.fails(1, "--lang", "en", "feedback", item_id, "done", "--file", missing).err
+    assert en.strip() == f"oa: cannot read {missing}: No such file or directory"
+    folder = str(oa.tmp)
+    assert oa.fails(1, "--lang", "zh", "import", folder, "--format", "csv").err.strip().endswith(
+        "是一个目录"
+    )
+
+
 def test_language_from_the_locale(oa: Oa) -> None:
     result = oa.fails(1, "show", "9", env={"LANG": "zh_CN.UTF-8"})
     assert "未找到" in result.err

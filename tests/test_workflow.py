@@ -323,6 +323,9 @@ def test_a_correction_is_not_late_and_an_extension_after_the_deadline_is(oa: Oa)
     # 市教育局: extended before its deadline
     early = oa.add("按期延期", "--unit", "市教育局", "--due", "2026-11-25")
     oa.ok("extend", str(early), "--due", "2026-12-04", "--reason", "需协调", now="2026-11-24T09:00")
+    # 市水务局: extended after its deadline had passed, and still open
+    still_open = oa.add("逾期后延期未办结", "--unit", "市水务局", "--due", "2026-11-25")
+    oa.ok("extend", str(still_open), "--due", "2026-12-11", "--reason", "补办", now="2026-11-27")
     for item in (corrected, late, early):
         oa.ok("close", str(item), "--basis", "已办结", now="2026-12-02T10:00")
     shown = oa.item(corrected)
@@ -336,6 +339,10 @@ def test_a_correction_is_not_late_and_an_extension_after_the_deadline_is(oa: Oa)
     # the late extension costs the `overdue` deduction (5); the correction costs nothing
     assert rows["市财政局"]["score"] == rows["市教育局"]["score"]
     assert rows["市住建局"]["score"] == rows["市教育局"]["score"] - 5
+    # open, not overdue now, but extended late: the same deduction, before it is closed
+    assert rows["市水务局"]["overdue"] == 0
+    # (and its 首报, owed since 11-26 and never filed, costs 1)
+    assert rows["市水务局"]["score"] == 100 - 5 - 1
 
 
 # -- reopen -------------------------------------------------------------------------

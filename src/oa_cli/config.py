@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oa_cli.errors import ConfigError
-from oa_cli.i18n import t
+from oa_cli.i18n import os_error, t
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def load(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(t("{file}: cannot read: {error}", file=path, error=exc)) from None
+        error = os_error(exc) if isinstance(exc, OSError) else exc
+        raise ConfigError(t("{file}: cannot read: {error}", file=path, error=error)) from None
     import yaml
 
     try:

@@ -8,6 +8,7 @@ interrupt the temporary file is removed and the destination is as it was."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -19,7 +20,7 @@ from types import FrameType
 from typing import IO, Any
 
 from oa_cli.errors import OaError
-from oa_cli.i18n import t
+from oa_cli.i18n import os_error, t
 
 LEDGER_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
@@ -56,9 +57,9 @@ def check_dest_writable(dest: Path) -> Path:
             t("cannot write {path}: folder {folder} does not exist", path=dest, folder=folder)
         )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OaError(t("cannot write {path}: {error}", path=dest, error=os.strerror(13)))
+        raise OaError(t("cannot write {path}: {error}", path=dest, error=_denied()))
     if target.exists() and not os.access(target, os.W_OK):
-        raise OaError(t("cannot write {path}: {error}", path=dest, error=os.strerror(13)))
+        raise OaError(t("cannot write {path}: {error}", path=dest, error=_denied()))
     return target
 
 
@@ -126,14 +127,16 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def _denied() -> str:
+    return os_error(PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+
+
 @contextlib.contextmanager
 def _clear_errors(dest: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise OaError(
-            t("cannot write {path}: {error}", path=dest, error=exc.strerror or exc)
-        ) from None
+        raise OaError(t("cannot write {path}: {error}", path=dest, error=os_error(exc))) from None
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from oa_cli.actions import Context
 from oa_cli.errors import InvalidInput, NotFound, UsageError
-from oa_cli.i18n import t
+from oa_cli.i18n import os_error, t
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def read_files(ctx: Context, paths: Sequence[str]) -> list[File]:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except OSError as exc:
             raise InvalidInput(
-                t("cannot read {name}: {error}", name=path, error=exc.strerror)
+                t("cannot read {name}: {error}", name=path, error=os_error(exc))
             ) from None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -55,7 +55,7 @@ def read_files(ctx: Context, paths: Sequence[str]) -> list[File]:
                 data = handle.read()
             except OSError as exc:
                 raise InvalidInput(
-                    t("cannot read {name}: {error}", name=path, error=exc.strerror)
+                    t("cannot read {name}: {error}", name=path, error=os_error(exc))
                 ) from None
         files.append(File(Path(path).name, _sha256(data), data))
     return files

@@ -17,7 +17,7 @@ from oa_cli.domain.fields import value as field_value
 from oa_cli.domain.records import MAX_ID, NewItem, Problem, RecordError, to_item
 from oa_cli.domain.workflow import next_report_due
 from oa_cli.errors import InvalidInput, OaError
-from oa_cli.i18n import t
+from oa_cli.i18n import os_error, t
 from oa_cli.readers import json_stream
 from oa_cli.readers.json_stream import Parsed, Record
 
@@ -70,7 +70,7 @@ def open_source(source: str) -> BinaryIO:
         return spool
     except OSError as exc:
         raise InvalidInput(
-            t("cannot read {name}: {error}", name=source, error=exc.strerror)
+            t("cannot read {name}: {error}", name=source, error=os_error(exc))
         ) from None
 
 

@@ -11,7 +11,7 @@ from oa_cli import __version__
 from oa_cli.cli.lazy import LazyGroup
 from oa_cli.cli.state import STATE
 from oa_cli.errors import OaError
-from oa_cli.i18n import N_, t
+from oa_cli.i18n import N_, os_error, t
 
 APP_HELP = N_("oa: the supervision ledger (督办台账): register, assign, chase and close items.")
 app = typer.Typer(
@@ -205,7 +205,7 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except OSError as exc:
-        _fail([f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")], 1)
+        _fail([f"{exc.filename or ''}: {os_error(exc)}".lstrip(": ")], 1)
     except KeyboardInterrupt:
         _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     except Exception as exc:  # a bug: still one line, unless OA_DEBUG asks for the trace

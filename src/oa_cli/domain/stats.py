@@ -167,7 +167,9 @@ def stats(
         history = history_of(item["id"])
         on_time = is_on_time(item, history)
         overdue = is_overdue(item, today)
-        late = overdue or (item["status"] == CLOSED and not on_time)
+        # late: overdue now, closed late, or extended once its deadline had passed (an
+        # open item the office extended late is not on time either)
+        late = overdue or history.extended_late or (item["status"] == CLOSED and not on_time)
         first = _first_on_time(history)
         missed = first is False or is_report_missed(item, today)
         if first is None and missed:  # the 首报 is owed and late: one not on time (应报未报)

@@ -6,6 +6,7 @@ formats it. Machine formats never go through here.
 
 from __future__ import annotations
 
+import errno
 import os
 
 _lang = "en"
@@ -42,6 +43,32 @@ def t(msgid: str, **kwargs: object) -> str:
 def N_(msgid: str) -> str:
     """Mark a message for the catalog where it is defined; `t()` translates it where shown."""
     return msgid
+
+
+def os_error(exc: OSError) -> str:
+    """Why the system refused a file (open, read, write), in the active language: the
+    system's own words in English, the catalog's for the common reasons."""
+    msgid = _OS_ERRORS.get(exc.errno or 0)
+    if _lang == "zh" and msgid is not None:
+        return t(msgid)
+    return exc.strerror or str(exc)
+
+
+_OS_ERRORS = {  # errno → its message id (Linux's wording)
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EIO: N_("Input/output error"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.EFBIG: N_("File too large"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+}
 
 
 # Words shown through t(variable): statuses, priorities, sources, cards, actions, rules.

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from oa_cli.errors import OaError
-from oa_cli.i18n import t
+from oa_cli.i18n import os_error, t
 from oa_cli.ledger import schema
 from oa_cli.outfile import interrupt_on_terminate
 
@@ -114,7 +114,7 @@ def _inspect(path: Path, *, create: bool) -> frozenset[str] | None:
         header = None
     except OSError as exc:
         raise OaError(
-            t("cannot read ledger {path}: {error}", path=path, error=exc.strerror)
+            t("cannot read ledger {path}: {error}", path=path, error=os_error(exc))
         ) from None
     if not header:  # missing or 0 bytes
         if not create:
@@ -165,7 +165,7 @@ def _create_file(path: Path) -> None:
             os.close(fd)
     except OSError as exc:
         raise OaError(
-            t("cannot create ledger {path}: {error}", path=path, error=exc.strerror)
+            t("cannot create ledger {path}: {error}", path=path, error=os_error(exc))
         ) from None
 
 
@@ -287,7 +287,7 @@ def _backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -
     try:
         _snapshot(conn, dest)
     except (OSError, sqlite3.Error) as exc:
-        error = exc.strerror if isinstance(exc, OSError) else str(exc)
+        error = os_error(exc) if isinstance(exc, OSError) else str(exc)
         raise OaError(t("cannot write {path}: {error}", path=dest, error=error)) from None
     return dest
 
@@ -390,5 +390,5 @@ def backup_to(conn: sqlite3.Connection, dest: Path, *, force: bool = False) -> N
     try:
         _snapshot(conn, dest)
     except (OSError, sqlite3.Error) as exc:
-        error = exc.strerror if isinstance(exc, OSError) else str(exc)
+        error = os_error(exc) if isinstance(exc, OSError) else str(exc)
         raise OaError(t("cannot write {path}: {error}", path=dest, error=error)) from None

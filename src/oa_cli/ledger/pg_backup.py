@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oa_cli.errors import OaError
-from oa_cli.i18n import t
+from oa_cli.i18n import os_error, t
 from oa_cli.ledger.connection import open_ledger
 from oa_cli.ledger.store import Ledger
 from oa_cli.outfile import check_dest_writable, interrupt_on_terminate
@@ -39,7 +39,7 @@ def backup_to_sqlite(source: PgLedger, dest: Path, *, force: bool = False) -> No
                 os.close(fd)
             os.replace(tmp, target_path)
         except (OSError, sqlite3.Error) as exc:
-            error = exc.strerror if isinstance(exc, OSError) else str(exc)
+            error = os_error(exc) if isinstance(exc, OSError) else str(exc)
             raise OaError(t("cannot write {path}: {error}", path=dest, error=error)) from None
         finally:
             tmp.unlink(missing_ok=True)
