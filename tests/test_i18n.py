@@ -105,8 +105,10 @@ def test_the_systems_reasons_read_in_chinese(oa: Oa) -> None:
     en = oa.fails(1, "--lang", "en", "feedback", item_id, "done", "--file", missing).err
     assert en.strip() == f"oa: cannot read {missing}: No such file or directory"
     folder = str(oa.tmp)
-    assert oa.fails(1, "--lang", "zh", "import", folder, "--format", "csv").err.strip().endswith(
-        "是一个目录"
+    assert (
+        oa.fails(1, "--lang", "zh", "import", folder, "--format", "csv")
+        .err.strip()
+        .endswith("是一个目录")
     )
 
 

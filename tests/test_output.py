@@ -205,6 +205,23 @@ def test_long_chinese_titles_wrap_instead_of_being_cut(oa: Oa) -> None:
     assert "".join(ch for ch in out if "\u4e00" <= ch <= "\u9fff").count("实施意见") == 2
 
 
+@pytest.mark.parametrize("columns", ["44", "50", "62"])
+def test_a_narrow_terminal_breaks_the_summary_only_between_its_figures(
+    oa: Oa, columns: str
+) -> None:
+    oa.add("未交办事项")
+    oa.add("逾期事项", "--unit", "市住建局", "--due", "2026-11-20")
+    out = oa.ok("--lang", "zh", "daily", "--format", "table", env={"COLUMNS": columns}).out
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("在办"))
+    summary = lines[start : lines.index("", start)]
+    assert len(summary) >= 2  # it did need breaking
+    figures = [part for line in summary for part in line.split(" · ")]
+    assert figures[:3] == ["在办 2", "今日新收 2", "待交办 1"]
+    assert "今日办结 0" in figures
+    assert all(not line.endswith(("·", " ")) for line in summary)
+
+
 def test_table_from_cron_is_not_squeezed_to_80_columns(oa: Oa) -> None:
     oa.add(
         "关于进一步加强和改进城市基层治理推动社区服务提质增效的实施意见的批示",

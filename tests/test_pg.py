@@ -376,6 +376,11 @@ def test_a_unit_login_through_oa_is_one_line_in_its_language(
     assert oa.fails(1, "--db", url, "verify").err.count("\n") == 1
     assert oa.ok("--db", owner.url, "verify").code == 0
     assert owner.get(5)["feedback_count"] == 1
+    # `oa grant` says which unit a unit's login is for
+    given = oa.ok("--db", owner.url, "--lang", "zh", "grant", "oa_unit_two", "--unit", "市发改委")
+    assert given.err.strip() == "已授予 oa_unit_two 承办单位权限：市发改委"
+    listed = oa.ok("--db", owner.url, "grant", "--list").out
+    assert "oa_unit_two\tunit\t市发改委" in listed
 
 
 def test_a_schema4_ledger_is_upgraded_and_its_unit_logins_lose_their_writes(

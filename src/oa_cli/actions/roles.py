@@ -26,14 +26,16 @@ def _shared(ctx: Context) -> Any:
     return ctx.ledger
 
 
-def grant(ctx: Context, login: str, role: str, unit: str | None) -> None:
+def grant(ctx: Context, login: str, role: str, unit: str | None) -> str | None:
     """Give `login` its role, and keep the office's rules for report deadlines on the
-    ledger up to date (`publish`)."""
+    ledger up to date (`publish`); the unit's name as the ledger holds it."""
     from oa_cli.ledger.pg_roles import grant as give
 
     ledger = _shared(ctx)
-    give(ledger, login, role, units.resolve(ctx, unit) if unit is not None else None)
+    name = units.resolve(ctx, unit) if unit is not None else None
+    give(ledger, login, role, name)
     publish(ctx)
+    return name
 
 
 def publish(ctx: Context) -> None:

@@ -51,8 +51,11 @@ def grant(
         return
     role = "office" if office else "unit" if unit is not None else "read-only"
     assert login is not None
-    roles.grant(ctx, login, role, unit)
-    print(t("{login} is now {role}", login=login, role=t(role)), file=sys.stderr)
+    name = roles.grant(ctx, login, role, unit)
+    if name is None:
+        print(t("{login} is now {role}", login=login, role=t(role)), file=sys.stderr)
+    else:
+        print(t("{login} is now the login of {unit}", login=login, unit=name), file=sys.stderr)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {"grant": grant}

@@ -98,6 +98,7 @@ CATALOG: dict[str, str] = {
     "{value} is not between {low} and {high}": "{value} 不在 {low} 到 {high} 之间",
     "Ledger file, or postgresql:// URL of a shared ledger.": "台账文件，或共享台账的 postgresql:// 地址。",
     "{login} is now {role}": "已授予 {login} {role}权限",
+    "{login} is now the login of {unit}": "已授予 {login} 承办单位权限：{unit}",
     "office": "督查室",
     "read-only": "只读",
     "evidence: {files}": "佐证材料：{files}",

@@ -70,15 +70,15 @@ def notice_text(notice: dict[str, Any], meta: Meta) -> NoticeText:
 def notice_columns() -> list[Column]:
     return [
         # percent of A4 portrait's 17 cm: a leader's four characters and a date on one
-        # line, the title the widest column
+        # line, the title and the latest report the widest columns
         Column(t("No."), "seq", 7),
         Column(t("ID"), "id", 7),
-        Column(t("Title"), "title", 20.8),
+        Column(t("Title"), "title", 16.4),
         Column(t("Leader"), "name", 11),
         Column(t("Due"), "date", 13.6),
-        Column(t("Progress"), "text", 11),
+        Column(t("Progress"), "text", 16),
         Column(t("Owner"), "name", 8.8),
-        Column(t("Overdue / owed"), "text", 13.6),
+        Column(t("Overdue / owed"), "text", 13),
         Column(t("Card"), "short", 7.2),
     ]
 

@@ -101,7 +101,7 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
     if doc.meta.office:
         out.append(Text(clean(doc.meta.office)))
     out.append(Text(clean(f"{doc.title}  {doc.date_line}"), style="bold"))
-    out.append(Text(clean(" · ".join(doc.summary))))
+    out.append(Joined([clean(part) for part in doc.summary]))
     for block in doc.blocks:
         rows = list(islice(block.rows, doc.meta.max_rows))
         out += [Text(""), _rich_table(block, rows, expand)]
@@ -117,6 +117,27 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
     out += [Text(clean(note)) for note in doc.notes]
     out += [Text(""), Text(clean(footer_text(doc.meta)), style="dim")]
     return out
+
+
+class Joined:
+    """Figures joined by " · " on a terminal, a line broken only between two of them
+    (never inside "今日办结 3", and no " · " left at a line's end)."""
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        line = ""
+        for part in self.parts:
+            joined = f"{line} · {part}" if line else part
+            if line and cell_len(joined) > options.max_width:
+                yield Text(line)
+                joined = part
+            line = joined
+        yield Text(line)
 
 
 class Memo(dict[Any, str]):
