@@ -165,13 +165,13 @@ def _fixture_ledger(tmp: Path) -> Path:
     return db
 
 
-@pytest.mark.parametrize("version", [2, 3])
+@pytest.mark.parametrize("version", [2, 3, 4, 5, 6, 7])
 def test_a_ledger_of_every_older_schema_opens_and_verifies(oa: Oa, version: int) -> None:
-    """The schema-1 ledger brought to schema 2 or 3 by the frozen migrations of those
-    versions, then opened by this one."""
+    """The schema-1 ledger brought to each later schema by the frozen migrations of
+    those versions, then opened by this one."""
     import sqlite_utils
 
-    from oa_cli.ledger.schema import MIGRATIONS
+    from oa_cli.ledger.schema import MIGRATIONS, SCHEMA_VERSION
 
     db = _fixture_ledger(oa.tmp)
     before = _count(db)
@@ -184,7 +184,7 @@ def test_a_ledger_of_every_older_schema_opens_and_verifies(oa: Oa, version: int)
     conn.close()
     result = oa.ok("--db", str(db), "verify")
     assert "39 items, 43 events" in result.out
-    assert f"from schema {version} to 7" in result.err
+    assert f"from schema {version} to {SCHEMA_VERSION}" in result.err
     assert _count(db) == before
     assert oa.ok("--db", str(db), "export", "--format", "jsonl").out.count("\n") == 39
 
@@ -196,12 +196,12 @@ def test_a_schema1_ledger_is_upgraded_in_place_after_a_backup(oa: Oa) -> None:
     assert "39 items, 43 events" in result.out
     backups = list(db.parent.glob("ledger.db.schema1*.bak"))
     assert len(backups) == 1
-    assert f"from schema 1 to 7; a copy of it is in {backups[0]}" in result.err
+    assert f"from schema 1 to 8; a copy of it is in {backups[0]}" in result.err
     assert _count(backups[0]) == before
     conn = sqlite3.connect(db)
     from oa_cli.ledger.schema import SCHEMA_VERSION
 
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
     names = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
     assert {"m001_initial", "m002_report_indexes"} <= names
     conn.close()

@@ -34,8 +34,8 @@ CATALOG: dict[str, str] = {
     "the office's working days around {day} are not on the ledger, so the next report's deadline cannot be set: ask the office to run oa grant once more": (
         "台账中没有督办机关 {day} 前后的工作日历，无法确定下次报送时限：请督办机关再运行一次 oa grant"
     ),
-    "a unit's login records ack and feedback at the present time: {at} is before the assignment or later than now": (
-        "单位登录名只能按当前时间签收和反馈：{at} 早于交办时间或晚于当前时间"
+    "a unit's login records ack and feedback at the present time: {at} is before the assignment or the item's latest event, or later than now": (
+        "单位登录名只能按当前时间签收和反馈：{at} 早于交办时间或该事项的最近记录，或晚于当前时间"
     ),
     "the login {login} sees only the items of {unit}: oa verify checks the whole ledger and is run by the office": (
         "登录名 {login} 只能查看{unit}的事项：oa verify 校验整个台账，须由督办机关运行"

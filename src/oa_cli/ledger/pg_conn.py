@@ -202,7 +202,7 @@ _UNIT_REFUSALS: dict[str, Callable[[str], str]] = {
     ),
     "OA002": lambda at: t(
         "a unit's login records ack and feedback at the present time: {at} is before the"
-        " assignment or later than now",
+        " assignment or the item's latest event, or later than now",
         at=at,
     ),
 }

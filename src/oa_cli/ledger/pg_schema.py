@@ -433,6 +433,44 @@ def m007_open_rows(conn: Any) -> None:
     open items; PostgreSQL's planner reads the table's own pages."""
 
 
+# Schema 8's oa_unit_item: as m005's, and `at` not before the item's latest event either,
+# so a unit's report cannot be slipped in before what the office already recorded (a
+# return, a reminder, a missed-report alert) to look on time.
+_M008_UNIT_ITEM = r"""
+CREATE OR REPLACE FUNCTION oa_unit_item(p_item bigint, p_at text) RETURNS items {helper} AS $$
+DECLARE u text := oa_login_unit(); it items;
+BEGIN
+  IF u IS NULL THEN
+    RAISE EXCEPTION 'only a unit''s login writes through this function' USING ERRCODE = '42501';
+  END IF;
+  PERFORM 1 FROM head FOR UPDATE;
+  SELECT * INTO it FROM items WHERE id = p_item
+    AND (unit = u OR co_units::jsonb @> jsonb_build_array(u)) FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'item % is not one of %''s items', p_item, u USING ERRCODE = '42501';
+  END IF;
+  IF it.status <> 'assigned' THEN
+    RAISE EXCEPTION 'item % is not assigned', p_item USING ERRCODE = '55000';
+  END IF;
+  IF p_at IS NULL OR p_at !~ '^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$'
+    OR p_at::timestamptz < coalesce(it.assigned_at, it.received_at)::timestamptz
+    OR p_at::timestamptz < (SELECT max(at::timestamptz) FROM events WHERE item_id = p_item)
+    OR p_at::timestamptz > clock_timestamp() + interval '{slack}' THEN
+    RAISE EXCEPTION 'the time % is before the assignment or the item''s latest event, or after now',
+      p_at USING ERRCODE = 'OA002', DETAIL = coalesce(p_at, '');
+  END IF;
+  RETURN it;
+END $$"""
+
+
+@migration
+def m008_unit_times_in_order(conn: Any) -> None:
+    """A unit's ack and report are dated no earlier than the item's latest event."""
+    schema_name = conn.execute("SELECT quote_ident(current_schema())").fetchone()[0]
+    helper = _HELPER.format(schema=schema_name)
+    conn.execute(_M008_UNIT_ITEM.format(helper=helper, slack="5 minutes"))
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 assert [n for n, _ in MIGRATIONS] == [n for n, _ in sqlite_schema.MIGRATIONS], (
     "PostgreSQL migrations must follow ledger.schema's list"

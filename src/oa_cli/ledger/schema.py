@@ -292,6 +292,12 @@ def m007_open_rows(db: Any) -> None:
     db.execute(f"CREATE INDEX items_open ON {_M007_ITEMS_OPEN}")
 
 
+@migration
+def m008_unit_times_in_order(db: Any) -> None:
+    """Nothing on SQLite: a file has no unit logins. PostgreSQL's step of that name dates
+    a unit's ack and report no earlier than its item's latest event."""
+
+
 # The item indexes as the current schema has them: import drops and remakes them
 # around a bulk load. Open items are read in due order from items_open, which holds
 # what the daily rules read, the stored object and a printed row; it is partial, so
