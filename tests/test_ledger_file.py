@@ -119,6 +119,25 @@ def test_a_folder_as_the_ledger_is_one_clear_line(tmp_path: Path) -> None:
         open_ledger(tmp_path)
 
 
+def test_a_pipe_or_a_device_is_never_a_ledger_nor_a_backup(tmp_path: Path, ledger: Path) -> None:
+    # a write would have made /dev/null (0 bytes to read) a ledger: chmod 0600 as root
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o644)
+    for create in (False, True):
+        with pytest.raises(OaError, match="not a regular file"):
+            open_ledger(fifo, create=create)  # at once: nothing waits on the pipe
+    with pytest.raises(OaError, match="not a regular file"):
+        open_ledger(Path(os.devnull))
+    conn = open_ledger(ledger)
+    try:
+        with pytest.raises(OaError, match="not a regular file; give a file name for the copy"):
+            backup_to(conn, fifo, force=True)
+    finally:
+        conn.close()
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and _mode(fifo) == 0o644
+    assert _mode(Path(os.devnull)) == 0o666
+
+
 def test_a_dangling_link_as_the_ledger_is_refused_and_nothing_is_created(tmp_path: Path) -> None:
     link = tmp_path / "ledger.db"
     link.symlink_to(tmp_path / "gone" / "real.db")

@@ -25,6 +25,13 @@ from oa_cli.i18n import os_error, t
 LEDGER_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
+def refuse_special(dest: Path) -> None:
+    """A copy replaces its DEST whole (renamed into place): never a device, a pipe or a
+    socket (`oa backup /dev/null --force` would put a file where the device was)."""
+    if dest.exists() and not dest.is_file():
+        raise OaError(t("{path} is not a regular file; give a file name for the copy", path=dest))
+
+
 def refuse_ledger(dest: Path, ledger: Path) -> None:
     """Refuse `dest` when it is the ledger or one of its side files: the same path
     once links and `..` are resolved, or the same file (a hard link)."""

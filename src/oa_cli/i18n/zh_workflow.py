@@ -85,6 +85,8 @@ CATALOG: dict[str, str] = {
     "zh: Chinese column headers and a BOM for csv.": "zh：csv 使用中文列名并带 BOM。",
     "{name} is larger than {mb} MB (evidence.max_mb)": "{name} 超过 {mb} MB（evidence.max_mb）",
     "{name} is not a regular file": "{name} 不是普通文件",
+    "{path} is not a regular file; give a ledger file's path": "{path} 不是普通文件，请给出台账文件的路径",
+    "{path} is not a regular file; give a file name for the copy": "{path} 不是普通文件，请给出副本的文件名",
     "{name}: columns ignored: {columns}": "{name}：已忽略这些列：{columns}",
     "{name}: nested too deeply": "{name}：嵌套层次过深",
     "nothing imported; problems found: {n}": "未导入任何内容；发现问题 {n} 处",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import tempfile
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -107,6 +108,8 @@ def _inspect(path: Path, *, create: bool) -> frozenset[str] | None:
         )
     if path.is_dir():
         raise OaError(t("{path} is a folder; give a file name", path=path))
+    if path.exists() and not path.is_file():  # /dev/null, a pipe, a socket: never a ledger
+        raise OaError(t("{path} is not a regular file; give a ledger file's path", path=path))
     try:
         with open(path, "rb") as f:
             header = f.read(len(SQLITE_HEADER))
@@ -157,8 +160,12 @@ def _create_file(path: Path) -> None:
         try:  # O_EXCL never follows a link, so a link planted meanwhile is not followed
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         except FileExistsError:  # a 0-byte file, or another process created it meanwhile
-            fd = os.open(path, os.O_WRONLY)
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by a device meanwhile
+                raise OaError(
+                    t("{path} is not a regular file; give a ledger file's path", path=path)
+                )
             with contextlib.suppress(PermissionError):  # someone else's 0-byte file
                 os.fchmod(fd, 0o600)
         finally:
@@ -379,11 +386,12 @@ def ledger_file(conn: sqlite3.Connection) -> Path | None:
 
 def backup_to(conn: sqlite3.Connection, dest: Path, *, force: bool = False) -> None:
     """Copy the ledger with SQLite's online backup: one consistent snapshot, writers go on."""
-    from oa_cli.outfile import check_dest_writable, refuse_ledger
+    from oa_cli.outfile import check_dest_writable, refuse_ledger, refuse_special
 
     ledger = ledger_file(conn)
     if ledger is not None:
         refuse_ledger(dest, ledger)
+    refuse_special(dest)
     check_dest_writable(dest)
     if dest.exists() and not force:
         raise OaError(t("{path} exists; use --force to overwrite it", path=dest))

@@ -12,7 +12,7 @@ from oa_cli.errors import OaError
 from oa_cli.i18n import os_error, t
 from oa_cli.ledger.connection import open_ledger
 from oa_cli.ledger.store import Ledger
-from oa_cli.outfile import check_dest_writable, interrupt_on_terminate
+from oa_cli.outfile import check_dest_writable, interrupt_on_terminate, refuse_special
 
 if TYPE_CHECKING:
     from oa_cli.ledger.pg import PgLedger
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 def backup_to_sqlite(source: PgLedger, dest: Path, *, force: bool = False) -> None:
     """Through a hidden temporary file renamed only when complete: `dest` is the whole
     copy or is left as it was."""
+    refuse_special(dest)
     target_path = check_dest_writable(dest)
     if dest.exists() and not force:
         raise OaError(t("{path} exists; use --force to overwrite it", path=dest))
