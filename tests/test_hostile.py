@@ -165,6 +165,18 @@ def test_the_largest_id_is_accepted_and_no_later_add_goes_beyond_it(oa: Oa) -> N
     # SPEC Safety: "ids are 1 … 2^53−1" — and ids are never reused, so no id is left
     assert result.code == 1, f"add after id 2^53-1 → {result.code}, id {result.out.strip()}"
     assert [i["id"] for i in _export(oa)] == [MAX_ID]
+    # an id never used can still be imported by name
+    oa.ok("import", str(_write(oa, "s.json", [{"id": 5, "title": "补录事项"}])))
+    assert [i["id"] for i in _export(oa)] == [5, MAX_ID]
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_an_empty_ledger_path_is_a_usage_error_not_the_default_ledger(oa: Oa, how: str) -> None:
+    # `oa --db "$LEDGER" add …` with LEDGER unset must not write into ~'s ledger
+    args, env = (["--db", ""], {}) if how == "option" else ([], {"OA_DB": ""})
+    result = oa(*args, "add", "事项", env=env)
+    assert result.code == 2 and "--db" in result.err and "empty" in result.err
+    assert not list((oa.tmp / "home").rglob("*.db"))
 
 
 def _write(oa: Oa, name: str, records: Any) -> Path:

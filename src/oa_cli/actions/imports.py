@@ -192,7 +192,7 @@ def run(
     rows = parsed.estimate if write else 0
     lock = ctx.ledger.transaction() if write else contextlib.nullcontext()
     with ctx.ledger.first_load(rows), lock, ctx.ledger.bulk_load(rows):
-        state = _Run(ctx, write, max(ctx.ledger.next_id(), parsed.named_max + 1))
+        state = _Run(ctx, write, _first_fresh(ctx, parsed.named_max))
         journal = ctx.journal()
         directory = _Directory(ctx)
         count = 0
@@ -211,6 +211,15 @@ def run(
                 t("nothing imported; problems found: {n}", n=len(state.errors)), *state.errors
             )
     return count
+
+
+def _first_fresh(ctx: Context, named_max: int) -> int:
+    """The id a record without one gets first; past MAX_ID when every id is used (then
+    only records naming their ids can still be imported)."""
+    try:
+        return max(ctx.ledger.next_id(), named_max + 1)
+    except InvalidInput:
+        return MAX_ID + 1
 
 
 def _checked(

@@ -92,6 +92,12 @@ def main_options(
         )
     if no_color:
         os.environ["NO_COLOR"] = "1"
+    if (db if db is not None else os.environ.get("OA_DB", "x")).strip() == "":
+        # a script's unset variable (`--db "$LEDGER"`) must not fall back on the default
+        raise typer.BadParameter(
+            t("the ledger is given empty; give a file or a postgresql:// URL, or unset OA_DB"),
+            param_hint="--db",
+        )
     STATE.db, STATE.config_path = db, config
     if lang is None:  # below --lang and OA_LANG: `lang:` in the config, then the locale
         set_lang(detect_lang(None))  # the config's own errors are said in the locale's
