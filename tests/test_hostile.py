@@ -179,6 +179,18 @@ def test_an_empty_ledger_path_is_a_usage_error_not_the_default_ledger(oa: Oa, ho
     assert not list((oa.tmp / "home").rglob("*.db"))
 
 
+def test_the_lines_said_on_stderr_never_carry_user_controls_raw(oa: Oa) -> None:
+    name = "市\x1b]0;pwned\x07住建局\u202e"
+    said = [oa.ok("unit", "add", "zj", name).err]
+    said.append(oa.ok("add", "事项", "--unit", "zj").err)
+    csv = oa.tmp / "r.csv"
+    csv.write_text("事项名称,\x1b[31m列\n关于供暖,x\n", encoding="utf-8")
+    said.append(oa.ok("import", str(csv)).err)
+    for err in said:
+        assert "\x1b" not in err and "\u202e" not in err and "\x07" not in err, err
+    assert "\\x1b]0;pwned\\x07住建局\\u202e" in said[1]
+
+
 def _write(oa: Oa, name: str, records: Any) -> Path:
     path = oa.tmp / name
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

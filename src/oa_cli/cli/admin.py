@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from oa_cli.cli.state import STATE
+from oa_cli.cli.state import STATE, say
 from oa_cli.i18n import N_, t
 
 
@@ -53,9 +53,9 @@ def grant(
     assert login is not None
     name = roles.grant(ctx, login, role, unit)
     if name is None:
-        print(t("{login} is now {role}", login=login, role=t(role)), file=sys.stderr)
+        say(t("{login} is now {role}", login=login, role=t(role)))
     else:
-        print(t("{login} is now the login of {unit}", login=login, unit=name), file=sys.stderr)
+        say(t("{login} is now the login of {unit}", login=login, unit=name))
 
 
 COMMANDS: dict[str, Callable[..., None]] = {"grant": grant}

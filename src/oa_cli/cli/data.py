@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from oa_cli.cli.state import STATE, command_help
+from oa_cli.cli.state import STATE, command_help, say
 from oa_cli.i18n import N_, t
 
 FILE_WORD = N_("FILE")  # the word of import's `FILE|-`, said in the active language
@@ -44,11 +44,11 @@ def import_(
     kind = imports.detect_format(name, fmt)
     parsed = imports.parse(imports.open_source(source), kind, name)
     for warning in parsed.warnings:
-        print(t("oa: warning: {message}", message=warning), file=sys.stderr)
+        say(t("oa: warning: {message}", message=warning))
     if dry_run:
         with _dry_run_ledger() as ctx:
             n = imports.run(ctx, parsed, write=False)
-        print(t("dry run: valid records: {n}; nothing written", n=n), file=sys.stderr)
+        say(t("dry run: valid records: {n}; nothing written", n=n))
         return
     ctx = STATE.context()
     if sys.stderr.isatty() and parsed.estimate >= 2000:
@@ -58,7 +58,7 @@ def import_(
             n = imports.run(ctx, parsed, progress=advance)
     else:
         n = imports.run(ctx, parsed)
-    print(t("imported {n} items", n=n), file=sys.stderr)
+    say(t("imported {n} items", n=n))
 
 
 @contextlib.contextmanager
@@ -122,7 +122,7 @@ def export(
     else:
         with atomic_output(output, reading.ledger_path(ctx), binary=fmt == "xlsx") as out:
             count = _export_to(out, fmt, headers)
-        print(t("exported {n} items to {path}", n=count, path=output), file=sys.stderr)
+        say(t("exported {n} items to {path}", n=count, path=output))
 
 
 def _export_to(out: object, fmt: str, headers: str | None) -> int:
@@ -166,7 +166,7 @@ def backup(
 
     ctx = STATE.context(write=False)
     reading.backup(ctx, dest, force)
-    print(t("ledger copied to {path}", path=dest), file=sys.stderr)
+    say(t("ledger copied to {path}", path=dest))
 
 
 def copy(
@@ -180,10 +180,7 @@ def copy(
 
     ctx = STATE.context(write=False)
     seq, digest = copy_ledger(ctx, dest)
-    print(
-        t("ledger copied to {path}; head {seq}:{hash}", path=dest, seq=seq, hash=digest[:12]),
-        file=sys.stderr,
-    )
+    say(t("ledger copied to {path}; head {seq}:{hash}", path=dest, seq=seq, hash=digest[:12]))
 
 
 def evidence(
@@ -212,7 +209,7 @@ def evidence(
         return
     with atomic_output(output, reading.ledger_path(ctx), binary=True) as out:
         out.write(data)
-    print(t("wrote {path} ({size} bytes)", path=output, size=len(data)), file=sys.stderr)
+    say(t("wrote {path} ({size} bytes)", path=output, size=len(data)))
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

@@ -9,7 +9,7 @@ import typer
 
 from oa_cli.cli.listing import items_out
 from oa_cli.cli.options import bounded, item_id
-from oa_cli.cli.state import STATE, command_help
+from oa_cli.cli.state import STATE, command_help, say
 from oa_cli.i18n import N_, t
 
 Format = Annotated[
@@ -82,10 +82,7 @@ def list_items(
     if fmt == "table" and sel.limit is not None and shown == sel.limit:
         total = reading.count(ctx, sel)
         if total > shown:
-            print(
-                t("{n} more not shown; use --limit or a piped format", n=total - shown),
-                file=sys.stderr,
-            )
+            say(t("{n} more not shown; use --limit or a piped format", n=total - shown))
 
 
 def _unit_filter(unit: str | None) -> str | None:
@@ -149,11 +146,11 @@ def overdue(
     # In due order, the oldest first: that is most overdue first, and it streams.
     found = items_out(fmt, sel, t("Overdue"))
     if fmt == "table" and not found:
-        print(t("no overdue items"), file=sys.stderr)
+        say(t("no overdue items"))
     if fmt == "table" and found == sel.limit:
         total = reading.count(ctx, sel)
         if total > found:
-            print(t("{n} more not shown; use a piped format", n=total - found), file=sys.stderr)
+            say(t("{n} more not shown; use a piped format", n=total - found))
             found = total
     if check and found:
         raise CheckFailed(t("{n} overdue items", n=found))

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from oa_cli.cli.documents import meta
-from oa_cli.cli.state import STATE, command_help
+from oa_cli.cli.state import STATE, command_help, say
 from oa_cli.i18n import N_, t
 
 ReportFormat = Annotated[
@@ -296,7 +296,7 @@ def notice(
 
     found = build(ctx, day, unit or [], issue, deliver)
     if issue:
-        print(t("notices issued: {n}", n=len(found)), file=sys.stderr)
+        say(t("notices issued: {n}", n=len(found)))
 
 
 def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path | None) -> None:

@@ -39,10 +39,18 @@ def default_config() -> Path:
     return Path(platformdirs.user_config_dir("oa", appauthor=False)) / "config.yaml"
 
 
+def say(message: str) -> None:
+    """A line for the person on stderr; user text in it is never written raw (control
+    characters and bidi overrides escaped, as in tables)."""
+    from oa_cli.render.plain import printable
+
+    print(printable(message), file=sys.stderr)
+
+
 def say_warning(message: str) -> None:
     from oa_cli.i18n import t
 
-    print(t("oa: warning: {message}", message=message), file=sys.stderr)
+    say(t("oa: warning: {message}", message=message))
 
 
 def default_actor() -> str:
@@ -78,19 +86,18 @@ class State:
 
         if year not in self.warned_years:
             self.warned_years.add(year)
-            print(unknown_year_message(year), file=sys.stderr)
+            say(unknown_year_message(year))
 
     def say_upgrade(self, old: int, new: int, backup: Path) -> None:
         from oa_cli.i18n import t
 
-        print(
+        say(
             t(
                 "oa: upgrading the ledger from schema {old} to {new}; a copy of it is in {backup}",
                 old=old,
                 new=new,
                 backup=backup,
-            ),
-            file=sys.stderr,
+            )
         )
 
     def calendar(self) -> WorkCalendar:

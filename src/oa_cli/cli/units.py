@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from oa_cli.cli.state import STATE, command_help
+from oa_cli.cli.state import STATE, command_help, say
 from oa_cli.i18n import N_, t
 
 unit_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
@@ -28,7 +28,7 @@ def unit_add(
     from oa_cli.actions import units
 
     unit = units.add(STATE.context(), code, name, contact)
-    print(t("unit {code} {name} added", code=unit.code, name=unit.name), file=sys.stderr)
+    say(t("unit {code} {name} added", code=unit.code, name=unit.name))
 
 
 def unit_list(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from oa_cli.cli.options import item_id
-from oa_cli.cli.state import STATE, command_help
+from oa_cli.cli.state import STATE, command_help, say
 from oa_cli.i18n import N_, t
 
 ItemId = Annotated[
@@ -23,7 +23,7 @@ Files = Annotated[
 
 
 def _done(message: str) -> None:
-    print(message, file=sys.stderr)
+    say(message)
 
 
 def _read_body(body: str | None) -> str | None:
@@ -321,7 +321,7 @@ def _escalate_auto(fmt: str | None) -> None:
     ctx = STATE.context()
     if not ctx.calendar.is_workday(ctx.today):
         day = t("{date} is not a working day", date=ctx.today.isoformat())
-        print(t("oa: warning: {message}", message=day), file=sys.stderr)
+        say(t("oa: warning: {message}", message=day))
     total = reading.count(ctx, Selection()) if sys.stderr.isatty() else 0
     if total >= 5000:  # a bar on a terminal for a large ledger; cron and pipes get none
         from oa_cli.render.table import progress_bar
@@ -338,7 +338,7 @@ def _escalate_auto(fmt: str | None) -> None:
         from oa_cli.render.plain import write_records
 
         write_records(sys.stdout, fmt, done, ACTION_KEYS)
-    print(t("escalate --auto: actions taken: {n}", n=len(done)), file=sys.stderr)
+    say(t("escalate --auto: actions taken: {n}", n=len(done)))
 
 
 COMMANDS: dict[str, Callable[..., None]] = {
