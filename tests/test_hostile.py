@@ -191,6 +191,51 @@ def test_the_lines_said_on_stderr_never_carry_user_controls_raw(oa: Oa) -> None:
     assert "\\x1b]0;pwned\\x07住建局\\u202e" in said[1]
 
 
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("r.jsonl", b'{"title": "s\\udc80y"}\n'),
+        ("r.json", b'[{"title": "s\\ud800x"}]'),
+        ("r.yaml", b'- title: "s\\ud800z"\n'),
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_the_record_and_field(
+    oa: Oa, name: str, data: bytes
+) -> None:
+    path = oa.tmp / name
+    path.write_bytes(data)
+    result = oa.fails(1, "import", str(path))
+    assert "record 1" in result.err and "title: must be valid Unicode text" in result.err
+    assert _export(oa) == []
+
+
+def _raw(oa: Oa, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    env = {**oa.env, "OA_NOW": oa.now}
+    return subprocess.run([OA, *args], input=stdin, capture_output=True, env=env, timeout=60)
+
+
+def test_a_body_on_stdin_that_is_not_utf8_is_refused(oa: Oa) -> None:
+    result = _raw(oa, "add", "事项", "--body", "-", stdin=b"a\xffb")
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "body" in err and "internal error" not in err, err
+    assert _export(oa) == []
+
+
+def test_text_no_document_can_hold_is_written_escaped_in_word(oa: Oa) -> None:
+    import io
+
+    from docx import Document
+
+    oa.add("关于\ufffe供暖\uffff的批示", "--unit", "市住建局", "--due", "2026-11-20")
+    out = oa.tmp / "n.docx"
+    for args in (["daily", "--format", "docx"], ["notice", "--format", "docx", "-o", str(out)]):
+        result = _raw(oa, *args)
+        assert result.returncode == 0, result.stderr.decode()
+        doc = Document(io.BytesIO(result.stdout or out.read_bytes()))
+        cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        assert "关于\\ufffe供暖\\uffff的批示" in cells
+
+
 def _write(oa: Oa, name: str, records: Any) -> Path:
     path = oa.tmp / name
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

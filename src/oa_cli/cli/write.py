@@ -27,9 +27,21 @@ def _done(message: str) -> None:
 
 
 def _read_body(body: str | None) -> str | None:
-    if body == "-":
-        return sys.stdin.read()
-    return body
+    if body != "-":
+        return body
+    from oa_cli.errors import InvalidInput
+
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            t(
+                "{name}: not UTF-8 text (byte {pos}); save it as UTF-8",
+                name="--body -",
+                pos=exc.start,
+            )
+        ) from None
 
 
 def add(

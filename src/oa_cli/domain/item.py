@@ -5,6 +5,7 @@ Its fields are declared once, in `domain.fields`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
@@ -54,7 +55,7 @@ def require_status(item: Item, action: str) -> None:
 
 
 def require_text(value: Any, what: str) -> str:
-    """Text that is text, not empty after trimming and without NUL; errors name `what`."""
+    """Text that is text, not empty after trimming and storable; errors name `what`."""
     from oa_cli.domain.fields import said
 
     if value is not None and not isinstance(value, str):
@@ -62,9 +63,23 @@ def require_text(value: Any, what: str) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidInput(said(what, t("must not be empty")))
-    if "\x00" in text:
-        raise InvalidInput(said(what, t("must not contain NUL characters")))
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidInput(said(what, problem))
     return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored, or None: a NUL, or a lone surrogate (bytes that were
+    not UTF-8 on standard input, a `\\ud800` escape in JSON): neither is text."""
+    if "\x00" in text:
+        return t("must not contain NUL characters")
+    if not text.isprintable() and _SURROGATE.search(text):
+        return t("must be valid Unicode text (not UTF-8, or a lone surrogate)")
+    return None
 
 
 def choice(name: str, value: str, what: str) -> str:

@@ -137,8 +137,8 @@ class _Reader:
         value = self.rec.get(key)
         if type(value) is str:  # the usual case, first
             text = value.strip()
-            if "\x00" in text:
-                self.fail(key, t("must not contain NUL characters"))
+            if not text.isprintable() and (problem := model.text_problem(text)) is not None:
+                self.fail(key, problem)
                 return None
             return text or None
         if value is None:
@@ -153,8 +153,8 @@ class _Reader:
             self.fail(key, t("must be text, not {kind}", kind=_kind(value)))
             return None
         text = value.strip()
-        if "\x00" in text:
-            self.fail(key, t("must not contain NUL characters"))
+        if (problem := model.text_problem(text)) is not None:
+            self.fail(key, problem)
             return None
         return text or None
 
@@ -187,8 +187,9 @@ class _Reader:
             if not all(isinstance(v, str) for v in value):
                 self.fail(key, t("must be a list of names"))
                 return []
-            if any("\x00" in v for v in value):
-                self.fail(key, t("must not contain NUL characters"))
+            problem = next(filter(None, map(model.text_problem, value)), None)
+            if problem is not None:
+                self.fail(key, problem)
                 return []
             return list(dict.fromkeys(v.strip() for v in value if v.strip()))
         text = self.text(key)

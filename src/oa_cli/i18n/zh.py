@@ -158,6 +158,7 @@ CATALOG: dict[str, str] = {
     "{name}: line {line}: malformed YAML: {error}": "{name}：第 {line} 行：YAML 格式错误：{error}",
     "{name}: line {line}: not valid JSON: {error}": "{name}：第 {line} 行：JSON 格式错误：{error}",
     "cannot read {name}: {error}": "无法读取 {name}：{error}",
+    "must be valid Unicode text (not UTF-8, or a lone surrogate)": "须为有效的 Unicode 文本（不是 UTF-8 编码，或含孤立代理字符）",
     # why the system refused a file (i18n.os_error)
     "Operation not permitted": "不允许的操作",
     "No such file or directory": "文件或目录不存在",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -67,8 +68,12 @@ def json_document(stream: BinaryIO, name: str) -> Parsed:
         raise InvalidInput(
             t("{name}: not UTF-8 text (byte {pos}); save it as UTF-8", name=name, pos=bad)
         )
+    lone = _lone_surrogate(stream)
+    stream.seek(0)
     start = 3 if stream.read(3) == b"\xef\xbb\xbf" else 0
     try:
+        if lone:  # yajl would write it as '?': Python's reader keeps it, to be named
+            raise ijson.JSONError("a lone surrogate")
         prefix, count, named_max = _json_outline(stream, start)
     except (ijson.JSONError, _Overflow) as exc:
         size = stream.seek(0, io.SEEK_END)
@@ -79,6 +84,27 @@ def json_document(stream: BinaryIO, name: str) -> Parsed:
     stream.seek(start)
     records = _json_records(ijson.items(stream, prefix, use_float=True), name)
     return Parsed(records, estimate=count, named_max=named_max)
+
+
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _lone_surrogate(stream: BinaryIO) -> bool:
+    """Whether the document escapes half a surrogate pair alone (`"\\ud800"`), which is
+    not text; read a megabyte at a time (an escape across two reads is seen whole)."""
+    stream.seek(0)
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        text = tail + chunk
+        if b"\\u" in text:
+            found = _LONE_SURROGATE.search(text)
+            if found is not None and found.start() < len(text) - 12:
+                return True
+        tail = text[-12:]
+    return _LONE_SURROGATE.search(tail) is not None
 
 
 class _Overflow(Exception):

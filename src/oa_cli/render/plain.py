@@ -24,7 +24,10 @@ def _tsv_escape(text: str) -> str:
 
 
 # What a terminal must never get raw: C0 but tab and newline, DEL, C1, bidi overrides.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Controls, bidi overrides, and what no document can hold (lone surrogates, U+FFFE/F).
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def printable(text: str) -> str:
