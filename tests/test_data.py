@@ -139,6 +139,25 @@ def test_xlsx_as_an_office_keeps_it_with_date_cells(oa: Oa, tmp_path: Path) -> N
     assert (second["due"], second["status"]) == ("2026-12-20", "registered")
 
 
+def test_date_cells_outside_the_supported_dates_are_refused_as_text_dates_are(
+    oa: Oa, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["事项", "收文日期", "完成时限"])
+    sheet.append(["早于1990的时限", dt.datetime(2026, 11, 2), dt.datetime(1900, 1, 1)])
+    sheet.append(["早于1990的收文", dt.date(1950, 1, 1), dt.datetime(2026, 12, 3)])
+    path = tmp_path / "旧台账.xlsx"
+    book.save(path)
+    lines = oa.fails(1, "import", str(path)).err.strip().splitlines()[1:]
+    assert len(lines) == 2
+    assert "row 2" in lines[0] and "due" in lines[0] and "1900-01-01" in lines[0]
+    assert "row 3" in lines[1] and "received_at" in lines[1] and "1950-01-01" in lines[1]
+    assert oa.ok("export", "--format", "json").json() == []
+
+
 def test_every_bad_record_is_listed_and_nothing_is_written(oa: Oa, tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(

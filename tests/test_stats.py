@@ -177,6 +177,10 @@ def test_weekly_formats(oa: Oa) -> None:
     assert "# Weekly update" in md and "2026-W46" in md
     oa.fails(2, "weekly", "--week", "2026-48")
     oa.fails(2, "weekly", "--week", "2026-W46", "--date", "2026-11-12")
+    oa.fails(2, "weekly", "--week", "2025-W53")  # 2025 has 52 ISO weeks: not 2026-W01
+    for far in ("2101-W01", "9999-W52", "1989-W52"):
+        assert "outside the supported dates" in oa.fails(1, "weekly", "--week", far).err
+    assert oa.ok("weekly", "--week", "２０２６-W46", "--format", "json").json()["week"] == "2026-W46"
 
 
 _ACTIONS = (

@@ -175,12 +175,12 @@ def weekly(
     ctx = STATE.context(write=False)
     day = ctx.today if date is None else _date(date)
     if week is not None:
-        try:
-            day = dt.datetime.strptime(week + "-1", "%G-W%V-%u").date()
-        except ValueError:
-            raise UsageError(
-                t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week)
-            ) from None
+        from oa_cli.domain.dates import parse_week
+
+        monday = parse_week(week)
+        if monday is None:
+            raise UsageError(t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week))
+        day = monday
     if _weekly_streamed(ctx, day, fmt):
         return
     limit = ctx.config.display["max_rows"] if fmt == "table" else None

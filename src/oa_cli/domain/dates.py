@@ -219,6 +219,25 @@ def parse_day(text: str, *, today: dt.date, calendar: WorkCalendar, what: str) -
     return parse_due(text, base=today, today=today, calendar=calendar, what=what)
 
 
+_WEEK = re.compile(r"(\d{4})-?[Ww](\d{1,2})")
+
+
+def parse_week(text: str) -> dt.date | None:
+    """The Monday of an ISO week `YYYY-Www` (full-width digits too); None when `text` is
+    no such week (2025-W53: 2025 has 52); InvalidInput when the week leaves the
+    supported dates."""
+    found = _WEEK.fullmatch(_normal(text))
+    if found is None:
+        return None
+    try:
+        monday = dt.date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError:
+        return None
+    if monday < FIRST_DAY or monday > LAST_DAY - dt.timedelta(days=6):
+        raise _out_of_range("--week", _normal(text))
+    return monday
+
+
 def parse_due(
     text: str, *, base: dt.date, today: dt.date, calendar: WorkCalendar, what: str | None = None
 ) -> dt.date:

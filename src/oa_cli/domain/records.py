@@ -16,7 +16,7 @@ from typing import Any
 from oa_cli.config import Config
 from oa_cli.domain import item as model
 from oa_cli.domain.calendar import WorkCalendar
-from oa_cli.domain.dates import iso, local, parse_datetime, parse_due
+from oa_cli.domain.dates import check_day, iso, local, parse_datetime, parse_due
 from oa_cli.domain.fields import (
     FIELDS,
     KEYS,
@@ -200,10 +200,13 @@ class _Reader:
         if value is None or value == "":
             return None
         try:
-            if isinstance(value, dt.datetime):
+            if isinstance(value, dt.datetime):  # a spreadsheet's cell: in range as text is
+                check_day(value, field_name(key))
                 return iso(local(value))
             if isinstance(value, dt.date):
-                return iso(dt.datetime.combine(value, dt.time()).astimezone())
+                return iso(
+                    dt.datetime.combine(check_day(value, field_name(key)), dt.time()).astimezone()
+                )
             text = self.text(key)
             return None if text is None else self._stamp_text(text)
         except OaError as exc:
@@ -236,9 +239,9 @@ class _Reader:
         today = self.now.date()
         try:
             if isinstance(value, dt.datetime):
-                return value.date().isoformat()
+                return check_day(value.date(), field_name(key)).isoformat()
             if isinstance(value, dt.date):
-                return value.isoformat()
+                return check_day(value, field_name(key)).isoformat()
             text = self.text(key)
             if text is None:
                 return None
