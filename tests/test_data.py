@@ -158,6 +158,30 @@ def test_date_cells_outside_the_supported_dates_are_refused_as_text_dates_are(
     assert oa.ok("export", "--format", "json").json() == []
 
 
+def test_an_assignment_a_record_cannot_have_is_named_not_half_kept(
+    oa: Oa, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["事项", "收文日期", "交办日期", "承办单位", "办理情况"])
+    sheet.append(["无单位有交办日期", "2026-11-02", "2026-11-03", None, None])
+    sheet.append(["无单位有办理情况", "2026-11-02", None, None, "已部署"])
+    sheet.append(["交办在将来", "2026-11-02", "2026-12-01", "市住建局", None])
+    sheet.append(["交办早于收文", "2026-11-05", "2026-11-03", "市住建局", None])
+    sheet.append(["同日交办", "2026-11-05 10:00", "2026-11-05", "市住建局", "已部署"])
+    path = tmp_path / "交办.xlsx"
+    book.save(path)
+    lines = oa.fails(1, "--lang", "zh", "import", str(path)).err.strip().splitlines()[1:]
+    assert len(lines) == 4
+    for n, line in enumerate(lines, 1):
+        assert line.startswith(f"oa：第 {n} 条记录（第 {n + 1} 行）："), line
+    assert "交办时间" in lines[0] and "办理情况" in lines[1]
+    assert "晚于当前时间" in lines[2] and "交办日期不能早于收文日期" in lines[3]
+    assert oa.ok("export", "--format", "json").json() == []
+
+
 def test_every_bad_record_is_listed_and_nothing_is_written(oa: Oa, tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(

@@ -257,7 +257,9 @@ def field_name(key: str) -> str:
     """A field as a person reads it in messages: its Chinese label under zh, else its key."""
     from oa_cli.i18n import get_lang
 
-    return LABELS.get(key, key) if get_lang() == "zh" else key
+    if get_lang() != "zh":
+        return key
+    return PROGRESS_HEADERS[0] if key == "progress" else LABELS.get(key, key)
 
 
 def said(name: str, message: str) -> str:

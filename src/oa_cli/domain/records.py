@@ -458,6 +458,16 @@ def _check_state(
         r.fail("unit", t("an item in status {status} needs a unit", status=t(status)))
     if status == model.REGISTERED and item["unit"] is not None:
         r.fail("status", t("an item with a unit cannot be registered"))
+    if status == model.REGISTERED and item["assigned_at"] is not None:
+        r.fail("assigned_at", t("an item not assigned to a unit has no assignment time"))
+    if status == model.REGISTERED and progress is not None:
+        r.fail("progress", t("a report needs a unit that made it: give the unit too"))
+    if item["assigned_at"] is not None:
+        assigned_at = dt.datetime.fromisoformat(item["assigned_at"])
+        if assigned_at > now:
+            r.fail("assigned_at", t("{value} is later than now", value=item["assigned_at"]))
+        elif assigned_at.date() < dt.datetime.fromisoformat(item["received_at"]).date():
+            r.fail("assigned_at", t("an item is assigned on or after the day it is received"))
     if item["unit"] is not None and item["assigned_at"] is None:
         item["assigned_at"] = item["received_at"]
     if status == model.CLOSED:
