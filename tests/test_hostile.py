@@ -14,6 +14,7 @@ import re
 import signal
 import sqlite3
 import stat
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -234,6 +235,22 @@ def test_text_no_document_can_hold_is_written_escaped_in_word(oa: Oa) -> None:
         doc = Document(io.BytesIO(result.stdout or out.read_bytes()))
         cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
         assert "关于\\ufffe供暖\\uffff的批示" in cells
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_fails_after_a_commit_says_the_change_is_recorded(oa: Oa) -> None:
+    env = {**oa.env, "OA_NOW": oa.now}
+    with open("/dev/full", "w") as full:
+        added = subprocess.run([OA, "add", "事项"], stdout=full, stderr=subprocess.PIPE, env=env)
+        listed = subprocess.run([OA, "list"], stdout=full, stderr=subprocess.PIPE, env=env)
+    closed = subprocess.run([OA, "add", "再一项"], stdout=None, stderr=subprocess.PIPE, env=env,
+                            pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(1))  # fmt: skip
+    for result in (added, closed):
+        err = result.stderr.decode()
+        assert result.returncode == 1 and "the change is recorded, but the output failed" in err
+        assert "internal error" not in err
+    assert listed.returncode == 1 and "cannot write the output" in listed.stderr.decode()
+    assert [i["title"] for i in _export(oa)] == ["事项", "再一项"]
 
 
 def _write(oa: Oa, name: str, records: Any) -> Path:

@@ -1,5 +1,8 @@
 """The `oa` application: global options, the lazy command table, the one error handler."""
 
+import contextlib
+import errno
+import io
 import os
 import sys
 from pathlib import Path
@@ -176,8 +179,22 @@ def _complete() -> None:
     sys.exit(0)
 
 
+class _Closed(io.TextIOBase):
+    """Standard output the caller closed: every write is EBADF (what `echo >&-` says)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+
 def main() -> None:
     _early_lang(sys.argv[1:])
+    if sys.stdout is None:  # closed by the caller (`>&-`): writing to it fails, as for any tool
+        sys.stdout = _Closed()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (for the life of the process)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -208,10 +225,21 @@ def main() -> None:
         _fail(exc.lines(), exc.exit_code)
     except BrokenPipeError:
         # `oa list | head`: the reader left; say nothing, like other Unix tools.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_output()
         sys.exit(1)
     except OSError as exc:
-        _fail([f"{exc.filename or ''}: {os_error(exc)}".lstrip(": ")], 1)
+        from oa_cli.cli.state import changed
+
+        if exc.filename is None:  # what stdout still holds would fail again at exit
+            _drop_output()
+        if exc.filename is None and changed():  # the id or the line after a commit
+            _fail(
+                [t("the change is recorded, but the output failed: {error}", error=os_error(exc))],
+                1,
+            )
+        if exc.filename is None:
+            _fail([t("cannot write the output: {error}", error=os_error(exc))], 1)
+        _fail([f"{exc.filename}: {os_error(exc)}"], 1)
     except KeyboardInterrupt:
         _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     except Exception as exc:  # a bug: still one line, unless OA_DEBUG asks for the trace
@@ -219,6 +247,12 @@ def main() -> None:
     if code == 130:  # Typer turns Ctrl-C into Exit(130) and says nothing
         _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _drop_output() -> None:
+    """Standard output to /dev/null, so what it still holds is not written at exit."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _unexpected(exc: Exception) -> None:

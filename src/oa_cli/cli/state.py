@@ -131,6 +131,12 @@ class State:
 STATE = State()
 
 
+def changed() -> bool:
+    """Whether this invocation has committed a change to the ledger."""
+    found = STATE._context
+    return found is not None and getattr(found.ledger, "commits", 0) > 0
+
+
 def reset_state() -> None:
     """Back to a fresh invocation (in-process tests): close the ledger, forget the options,
     the language and the NO_COLOR that --no-color set."""

@@ -197,6 +197,7 @@ class PgLedger(Ledger):
             if self._login_rights()[1] is None:
                 self.conn.execute("SELECT seq FROM head FOR UPDATE")
             yield
+        self.commits += 1
 
     def unit_write(
         self,

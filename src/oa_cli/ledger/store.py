@@ -33,6 +33,8 @@ def _listed(item_ids: Iterable[int] | None) -> tuple[tuple[int, ...] | None, set
 class Ledger:
     """One open ledger (SQLite). Writes happen inside `transaction()`."""
 
+    commits = 0  # write transactions committed by this invocation
+
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
         self.path = path
@@ -44,6 +46,7 @@ class Ledger:
     def transaction(self) -> Iterator[None]:
         with write(self.conn):
             yield
+        self.commits += 1
 
     # -- items -------------------------------------------------------------
     def get(self, item_id: int) -> Item:
