@@ -253,6 +253,14 @@ def test_output_that_fails_after_a_commit_says_the_change_is_recorded(oa: Oa) ->
     assert [i["title"] for i in _export(oa)] == ["事项", "再一项"]
 
 
+def test_yaml_export_keeps_line_breaks_yaml_would_read_as_spaces(oa: Oa) -> None:
+    import yaml
+
+    title = "关于\x85供暖\u2028保障\u2029的批示"
+    oa.add(title)
+    assert yaml.safe_load(oa.ok("export", "--format", "yaml").out)[0]["title"] == title
+
+
 def _write(oa: Oa, name: str, records: Any) -> Path:
     path = oa.tmp / name
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

@@ -186,7 +186,21 @@ def write_jsonl(out: TextIO, records: Iterable[Mapping[str, Any]]) -> None:
 def write_yaml(out: TextIO, value: Any) -> None:
     import yaml
 
-    yaml.safe_dump(value, out, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    class Dumper(yaml.SafeDumper):
+        """Text with a line break YAML reads as a space in a plain or single-quoted
+        scalar (NEL, U+2028, U+2029) is written double-quoted, where it is escaped."""
+
+    def text(dumper: yaml.SafeDumper, data: str) -> Any:
+        style = '"' if _YAML_BREAKS.search(data) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    Dumper.add_representer(str, text)
+    yaml.dump(
+        value, out, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )
+
+
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 def write_records(
