@@ -32,6 +32,9 @@ def test_a_full_config_is_accepted(oa: Oa) -> None:
         ("escalation: {red_afer: 3}\n", "escalation.red_afer"),
         ("holidays: [tomorrow]\n", "holidays[0]"),
         ("units: [{code: fgw}]\n", "units[0].name"),
+        ("units: [{code: a, name: 甲}, {code: a, name: 乙}]\n", "units[1]: 'a'"),
+        ("units: [{code: a, name: 甲, aliases: [乙]}, {code: b, name: 乙}]\n", "units[1]: '乙'"),
+        ("holidays: [2026-11-24]\nworkdays: [2026-11-24]\n", "2026-11-24 is both"),
         ("- just a list\n", "mapping"),
     ],
 )

@@ -261,6 +261,12 @@ def test_yaml_export_keeps_line_breaks_yaml_would_read_as_spaces(oa: Oa) -> None
     assert yaml.safe_load(oa.ok("export", "--format", "yaml").out)[0]["title"] == title
 
 
+def test_a_unit_code_that_is_another_units_name_is_refused(oa: Oa) -> None:
+    oa.ok("unit", "add", "zj", "市住建局")
+    assert "already names the unit 市住建局" in oa.fails(1, "unit", "add", "市住建局", "市财政局").err
+    assert "already names the unit 市住建局" in oa.fails(1, "unit", "add", "cz", "zj").err
+
+
 def _write(oa: Oa, name: str, records: Any) -> Path:
     path = oa.tmp / name
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

@@ -142,6 +142,20 @@ def test_transfer_clears_the_acknowledgement_and_a_second_ack_names_the_first(
     assert _actions(oa.item(item)).count("ack") == 2
 
 
+def test_assigning_again_to_the_same_unit_keeps_its_ack_and_report_deadline(
+    oa: Oa, assigned: Maker
+) -> None:
+    item = assigned()
+    oa.ok("ack", str(item), now="2026-11-23T10:00")
+    before = oa.item(item)
+    said = oa.ok("assign", str(item), before["unit"], "--owner", "王科长", now="2026-11-25T09:00")
+    assert "stays with" in said.err and "transferred" not in said.err
+    after = oa.item(item)
+    assert after["owner"] == "王科长"
+    assert (after["acked_at"], after["report_due"]) == (before["acked_at"], before["report_due"])
+    oa.ok("verify")
+
+
 def test_ack_of_a_registered_item_is_refused_naming_the_status(oa: Oa) -> None:
     item = oa.add("待交办事项")
     result = oa.fails(1, "ack", str(item))

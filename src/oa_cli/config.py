@@ -150,7 +150,33 @@ def parse(data: Any, path: Path | str) -> Config:
         values["office"] = _office(data["office"], defaults.office, bad)
     if "units" in data:
         values["units"] = _units(data["units"], bad)
+        _one_unit_a_word(values["units"], path)
+    both = set(values.get("holidays", ())) & set(values.get("workdays", ()))
+    if both:
+        day = min(both).isoformat()
+        raise ConfigError(
+            t("{file}: {day} is both under holidays and under workdays", file=path, day=day)
+        )
     return Config(**values)
+
+
+def _one_unit_a_word(units: tuple[Unit, ...], path: Path | str) -> None:
+    """Each code, name and alias names one unit (else `assign X` would pick one unseen)."""
+    seen: dict[str, int] = {}
+    for i, unit in enumerate(units):
+        for word in dict.fromkeys((unit.code, unit.name, *unit.aliases)):
+            first = seen.setdefault(word, i)
+            if first != i:
+                raise ConfigError(
+                    t(
+                        "{file}: units[{i}]: '{word}' already names units[{first}];"
+                        " each code, name and alias names one unit",
+                        file=path,
+                        i=i,
+                        word=word,
+                        first=first,
+                    )
+                )
 
 
 def _dates(value: Any, key: str, bad: Any) -> tuple[dt.date, ...]:

@@ -116,8 +116,10 @@ def _assignment(
         "unit": lead,
         "co_units": [c for c in co if c != lead],
         "owner": _clean(owner),
-        "acked_at": None,
     }
+    if item["status"] == model.ASSIGNED and lead == item["unit"]:
+        return changes  # the same lead unit: new co-units or owner; its 签收 and 首报 hold
+    changes["acked_at"] = None
     if item["assigned_at"] is None:
         changes["assigned_at"] = iso(ctx.now)
     if not item["feedback_count"]:  # a new unit has its own time for the first report

@@ -49,6 +49,12 @@ def add(ctx: Context, code: str, name: str, contact: str | None) -> Unit:
                 raise InvalidInput(
                     t("unit {code} {name} already exists", code=unit.code, name=unit.name)
                 )
+            words = (unit.code, unit.name, *unit.aliases)
+            for word in (code, name):
+                if word in words:  # a code that is another's name, or the reverse
+                    raise InvalidInput(
+                        t("'{word}' already names the unit {name}", word=word, name=unit.name)
+                    )
         ctx.ledger.add_unit(code, name, contact)
         ctx.journal().append(None, "unit", {"code": code, "name": name, "contact": contact})
     return Unit(code, name, contact)

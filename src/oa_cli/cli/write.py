@@ -134,7 +134,11 @@ def assign(
     ctx = STATE.context()
     previous = reading.current_unit(ctx, item_id)
     item = items.assign(ctx, item_id, unit, co or [], owner, note)
-    if previous is not None:
+    if previous == item["unit"]:
+        _done(
+            t("item {id} stays with {unit}; co-units and owner as given", id=item_id, unit=previous)
+        )
+    elif previous is not None:
         _done(
             t(
                 "item {id} transferred from {old} to {unit}",
