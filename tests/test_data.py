@@ -158,9 +158,7 @@ def test_date_cells_outside_the_supported_dates_are_refused_as_text_dates_are(
     assert oa.ok("export", "--format", "json").json() == []
 
 
-def test_an_assignment_a_record_cannot_have_is_named_not_half_kept(
-    oa: Oa, tmp_path: Path
-) -> None:
+def test_an_assignment_a_record_cannot_have_is_named_not_half_kept(oa: Oa, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook()

@@ -180,7 +180,9 @@ def test_weekly_formats(oa: Oa) -> None:
     oa.fails(2, "weekly", "--week", "2025-W53")  # 2025 has 52 ISO weeks: not 2026-W01
     for far in ("2101-W01", "9999-W52", "1989-W52"):
         assert "outside the supported dates" in oa.fails(1, "weekly", "--week", far).err
-    assert oa.ok("weekly", "--week", "２０２６-W46", "--format", "json").json()["week"] == "2026-W46"
+    assert (
+        oa.ok("weekly", "--week", "２０２６-W46", "--format", "json").json()["week"] == "2026-W46"
+    )
 
 
 _ACTIONS = (

@@ -160,7 +160,8 @@ def _fail(lines: list[str], code: int) -> None:
     from oa_cli.render.plain import printable
 
     for line in lines:  # user text in a message never reaches the terminal raw
-        print(f"{prefix()}{printable(line)}", file=sys.stderr)
+        text = printable(line).replace("\n", "\\n")  # and one line, always
+        print(f"{prefix()}{text}", file=sys.stderr)
     sys.exit(code)
 
 

@@ -44,7 +44,7 @@ def say(message: str) -> None:
     characters and bidi overrides escaped, as in tables)."""
     from oa_cli.render.plain import printable
 
-    print(printable(message), file=sys.stderr)
+    print(printable(message).replace("\n", "\\n"), file=sys.stderr)  # one line, always
 
 
 def say_warning(message: str) -> None:

@@ -34,10 +34,12 @@ def md_cell(value: Any) -> str:
     import html
 
     text = html.escape(clean(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    # brackets escaped: user text never becomes a link or an image (`[x](javascript:…)`)
+    text = text.replace("[", "\\[").replace("]", "\\]")
     return text.replace("\r", "").replace("\n", "<br>")
 
 
-_MD_SPECIAL = re.compile(r"[&<>\\|]")
+_MD_SPECIAL = re.compile(r"[&<>\\|\[\]]")
 
 
 def md_text(text: str | None) -> str:

@@ -136,7 +136,7 @@ def standing(item: dict[str, Any], date: str) -> Cell:
 
 
 def card_cell(card: str | None) -> Cell:
-    return Cell(t(f"{card} card"), f"card-{card}") if card else Cell()
+    return Cell(t(card), f"card-{card}") if card else Cell()  # the column says "card"
 
 
 def progress_of(meta: Meta, item_id: int) -> str:

@@ -60,7 +60,7 @@ def status_text(status: str) -> Text:
 def card_text(card: str | None) -> Text:
     if card is None:
         return Text("")
-    return Text(t(f"{card} card"), style=CARD_STYLE[card])
+    return Text(t(card), style=CARD_STYLE[card])  # the column says "card"
 
 
 def overdue_text(days: int) -> Text:
