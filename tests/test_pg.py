@@ -305,7 +305,7 @@ def test_unit_ack_and_feedback_follow_the_office_rules(
 
     lite, owner = both
     for ledger in both:
-        act.add(_ctx(ledger), _record("单位签收事项", "2026-12-31"), "市住建局", ["市发改委"])
+        act.add(_ctx(ledger), _record("单位签收事项", "2026-12-31"), "市发改委", ["市住建局"])
     grant(owner, UNIT, "unit", "市发改委")
     unit = _pg(_login(owner.url, UNIT))
     later = NOW + dt.timedelta(hours=2)
@@ -339,6 +339,11 @@ def test_unit_ack_and_feedback_follow_the_office_rules(
         act.feedback(ctx, 2, "别人的事项")
     with pytest.raises(OaError, match="already acknowledged"):
         act.ack(ctx, 5)
+    # a co-unit does not sign for the lead's assignment (the lead could then never sign)
+    act.add(_ctx(owner), _record("协办事项", "2026-12-31"), "市住建局", ["市发改委"])
+    with pytest.raises(OaError, match="only the lead unit 市住建局 signs for this item"):
+        act.ack(ctx, 6)
+    assert owner.get(6)["acked_at"] is None
     with pytest.raises(OaError, match="present time: 2026-11-02T09:00:00"):
         act.feedback(_ctx(unit, NOW - dt.timedelta(days=21)), 5, "倒签")
     # the office returns the report at 15:00: the unit's next one is not dated before it

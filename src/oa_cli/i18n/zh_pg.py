@@ -40,4 +40,7 @@ CATALOG: dict[str, str] = {
     "the login {login} sees only the items of {unit}: oa verify checks the whole ledger and is run by the office": (
         "登录名 {login} 只能查看{unit}的事项：oa verify 校验整个台账，须由督办机关运行"
     ),
+    "only the lead unit {unit} signs for this item (ack); a co-unit sends its part as feedback": (
+        "本事项由牵头单位{unit}签收；协办单位请以反馈报送所承担的工作"
+    ),
 }

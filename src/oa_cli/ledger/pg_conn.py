@@ -205,6 +205,10 @@ _UNIT_REFUSALS: dict[str, Callable[[str], str]] = {
         " assignment or the item's latest event, or later than now",
         at=at,
     ),
+    "OA003": lambda unit: t(
+        "only the lead unit {unit} signs for this item (ack); a co-unit sends its part as feedback",
+        unit=unit,
+    ),
 }
 
 

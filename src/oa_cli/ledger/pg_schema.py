@@ -463,12 +463,36 @@ BEGIN
 END $$"""
 
 
+# Schema 8's oa_unit_ack: as m005's, and only the lead unit signs for its assignment (a
+# co-unit's ack took the lead's: the lead could never sign; a co-unit reports instead).
+_M008_UNIT_ACK = r"""
+CREATE OR REPLACE FUNCTION oa_unit_ack(p_item bigint, p_by text, p_at text) RETURNS bigint
+{definer} AS $$
+DECLARE it items; v_by text := nullif(btrim(p_by), '');
+BEGIN
+  it := oa_unit_item(p_item, p_at);
+  IF it.unit IS DISTINCT FROM oa_login_unit() THEN
+    RAISE EXCEPTION 'item % is signed for by its lead unit', p_item
+      USING ERRCODE = 'OA003', DETAIL = coalesce(it.unit, '');
+  END IF;
+  IF it.acked_at IS NOT NULL THEN
+    RAISE EXCEPTION 'item % was already acknowledged', p_item USING ERRCODE = '55000';
+  END IF;
+  UPDATE items SET acked_at = p_at, doc = oa_doc_set(doc, 'acked_at', to_json(p_at)::text)
+    WHERE id = p_item;
+  RETURN oa_unit_append(p_item, 'ack', p_at, '{{"acked_at":' || to_json(p_at)::text
+    || coalesce(',"by":' || to_json(v_by)::text, '') || '}}');
+END $$"""
+
+
 @migration
 def m008_unit_times_in_order(conn: Any) -> None:
-    """A unit's ack and report are dated no earlier than the item's latest event."""
+    """A unit's ack and report are dated no earlier than the item's latest event, and
+    only the lead unit signs for an assignment."""
     schema_name = conn.execute("SELECT quote_ident(current_schema())").fetchone()[0]
     helper = _HELPER.format(schema=schema_name)
     conn.execute(_M008_UNIT_ITEM.format(helper=helper, slack="5 minutes"))
+    conn.execute(_M008_UNIT_ACK.format(definer=_DEFINER.format(schema=schema_name)))
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

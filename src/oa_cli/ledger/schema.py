@@ -295,7 +295,8 @@ def m007_open_rows(db: Any) -> None:
 @migration
 def m008_unit_times_in_order(db: Any) -> None:
     """Nothing on SQLite: a file has no unit logins. PostgreSQL's step of that name dates
-    a unit's ack and report no earlier than its item's latest event."""
+    a unit's ack and report no earlier than its item's latest event, and lets only the
+    lead unit sign for an assignment."""
 
 
 # The item indexes as the current schema has them: import drops and remakes them
