@@ -19,7 +19,8 @@ def grant(
         bool, typer.Option("--office", help=N_("Everything, as the office."))
     ] = False,
     unit: Annotated[
-        str | None, typer.Option("--unit", help=N_("Only this unit's items: ack and feedback."))
+        str | None,
+        typer.Option("--unit", help=N_("Only this unit's items: ack (as lead unit) and feedback.")),
     ] = None,
     read_only: Annotated[
         bool, typer.Option("--read-only", help=N_("Reads and reports only."))

@@ -20,7 +20,7 @@ CATALOG: dict[str, str] = {
     "Number the notices and record them as 催办 (else a preview).": "为通知单编号并记为催办（否则仅预览）。",
     "Only these statuses (repeatable; 待交办, 在办 …).": "只列这些状态（可重复；待交办、在办……）。",
     "Only this unit (repeatable).": "只针对此单位（可重复）。",
-    "Only this unit's items: ack and feedback.": "只能看到本单位事项：签收和反馈。",
+    "Only this unit's items: ack (as lead unit) and feedback.": "只能看到本单位事项：签收（牵头单位）和反馈。",
     "Reads and reports only.": "只能查询和出报表。",
     "Recurring: monthly:D or weekly:W (1 = Monday).": "周期事项：monthly:D（每月D日前）或 weekly:W（每周W前，1 为周一）。",
     "Remark (备注).": "备注。",
