@@ -109,6 +109,12 @@ def test_first_load_of_an_empty_ledger_killed_leaves_it_empty_and_in_wal(oa: Oa)
         encoding="utf-8",
     )
     env = {**oa.env, "OA_NOW": oa.now}
+    # one bad record at the end: all rolled back from the journal, and WAL again
+    bad = oa.tmp / "bad.jsonl"
+    bad.write_text(path.read_text(encoding="utf-8") + '\n{"title": ""}\n', encoding="utf-8")
+    assert "record 12001" in oa.fails(1, "import", str(bad)).err
+    assert _count(oa.db) == (0, 0) and not Path(f"{oa.db}-journal").exists()
+    assert _journal_mode(oa.db) == "wal"
     survived = 0
     for delay in (0.5, 0.9):
         _kill_after([OA, "import", str(path)], env, delay)
@@ -120,14 +126,18 @@ def test_first_load_of_an_empty_ledger_killed_leaves_it_empty_and_in_wal(oa: Oa)
     assert survived >= 1
     if not items:
         oa.ok("import", str(path))
-    conn = sqlite3.connect(oa.db)
-    try:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    finally:
-        conn.close()
+    assert _journal_mode(oa.db) == "wal"
     assert not Path(f"{oa.db}-journal").exists()
     assert _count(oa.db) == (12000, 12000)
     oa.ok("verify")
+
+
+def _journal_mode(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def test_escalate_killed_midway_keeps_whole_batches_and_a_rerun_completes(oa: Oa) -> None:
