@@ -251,7 +251,14 @@ def test_output_that_fails_after_a_commit_says_the_change_is_recorded(oa: Oa) ->
         assert result.returncode == 1 and "the change is recorded, but the output failed" in err
         assert "internal error" not in err
     assert listed.returncode == 1 and "cannot write the output" in listed.stderr.decode()
-    assert [i["title"] for i in _export(oa)] == ["事项", "再一项"]
+    # the reader left before the id was written: the change still holds, and is said
+    left = subprocess.Popen([OA, "add", "第三项"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)  # fmt: skip
+    assert left.stdout is not None and left.stderr is not None
+    left.stdout.close()
+    err = left.stderr.read().decode()
+    assert left.wait() == 1 and "the change is recorded" in err, err
+    assert [i["title"] for i in _export(oa)] == ["事项", "再一项", "第三项"]
 
 
 def test_yaml_export_keeps_line_breaks_yaml_would_read_as_spaces(oa: Oa) -> None:

@@ -132,3 +132,22 @@ def test_a_bulk_load_leaves_every_index_as_the_schema_has_it(oa: Oa, tmp_path: P
         "assign",
     ]
     oa.ok("verify")
+
+
+def test_a_lone_surrogate_escape_is_found_wherever_it_is_and_only_then() -> None:
+    import io
+
+    from oa_cli.readers.json_stream import _lone_surrogate
+
+    def lone(data: bytes) -> bool:
+        return _lone_surrogate(io.BytesIO(data))
+
+    assert lone(rb'[{"title": "s\ud800x"}]') and lone(rb'[{"title": "s\udc00"}]')
+    assert not lone(rb'[{"title": "s\ud83d\ude00x"}]')  # a pair: one character
+    assert not lone(rb'[{"title": "D:\\udb10"}]')  # a backslash, then text
+    assert lone(rb'[{"title": "\ud83d\\ude00"}]')  # a high half, then a backslash
+    for at in range(2**20 - 24, 2**20 + 4):  # across the first read's end
+        pad = b" " * at
+        assert not lone(pad + rb'"\ud83d\ude00"' + b" " * 64), at
+        assert lone(pad + rb'"\ud83d"' + b" " * 64), at
+        assert lone(pad + rb'"x\ude00"' + b" " * 64), at

@@ -189,6 +189,17 @@ def test_a_read_only_ledger_can_be_read_but_not_written(
     conn.close()
 
 
+def test_a_ledger_with_an_unfinished_write_is_not_read_without_write_access(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a killed first load leaves a hot -journal: only a writer can roll it back, and a
+    # read-only (immutable) opening would read the half-written file
+    Path(f"{ledger}-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + bytes(504))
+    monkeypatch.setattr(connection, "_can_write", lambda path: False)
+    with pytest.raises(OaError, match="unfinished write"):
+        open_ledger(ledger, create=False)
+
+
 def _read_only_check(path: Path) -> int:
     """Read and try to write the ledger; 0 when reading works and writing is refused."""
     conn = open_ledger(path, create=False)

@@ -393,6 +393,35 @@ def test_a_unit_login_through_oa_is_one_line_in_its_language(
     assert "oa_unit_two\tunit\t市发改委" in listed
 
 
+def test_an_older_ledger_is_upgraded_by_its_owner_only(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oa_cli.ledger import pg as pg_module
+    from oa_cli.ledger import pg_schema
+    from oa_cli.ledger.pg_roles import grant
+
+    with monkeypatch.context() as old:
+        old.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:7])
+        old.setattr(pg_schema, "SCHEMA_VERSION", 7)
+        ledger = _pg(pg_url)
+        act.add(_ctx(ledger), _record("七版台账事项", "2026-12-31"), "市发改委")
+        grant(ledger, "oa_clerk", "office")
+        ledger.close()
+    copies: list[int] = []
+    monkeypatch.setattr(
+        pg_module, "backup_path", lambda url, v: copies.append(v) or tmp_path / f"s{v}.bak"
+    )
+    with pytest.raises(OaError, match="at schema 7 and this oa needs 8: its owner must open"):
+        _pg(_login(pg_url, "oa_clerk"))
+    assert copies == []  # refused before any copy is made
+    owner = _pg(pg_url)
+    assert pg_schema.current_version(owner.conn) == pg_schema.SCHEMA_VERSION and copies == [7]
+    owner.close()
+    clerk = _pg(_login(pg_url, "oa_clerk"))
+    assert clerk.get(1)["title"] == "七版台账事项"
+    clerk.close()
+
+
 def test_a_schema4_ledger_is_upgraded_and_its_unit_logins_lose_their_writes(
     pg_url: str, pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -224,9 +224,17 @@ def main() -> None:
         _fail([t("interrupted; nothing was written by the unfinished command")], 130)
     except OaError as exc:
         _fail(exc.lines(), exc.exit_code)
-    except BrokenPipeError:
-        # `oa list | head`: the reader left; say nothing, like other Unix tools.
+    except BrokenPipeError as exc:
+        # `oa list | head`: the reader left; say nothing, like other Unix tools, unless
+        # a change was recorded: then whoever reads the exit status is told it holds
         _drop_output()
+        from oa_cli.cli.state import changed
+
+        if changed():
+            _fail(
+                [t("the change is recorded, but the output failed: {error}", error=os_error(exc))],
+                1,
+            )
         sys.exit(1)
     except OSError as exc:
         from oa_cli.cli.state import changed

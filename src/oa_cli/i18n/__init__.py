@@ -58,6 +58,7 @@ _OS_ERRORS = {  # errno → its message id (Linux's wording)
     errno.EPERM: N_("Operation not permitted"),
     errno.ENOENT: N_("No such file or directory"),
     errno.EBADF: N_("Bad file descriptor"),
+    errno.EPIPE: N_("Broken pipe"),
     errno.EIO: N_("Input/output error"),
     errno.EACCES: N_("Permission denied"),
     errno.EEXIST: N_("File exists"),

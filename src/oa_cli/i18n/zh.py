@@ -163,6 +163,7 @@ CATALOG: dict[str, str] = {
     "Operation not permitted": "不允许的操作",
     "No such file or directory": "文件或目录不存在",
     "Bad file descriptor": "文件描述符无效（输出已关闭）",
+    "Broken pipe": "读取输出的一方已退出",
     "the change is recorded, but the output failed: {error}": "改动已记入台账，但输出失败：{error}",
     "cannot write the output: {error}": "无法写出输出：{error}",
     "Input/output error": "输入输出错误",

@@ -43,4 +43,7 @@ CATALOG: dict[str, str] = {
     "only the lead unit {unit} signs for this item (ack); a co-unit sends its part as feedback": (
         "本事项由牵头单位{unit}签收；协办单位请以反馈报送所承担的工作"
     ),
+    "{path}: the ledger is at schema {old} and this oa needs {new}: its owner must open it once to upgrade it": (
+        "{path}：台账为第 {old} 版结构，本版 oa 需要第 {new} 版：须由台账所有者打开一次以完成升级"
+    ),
 }

@@ -86,6 +86,7 @@ CATALOG: dict[str, str] = {
     "{name} is larger than {mb} MB (evidence.max_mb)": "{name} 超过 {mb} MB（evidence.max_mb）",
     "{name} is not a regular file": "{name} 不是普通文件",
     "{path} is not a regular file; give a ledger file's path": "{path} 不是普通文件，请给出台账文件的路径",
+    "{path} has an unfinished write ({journal}); open it once with write access to roll it back": "{path} 有未完成的写入（{journal}）：请以可写权限打开一次以回滚",
     "{path} is not a regular file; give a file name for the copy": "{path} 不是普通文件，请给出副本的文件名",
     "{name}: columns ignored: {columns}": "{name}：已忽略这些列：{columns}",
     "{name}: nested too deeply": "{name}：嵌套层次过深",

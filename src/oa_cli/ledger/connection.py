@@ -217,10 +217,26 @@ def _can_write(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
-def _connect_read_only(path: Path) -> LedgerConnection:
-    """`mode=ro`, or `immutable=1` when not even the -shm file can be made."""
+def _connect_read_only(path: Path, *, rolled: bool = False) -> LedgerConnection:
+    """`mode=ro`, or `immutable=1` when not even the -shm file can be made; never over
+    an unfinished write (a hot -journal, as a killed first load leaves): a writer rolls
+    it back first, and without write access `immutable` would read the half-written
+    file, so that is refused."""
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
     for suffix in ("", "&immutable=1"):
+        journal = Path(f"{path}-journal")
+        if suffix and not rolled and journal.exists() and journal.stat().st_size > 0:
+            if not _can_write(path):
+                raise OaError(
+                    t(
+                        "{path} has an unfinished write ({journal}); open it once with"
+                        " write access to roll it back",
+                        path=path,
+                        journal=journal.name,
+                    )
+                )
+            _roll_back(path)  # then a journal still there is not hot: SQLite passed it
+            return _connect_read_only(path, rolled=True)
         conn = _new_connection(uri + suffix, uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -248,6 +264,18 @@ def _wal(conn: sqlite3.Connection) -> None:
             raise
     finally:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _roll_back(path: Path) -> None:
+    """Open the file read-write for a moment: SQLite rolls a hot journal back (as any
+    writer's first read does) and removes it."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise OaError(t("{path}: not a usable ledger: {error}", path=path, error=exc)) from None
+    finally:
+        conn.close()
 
 
 def _new_connection(database: str, *, uri: bool) -> LedgerConnection:

@@ -52,6 +52,7 @@ def open_pg(
             _refuse_foreign(ledger, url)
         if version < pg_schema.SCHEMA_VERSION:
             if version > 0:
+                _require_owner(ledger, url, version)
                 copy = backup_path(url, version)
                 ledger.backup_to(copy)
                 if on_upgrade is not None:
@@ -63,6 +64,25 @@ def open_pg(
         ledger.close()
         raise
     return ledger
+
+
+def _require_owner(ledger: PgLedger, url: str, version: int) -> None:
+    """Only the ledger's owner can upgrade it (its functions and indexes are the
+    owner's): another login is told so, before any backup copy is made."""
+    owns = ledger.conn.execute(
+        "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables"
+        " WHERE schemaname = current_schema() AND tablename = 'items'"
+    ).fetchone()
+    if owns is None or not owns[0]:
+        raise OaError(
+            t(
+                "{path}: the ledger is at schema {old} and this oa needs {new}: its owner"
+                " must open it once to upgrade it",
+                path=redact(url),
+                old=version,
+                new=pg_schema.SCHEMA_VERSION,
+            )
+        )
 
 
 def _refuse_foreign(ledger: PgLedger, url: str) -> None:

@@ -86,25 +86,49 @@ def json_document(stream: BinaryIO, name: str) -> Parsed:
     return Parsed(records, estimate=count, named_max=named_max)
 
 
-_LONE_SURROGATE = re.compile(
-    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD]([89abAB]|[c-fC-F])[0-9a-fA-F]{2}")
 
 
 def _lone_surrogate(stream: BinaryIO) -> bool:
     """Whether the document escapes half a surrogate pair alone (`"\\ud800"`), which is
-    not text; read a megabyte at a time (an escape across two reads is seen whole)."""
+    not text; read a megabyte at a time, each escape judged with 18 bytes around it."""
     stream.seek(0)
     tail = b""
-    while chunk := stream.read(1 << 20):
-        text = tail + chunk
-        if b"\\u" in text:
-            found = _LONE_SURROGATE.search(text)
-            if found is not None and found.start() < len(text) - 12:
+    while True:
+        chunk = stream.read(1 << 20)
+        text, end = tail + chunk, not chunk
+        since, judged = max(len(tail) - 6, 0), len(text) if end else len(text) - 6
+        if b"\\u" in text and _lone_in(text, since, judged):
+            return True
+        if end:
+            return False
+        tail = text[-18:]
+
+
+def _lone_in(text: bytes, since: int, judged: int) -> bool:
+    """A lone surrogate escape among those of `text` ending after `since` (the earlier
+    ones were judged in the last read) and by `judged` (later ones wait for the next).
+    An escape's backslash after an odd run of backslashes is escaped itself:
+    `\\\\ud800` is a backslash and text."""
+    for found in _SURROGATE_ESCAPE.finditer(text):
+        if found.end() <= since:
+            continue
+        if found.end() > judged:
+            break
+        start = run_start = found.start()
+        while run_start and text[run_start - 1] == 0x5C:  # the backslashes before it
+            run_start -= 1
+        if (start - run_start) % 2:
+            continue
+        if found[1] in b"89abAB":  # a high half: a low half must follow at once
+            after = _SURROGATE_ESCAPE.match(text, found.end())
+            if after is None or after[1] in b"89abAB":
                 return True
-        tail = text[-12:]
-    return _LONE_SURROGATE.search(tail) is not None
+        else:  # a low half: a high half must come just before
+            before = _SURROGATE_ESCAPE.match(text, start - 6) if start >= 6 else None
+            if before is None or before[1] not in b"89abAB" or before.end() != start:
+                return True
+    return False
 
 
 class _Overflow(Exception):
