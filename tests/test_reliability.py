@@ -118,18 +118,15 @@ def test_first_load_of_an_empty_ledger_killed_leaves_it_empty_and_in_wal(oa: Oa)
     survived = 0
     for delay in (0.5, 0.9):
         _kill_after([OA, "import", str(path)], env, delay)
-        items, events = _count(oa.db) if oa.db.exists() else (0, 0)
+        oa.ok("verify")  # oa itself rolls a killed load back (a writer's opening)
+        items, events = _count(oa.db)
         assert (items, events) in ((0, 0), (12000, 12000)), delay
         if items:
             break
         survived += 1
     assert survived >= 1
-    if not items:
-        oa.ok("import", str(path))
     assert _journal_mode(oa.db) == "wal"
     assert not Path(f"{oa.db}-journal").exists()
-    assert _count(oa.db) == (12000, 12000)
-    oa.ok("verify")
 
 
 def _journal_mode(db: Path) -> str:
