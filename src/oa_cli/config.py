@@ -18,6 +18,11 @@ class Unit:
     contact: str | None = None
     aliases: tuple[str, ...] = ()
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """What names this unit: its code, name and aliases."""
+        return (self.code, self.name, *self.aliases)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -164,7 +169,7 @@ def _one_unit_a_word(units: tuple[Unit, ...], path: Path | str) -> None:
     """Each code, name and alias names one unit (else `assign X` would pick one unseen)."""
     seen: dict[str, int] = {}
     for i, unit in enumerate(units):
-        for word in dict.fromkeys((unit.code, unit.name, *unit.aliases)):
+        for word in dict.fromkeys(unit.words):
             first = seen.setdefault(word, i)
             if first != i:
                 raise ConfigError(

@@ -27,7 +27,7 @@ def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str =
     if not units:
         return value
     for unit in units:
-        if value in (unit.code, unit.name, *unit.aliases):
+        if value in unit.words:
             return unit.name
     names = [u.name for u in units]
     codes = {u.code: u.name for u in units}
@@ -49,9 +49,8 @@ def add(ctx: Context, code: str, name: str, contact: str | None) -> Unit:
                 raise InvalidInput(
                     t("unit {code} {name} already exists", code=unit.code, name=unit.name)
                 )
-            words = (unit.code, unit.name, *unit.aliases)
             for word in (code, name):
-                if word in words:  # a code that is another's name, or the reverse
+                if word in unit.words:  # a code that is another's name, or the reverse
                     raise InvalidInput(
                         t("'{word}' already names the unit {name}", word=word, name=unit.name)
                     )

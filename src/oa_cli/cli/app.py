@@ -156,12 +156,11 @@ def _early_lang(argv: list[str]) -> None:
 
 
 def _fail(lines: list[str], code: int) -> None:
+    from oa_cli.cli.state import say
     from oa_cli.cli.usage import prefix
-    from oa_cli.render.plain import printable
 
     for line in lines:  # user text in a message never reaches the terminal raw
-        text = printable(line).replace("\n", "\\n")  # and one line, always
-        print(f"{prefix()}{text}", file=sys.stderr)
+        say(f"{prefix()}{line}")
     sys.exit(code)
 
 
@@ -225,29 +224,11 @@ def main() -> None:
     except OaError as exc:
         _fail(exc.lines(), exc.exit_code)
     except BrokenPipeError as exc:
-        # `oa list | head`: the reader left; say nothing, like other Unix tools, unless
-        # a change was recorded: then whoever reads the exit status is told it holds
-        _drop_output()
-        from oa_cli.cli.state import changed
-
-        if changed():
-            _fail(
-                [t("the change is recorded, but the output failed: {error}", error=os_error(exc))],
-                1,
-            )
-        sys.exit(1)
+        # `oa list | head`: the reader left; say nothing, like other Unix tools
+        _output_failed(exc, quiet=True)
     except OSError as exc:
-        from oa_cli.cli.state import changed
-
-        if exc.filename is None:  # what stdout still holds would fail again at exit
-            _drop_output()
-        if exc.filename is None and changed():  # the id or the line after a commit
-            _fail(
-                [t("the change is recorded, but the output failed: {error}", error=os_error(exc))],
-                1,
-            )
-        if exc.filename is None:
-            _fail([t("cannot write the output: {error}", error=os_error(exc))], 1)
+        if exc.filename is None:  # standard output
+            _output_failed(exc)
         _fail([f"{exc.filename}: {os_error(exc)}"], 1)
     except KeyboardInterrupt:
         _fail([t("interrupted; nothing was written by the unfinished command")], 130)
@@ -258,10 +239,20 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _drop_output() -> None:
-    """Standard output to /dev/null, so what it still holds is not written at exit."""
+def _output_failed(exc: OSError, *, quiet: bool = False) -> None:
+    """Standard output failed: what it still holds is dropped (written again at exit, it
+    would fail again), and exit 1. After a commit, whoever reads the exit status is told
+    the change holds (the id or the line after it is what failed); else the failure is
+    said unless `quiet`."""
+    from oa_cli.cli.state import changed
+
     with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if changed():
+        _fail([t("the change is recorded, but the output failed: {error}", error=os_error(exc))], 1)
+    if not quiet:
+        _fail([t("cannot write the output: {error}", error=os_error(exc))], 1)
+    sys.exit(1)
 
 
 def _unexpected(exc: Exception) -> None:

@@ -109,7 +109,7 @@ def _inspect(path: Path, *, create: bool) -> frozenset[str] | None:
     if path.is_dir():
         raise OaError(t("{path} is a folder; give a file name", path=path))
     if path.exists() and not path.is_file():  # /dev/null, a pipe, a socket: never a ledger
-        raise OaError(t("{path} is not a regular file; give a ledger file's path", path=path))
+        raise _not_a_file(path)
     try:
         with open(path, "rb") as f:
             header = f.read(len(SQLITE_HEADER))
@@ -140,6 +140,10 @@ def _inspect(path: Path, *, create: bool) -> frozenset[str] | None:
     return tables
 
 
+def _not_a_file(path: Path) -> OaError:
+    return OaError(t("{path} is not a regular file; give a ledger file's path", path=path))
+
+
 def _user_tables(path: Path) -> frozenset[str]:
     conn = _connect_read_only(path)
     try:
@@ -163,9 +167,7 @@ def _create_file(path: Path) -> None:
             fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by a device meanwhile
-                raise OaError(
-                    t("{path} is not a regular file; give a ledger file's path", path=path)
-                )
+                raise _not_a_file(path)
             with contextlib.suppress(PermissionError):  # someone else's 0-byte file
                 os.fchmod(fd, 0o600)
         finally:
@@ -256,12 +258,21 @@ def _wal(conn: sqlite3.Connection) -> None:
     """Put the ledger in WAL mode; while another process holds it in a rollback journal
     (the first load, `written_once`), it is read and written as it is, and the next
     opening tries again."""
-    conn.execute("PRAGMA busy_timeout = 0")
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
+        with _not_waiting(conn):
+            conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc):
             raise
+
+
+@contextlib.contextmanager
+def _not_waiting(conn: sqlite3.Connection) -> Iterator[None]:
+    """A change of journal mode tried once: another process holding the ledger is an
+    answer at once, not a wait of the busy timeout."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
     finally:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
@@ -389,10 +400,9 @@ def written_once(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
         return
     switched = False
     if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0]:
-        conn.execute("PRAGMA busy_timeout = 0")  # another reader: keep the WAL, do not wait
-        with contextlib.suppress(sqlite3.OperationalError):
+        # another connection holding the ledger keeps the load in WAL
+        with _not_waiting(conn), contextlib.suppress(sqlite3.OperationalError):
             switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if switched:
         conn.execute("PRAGMA synchronous = FULL")  # a rollback journal's safe setting
     try:

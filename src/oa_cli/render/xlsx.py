@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from oa_cli.domain.fields import BY_KEY, KEYS, LABELS, value_label
 from oa_cli.readers.sheets import EVIDENCE_HEADER, FIELDS_SHEET
+from oa_cli.render.plain import escaped
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
@@ -81,13 +82,8 @@ def _footer(text: str) -> str:
 def cell_text(text: str) -> str:
     """Text as a cell can hold it: control characters escaped (`\\x1b`), cut to 32767."""
     if _UNWRITABLE.search(text):
-        text = _UNWRITABLE.sub(_escape, text)
+        text = _UNWRITABLE.sub(lambda found: escaped(found[0]), text)
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def write_workbook(
