@@ -4,7 +4,10 @@ with `--issue`, numbered per year and recorded as one 催办 per listed item."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from oa_cli.actions import Context, units
@@ -13,7 +16,7 @@ from oa_cli.actions.reports import as_of
 from oa_cli.domain.item import Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import Selection
-from oa_cli.errors import InvalidInput
+from oa_cli.errors import InvalidInput, OaError, UsageError
 from oa_cli.i18n import t
 
 COLOURS = ("blue", "yellow", "red")
@@ -21,6 +24,21 @@ COLOURS = ("blue", "yellow", "red")
 
 def number_text(year: int, number: int) -> str:
     return f"〔{year}〕{number}号"
+
+
+_NUMBER = re.compile(r"(?:[〔\[(]\s*(\d{4})\s*[〕\])]|(\d{4})\s*[/-])?\s*第?\s*(\d{1,9})\s*号?")
+
+
+def parse_number(text: str, year: int) -> tuple[int, int]:
+    """A notice number as a clerk writes it: 〔2026〕7号, [2026]7, 2026-7, 2026/7, or 7
+    (of `year`); full-width digits too."""
+    found = _NUMBER.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if found is None or int(found[3]) == 0:
+        raise UsageError(
+            t("'{value}' is not a notice number: write it as 〔{year}〕7号", value=text, year=year)
+        )
+    given = found[1] or found[2]
+    return (int(given) if given else year), int(found[3])
 
 
 def needing_urging(ctx: Context, day: dt.date) -> list[Item]:
@@ -88,3 +106,39 @@ def _issue(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> None:
             data = {"notice": {"year": day.year, "number": number, "unit": notice["unit"]}}
             urged = urge(ctx, ctx.ledger.get(item["id"]), data, journal)
             item["remind_count"] = urged["remind_count"]
+
+
+@dataclass(frozen=True)
+class Reprint:
+    """An issued notice as it was issued: the notice, its day, the journal's head just
+    after it (its anchor) and the latest report of each of its items then."""
+
+    notice: dict[str, Any]
+    day: dt.date
+    anchor: dict[str, Any]
+    progress: dict[int, str]
+
+
+def reprint(ctx: Context, text: str) -> Reprint:
+    """The issued notice `text` (a number, `parse_number`) rebuilt from the journal as it
+    stood just after it was issued; records nothing."""
+    year, number = parse_number(text, ctx.today.year)
+    reminds = ctx.ledger.notice_reminds(year, number)
+    if not reminds:
+        raise OaError(t("no notice {number} was issued", number=number_text(year, number)))
+    last, unit = reminds[-1][0], reminds[0][3]
+    ids = [item_id for _, item_id, _, _ in reminds]
+    day = dt.date.fromisoformat(reminds[0][2][:10])
+    found = ctx.ledger.items_through(ids, last)
+    items = sorted(
+        (to_json(found[i], day, ctx.calendar) for i in dict.fromkeys(ids) if i in found),
+        key=lambda i: (i["due"], i["id"]),
+    )
+    notice = {
+        "unit": unit,
+        "colour": _colour(items),
+        "number": number_text(year, number),
+        "items": items,
+    }
+    anchor = {"seq": last, "hash": ctx.ledger.event_hash(last)}
+    return Reprint(notice, day, anchor, ctx.ledger.latest_reports(ids, through=last))

@@ -269,6 +269,16 @@ def notice(
             "--issue", help=N_("Number the notices and record them as 催办 (else a preview).")
         ),
     ] = False,
+    reprint: Annotated[
+        str | None,
+        typer.Option(
+            "--reprint",
+            metavar="NUMBER",
+            help=N_(
+                "Print an issued notice again as it was issued (〔2026〕7号); records nothing."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Urging notices (催办通知单) to the units whose items need urging."""
     from oa_cli.actions.notices import notices as build
@@ -284,7 +294,14 @@ def notice(
         )
     if fmt == "docx" and output is None:
         raise UsageError(t("docx needs a file: use -o FILE.docx"))
+    if reprint is not None and (issue or unit or date is not None):
+        raise UsageError(
+            t("--reprint prints one issued notice as it was: no --issue, --unit or --date")
+        )
     ctx = STATE.context(write=issue)
+    if reprint is not None:
+        _reprint(ctx, reprint, fmt, output)
+        return
     day = ctx.today if date is None else _date(date)
 
     def deliver(found: list[Any]) -> None:
@@ -297,6 +314,20 @@ def notice(
     found = build(ctx, day, unit or [], issue, deliver)
     if issue:
         say(t("notices issued: {n}", n=len(found)))
+
+
+def _reprint(ctx: Any, number: str, fmt: str, output: Path | None) -> None:
+    """An issued notice again, its date, anchor and reports as they were then."""
+    import dataclasses
+
+    from oa_cli.actions.notices import reply_by, reprint
+
+    found = reprint(ctx, number)
+    info = meta(
+        ctx, None, date=found.day.isoformat(), reply_by=reply_by(ctx, found.day).isoformat()
+    )
+    info = dataclasses.replace(info, anchor=found.anchor, progress=found.progress)
+    _write_notices(ctx, fmt, [found.notice], info, output)
 
 
 def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path | None) -> None:

@@ -93,6 +93,16 @@ CATALOG: dict[str, str] = {
     "nothing imported; problems found: {n}": "未导入任何内容；发现问题 {n} 处",
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "notices issued: {n}": "已出具 {n} 份催办通知单",
+    "Print an issued notice again as it was issued (〔2026〕7号); records nothing.": (
+        "按出具时的原样重印一份已出具的通知单（〔2026〕7号），不作任何记录。"
+    ),
+    "'{value}' is not a notice number: write it as 〔{year}〕7号": (
+        "“{value}”不是通知单编号，请写作〔{year}〕7号"
+    ),
+    "no notice {number} was issued": "未出具过{number}催办通知单",
+    "--reprint prints one issued notice as it was: no --issue, --unit or --date": (
+        "--reprint 按原样重印一份已出具的通知单，不能与 --issue、--unit 或 --date 同用"
+    ),
     "the deadline is {due} already: nothing to correct": "时限已是 {due}，无需更正",
     "{path} is not empty: oa copy needs an empty ledger": "{path} 不是空台账：oa copy 只能复制到空台账",
     "{sha} matches more than one file: {names}": "{sha} 对应多个文件：{names}",

@@ -302,9 +302,9 @@ class PgLedger(Ledger):
         is (without them it guesses a few hundred rows and sorts on disk)."""
         self.conn.execute("ANALYZE items, events")
 
-    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, str, str]]:
+    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, int, str, str]]:
         return self.conn.execute(
-            "SELECT item_id, action, data::jsonb ->> 'text' FROM events"
+            "SELECT seq, item_id, action, data::jsonb ->> 'text' FROM events"
             " WHERE item_id = ANY(?) AND action IN ('feedback', 'return') ORDER BY seq",
             (ids,),
         )
@@ -316,6 +316,16 @@ class PgLedger(Ledger):
             (str(year),),
         ).fetchone()
         return int(row[0] or 0)
+
+    def notice_reminds(self, year: int, number: int) -> list[tuple[int, int, str, str]]:
+        found = self.conn.execute(
+            "SELECT seq, item_id, at, data::jsonb #>> '{notice,unit}' FROM events"
+            " WHERE action = 'remind'"
+            " AND data::jsonb #>> '{notice,year}' = ?"
+            " AND data::jsonb #>> '{notice,number}' = ? ORDER BY seq",
+            (str(year), str(number)),
+        )
+        return [(int(seq), int(item_id), str(at), str(unit)) for seq, item_id, at, unit in found]
 
     # -- journal ------------------------------------------------------------------
     def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:

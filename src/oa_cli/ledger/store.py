@@ -148,23 +148,34 @@ class Ledger:
         rows.insert_many(conn, [as_item(item) for item in items.values()])
         return Ledger(conn)
 
-    def latest_reports(self, ids: Iterable[int]) -> dict[int, str]:
-        """The text of each item's latest counted report (办理情况)."""
+    def items_through(self, ids: Iterable[int], seq: int) -> dict[int, Item]:
+        """The items of these ids as the journal had them just after event `seq`."""
+        from oa_cli.ledger.journal import replay
+
+        found = replay(e for e in self.events(item_ids=ids) if e["seq"] <= seq)
+        return {item_id: as_item(item) for item_id, item in found.items()}
+
+    def latest_reports(self, ids: Iterable[int], through: int | None = None) -> dict[int, str]:
+        """The text of each item's latest counted report (办理情况); with `through`, as
+        it was just after that event."""
         from oa_cli.domain.workflow import still_counted
 
         steps: dict[int, list[tuple[str, str]]] = {}
         wanted = list(ids)
         for start in range(0, len(wanted), 500):
-            for item_id, action, text in self._report_steps(wanted[start : start + 500]):
-                steps.setdefault(item_id, []).append((action, text))
+            found_steps = self._report_steps(wanted[start : start + 500])
+            for seq, item_id, action, text in found_steps:
+                if through is None or seq <= through:
+                    steps.setdefault(item_id, []).append((action, text))
         found = {item_id: still_counted(s) for item_id, s in steps.items()}
         return {item_id: texts[-1] for item_id, texts in found.items() if texts}
 
-    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, str, str]]:
-        """(item_id, action, text) of the items' reports and returns, in journal order."""
+    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, int, str, str]]:
+        """(seq, item_id, action, text) of the items' reports and returns, in journal
+        order."""
         marks = ", ".join("?" * len(ids))
         return self.conn.execute(
-            "SELECT item_id, action, json_extract(data, '$.text') FROM events"
+            "SELECT seq, item_id, action, json_extract(data, '$.text') FROM events"
             f" WHERE item_id IN ({marks}) AND action IN ('feedback', 'return') ORDER BY seq",
             ids,
         )
@@ -176,6 +187,17 @@ class Ledger:
             (year,),
         ).fetchone()
         return int(row[0] or 0)
+
+    def notice_reminds(self, year: int, number: int) -> list[tuple[int, int, str, str]]:
+        """(seq, item_id, at, unit) of the 催办 the issued notice 〔year〕number号 recorded."""
+        found = self.conn.execute(
+            "SELECT seq, item_id, at, json_extract(data, '$.notice.unit') FROM events"
+            " WHERE action = 'remind'"
+            " AND json_extract(data, '$.notice.year') = ?"
+            " AND json_extract(data, '$.notice.number') = ? ORDER BY seq",
+            (year, number),
+        )
+        return [(int(seq), int(item_id), str(at), str(unit)) for seq, item_id, at, unit in found]
 
     # -- journal -------------------------------------------------------------
     def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:

@@ -1,0 +1,103 @@
+"""The urging notice (催办通知单): numbered per year when issued, one 催办 per listed
+item, and an issued notice printed again as it was issued (`--reprint`).
+
+Clock: Monday 2026-11-23 09:00 unless a test says otherwise."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from conftest import Oa
+
+pytestmark = pytest.mark.backends
+
+
+def _overdue(oa: Oa, unit: str, title: str = "关于做好冬季供暖保障工作的批示") -> int:
+    """An item of `unit` received on 2 November, due on the 10th: overdue on the 23rd."""
+    return oa.add(title, "--unit", unit, "--due", "2026-11-10", now="2026-11-02T09:00:00")
+
+
+def _issued(oa: Oa, *args: str, now: str | None = None) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = oa.ok(
+        "notice", "--issue", "--format", "json", *args, now=now
+    ).json()
+    return found
+
+
+def test_each_issued_notice_takes_the_next_number_of_its_year(oa: Oa) -> None:
+    first, second = _overdue(oa, "市住建局"), _overdue(oa, "市住建局", "关于城区积水点整治的批示")
+    other = _overdue(oa, "市财政局")
+    found = _issued(oa)
+    assert [(n["unit"], n["number"]) for n in found] == [
+        ("市住建局", "〔2026〕1号"),
+        ("市财政局", "〔2026〕2号"),
+    ]
+    assert [i["id"] for i in found[0]["items"]] == [first, second]
+    assert [oa.item(i)["remind_count"] for i in (first, second, other)] == [1, 1, 1]
+    # the next day goes on counting; a new year starts at 1
+    assert [n["number"] for n in _issued(oa, "--unit", "市财政局", now="2026-11-24T09:00")] == [
+        "〔2026〕3号"
+    ]
+    assert [n["number"] for n in _issued(oa, "--unit", "市财政局", now="2027-01-05T09:00")] == [
+        "〔2027〕1号"
+    ]
+    assert oa.item(other)["remind_count"] == 3
+
+
+def _footless(page: str) -> str:
+    """A printed page without its footer's time of making (the real clock)."""
+    return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "TIME", page)
+
+
+def _later(oa: Oa, item_id: int) -> None:
+    """What happens after the notice: a report, an extension."""
+    later = "2026-11-25T10:00:00"
+    oa.ok("feedback", str(item_id), "已全部整改到位", now=later)
+    oa.ok("extend", str(item_id), "--due", "2026-12-31", "--reason", "汛期顺延", now=later)
+
+
+def test_a_reprint_is_the_page_that_was_issued(oa: Oa) -> None:
+    first = _overdue(oa, "市住建局")
+    _overdue(oa, "市住建局", "关于城区积水点整治的批示")
+    oa.ok("feedback", str(first), "已完成管网排查")
+    issued = oa.ok("--lang", "zh", "notice", "--issue", "--format", "html").out
+    _later(oa, first)
+    events = len(oa.ok("log", "--format", "json").json())
+    now = "2026-11-26T09:00:00"
+    reprinted = oa.ok("--lang", "zh", "notice", "--reprint", "1", "--format", "html", now=now).out
+    assert "〔2026〕1号" in reprinted and "已完成管网排查" in reprinted
+    assert "已全部整改到位" not in reprinted and "2026-12-31" not in reprinted
+    assert _footless(reprinted) == _footless(issued)  # its date, reply date and anchor too
+    assert len(oa.ok("log", "--format", "json").json()) == events  # records nothing
+
+
+def test_a_reprint_as_json_is_what_the_issue_gave(oa: Oa) -> None:
+    first = _overdue(oa, "市住建局")
+    issued = _issued(oa)
+    _later(oa, first)
+    again = oa.ok("notice", "--reprint", "〔2026〕1号", "--format", "json", now="2026-11-26T09:00")
+    assert again.json() == issued
+    assert issued[0]["items"][0]["remind_count"] == 1
+
+
+@pytest.mark.parametrize("number", ["〔2026〕2号", "2026-2", "2026/2", "[2026]2", "２", "第2号"])
+def test_a_notice_number_as_a_clerk_writes_it(oa: Oa, number: str) -> None:
+    _overdue(oa, "市住建局")
+    _overdue(oa, "市财政局")
+    _issued(oa)
+    found = oa.ok("notice", "--reprint", number, "--format", "json").json()
+    assert [(n["unit"], n["number"]) for n in found] == [("市财政局", "〔2026〕2号")]
+
+
+def test_reprint_refusals(oa: Oa) -> None:
+    _overdue(oa, "市住建局")
+    _issued(oa)
+    missing = oa.fails(1, "--lang", "zh", "notice", "--reprint", "〔2026〕2号")
+    assert missing.err.strip() == "oa：未出具过〔2026〕2号催办通知单"
+    assert "〔2025〕1号" in oa.fails(1, "notice", "--reprint", "2025-1").err
+    assert "not a notice number" in oa.fails(2, "notice", "--reprint", "2026x").err
+    assert "not a notice number" in oa.fails(2, "notice", "--reprint", "0").err
+    for extra in (["--issue"], ["--unit", "市住建局"], ["--date", "2026-11-20"]):
+        assert "--reprint" in oa.fails(2, "notice", "--reprint", "1", *extra).err
