@@ -211,3 +211,49 @@ def test_the_daily_as_a_word_document(oa: Oa, tmp_path: Path) -> None:
     assert "逾期三日" in cells and str(ids["overdue_3"]) in cells
     section = word.sections[0]
     assert section.page_width > section.page_height  # A4 landscape
+
+
+def test_a_past_day_prints_the_reports_of_that_day(oa: Oa) -> None:
+    """`--date`: the 办理情况 column reads as the journal had it at the end of that day,
+    in every printed format (a later report does not show, nor a return's loss)."""
+    item = oa.add("关于信访积案化解的批示", "--unit", "市信访局", now="2026-11-16T09:00")
+    oa.ok("feedback", str(item), "已梳理积案38件", now="2026-11-20T09:00")
+    oa.ok("feedback", str(item), "已化解积案12件", now="2026-11-23T10:00")
+    back = ("daily", "--date", "2026-11-20")
+    printed = {  # html and markdown as piped (one pass); docx as drawn from the report
+        "html": oa.ok(*back, "--format", "html", now=NOW).out,
+        "markdown": oa.ok(*back, "--format", "markdown", now=NOW).out,
+        "docx": _docx_text(oa, *back),
+        "weekly": oa.ok("weekly", "--week", "2026-W47", "--format", "html", now=NOW).out,
+    }
+    for fmt, page in printed.items():
+        assert "已梳理积案38件" in page and "已化解积案12件" not in page, fmt
+    today = oa.ok("daily", "--format", "html", now=NOW).out
+    assert "已化解积案12件" in today
+
+
+def _docx_text(oa: Oa, *args: str) -> str:
+    """The text of every paragraph and cell of `oa ARGS --format docx`, run as a process
+    (a Word document goes to standard output)."""
+    import subprocess
+
+    from conftest import OA
+    from docx import Document
+
+    out = oa.tmp / "printed.docx"
+    with open(out, "wb") as sink:
+        env = {**oa.env, "OA_NOW": NOW}
+        subprocess.run([OA, *args, "--format", "docx"], stdout=sink, env=env, check=True)
+    word = Document(str(out))
+    cells = [c.text for table in word.tables for row in table.rows for c in row.cells]
+    return "\n".join([p.text for p in word.paragraphs] + cells)
+
+
+def test_received_today_leaves_out_a_cancelled_item_as_the_weekly_does(oa: Oa) -> None:
+    oa.add("今日新收", now=NOW)
+    duplicate = oa.add("今日新收（重复登记）", now=NOW)
+    oa.ok("cancel", str(duplicate), "--reason", "重复登记", now=NOW)
+    page = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=NOW).out
+    assert "今日新收 1" in page
+    weekly = oa.ok("weekly", "--format", "json", now=NOW).json()
+    assert weekly["summary"]["registered"] == 1

@@ -16,7 +16,7 @@ from oa_cli.actions import Context
 from oa_cli.domain import stats as domain_stats
 from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import KEYS, Item, to_json
-from oa_cli.domain.rules import Bounds
+from oa_cli.domain.rules import Bounds, received
 from oa_cli.domain.selection import EVERY, Selection
 from oa_cli.ledger.rows import FEEDBACKS
 from oa_cli.ledger.scan import Made, Scanned
@@ -50,16 +50,23 @@ def _items(source: Ledger, sel: Selection, day: dt.date, ctx: Context, form: str
     if form == "json":
         return source.select_json(sel, day, ctx.calendar)
     if form == "printed":
-        every = source is not ctx.ledger
-        return (_filled(ctx, batch, every) for batch in source.printed_rows(sel, day, ctx.calendar))
+        until = _until(ctx, source, day)
+        return (_filled(ctx, batch, until) for batch in source.printed_rows(sel, day, ctx.calendar))
     return [to_json(i, day, ctx.calendar) for i in source.select(sel)]
 
 
-def _filled(ctx: Context, batch: list[tuple[Any, ...]], every: bool) -> list[tuple[Any, ...]]:
+def _until(ctx: Context, source: Ledger, day: dt.date) -> str | None:
+    """Where the reports of a past day's items end (the day after it), as the journal
+    replayed for `source` ends; None for the ledger as it is."""
+    return None if source is ctx.ledger else (day + dt.timedelta(days=1)).isoformat()
+
+
+def _filled(ctx: Context, batch: list[tuple[Any, ...]], until: str | None) -> list[tuple[Any, ...]]:
     """Printed rows with the latest report text (办理情况) of each item that has one:
-    looked up for the rows with a counted report, or for all (`every`: a past day's
-    items may have had reports filed since)."""
-    texts = progress(ctx, [row[0] for row in batch if every or row[FEEDBACKS]])
+    looked up for the rows with a counted report, or, for a past day's items (`until`),
+    for all, as they stood then."""
+    ids = [row[0] for row in batch if until is not None or row[FEEDBACKS]]
+    texts = progress(ctx, ids, until)
     if not texts:
         return batch
     return [(*row[:-1], texts[row[0]]) if row[0] in texts else row for row in batch]
@@ -115,10 +122,10 @@ def daily_spooled(
     (the others: printed rows)."""
     source = as_of(ctx, day)
     selections = Bounds.of(ctx.config, ctx.calendar, day).daily()
-    every = source is not ctx.ledger
+    until = _until(ctx, source, day)
 
     def filled(batch: list[tuple[Any, ...]]) -> list[bytes]:
-        return made(_filled(ctx, batch, every))
+        return made(_filled(ctx, batch, until))
 
     with source.scan_printed(selections, day, ctx.calendar, filled, numbered) as scanned:
         sections = {
@@ -144,9 +151,7 @@ def daily_facts(ctx: Context, day: dt.date) -> dict[str, Any]:
     tomorrow = (day + dt.timedelta(days=1)).isoformat()
     return {
         "workday": ctx.calendar.is_workday(day),
-        "received_today": source.count(
-            Selection(statuses=(), received_from=day.isoformat(), received_before=tomorrow)
-        ),
+        "received_today": source.count(received(day.isoformat(), tomorrow)),
         "yellow": source.count(overdue.but(card="yellow")),
         "red": source.count(overdue.but(card="red")),
     }
@@ -197,14 +202,22 @@ def _write_sections(
     out.write(b"}")
 
 
-def progress(ctx: Context, report: dict[str, Any] | list[int]) -> dict[int, str]:
+def progress(
+    ctx: Context, report: dict[str, Any] | list[int], until: str | None = None
+) -> dict[int, str]:
     """The latest report text (办理情况) of every item a report lists (in its sections
-    held as lists), or of the items of these ids."""
+    held as lists), or of the items of these ids; with `until`, as it stood then."""
     if isinstance(report, list):
-        return ctx.ledger.latest_reports(report) if report else {}
+        return ctx.ledger.latest_reports(report, until=until) if report else {}
     listed = (items for items in report["sections"].values() if isinstance(items, list))
     ids = {i["id"] for items in listed for i in items}
-    return ctx.ledger.latest_reports(sorted(ids))
+    return ctx.ledger.latest_reports(sorted(ids), until=until)
+
+
+def report_until(ctx: Context, day: dt.date) -> str | None:
+    """Where the reports of a report standing on `day` end (`progress`): None when it
+    reads the ledger as it is."""
+    return _until(ctx, as_of(ctx, day), day)
 
 
 def stats(ctx: Context, by: str, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
@@ -241,11 +254,7 @@ def _week(ctx: Context, day: dt.date) -> _Week:
     as_day = min(sunday, ctx.today)
     first, after = monday.isoformat(), (sunday + dt.timedelta(days=1)).isoformat()
     selections = {
-        "registered": Selection(  # a cancelled duplicate was not really registered
-            statuses=("registered", "assigned", "closed"),
-            received_from=first,
-            received_before=after,
-        ),
+        "registered": received(first, after),
         "closed": Selection(statuses=("closed",), closed_from=first, closed_before=after),
         "overdue": Bounds.of(ctx.config, ctx.calendar, as_day).daily()["overdue"],
         "no_feedback": Selection(

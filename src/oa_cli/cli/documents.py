@@ -4,8 +4,11 @@ place for the reports, the urging notices and the ledger workbook."""
 from typing import Any
 
 
-def meta(ctx: Any, report: dict[str, Any] | None = None, **extra: Any) -> Any:
-    """What a printed document says about itself: office, time, actor, anchor."""
+def meta(
+    ctx: Any, report: dict[str, Any] | None = None, until: str | None = None, **extra: Any
+) -> Any:
+    """What a printed document says about itself: office, time, actor, anchor; and the
+    latest report of each item the report lists (as it stood `until`, for a past day)."""
     from oa_cli.actions.reports import anchor, progress
     from oa_cli.domain.dates import iso
     from oa_cli.render.report import Meta
@@ -16,7 +19,7 @@ def meta(ctx: Any, report: dict[str, Any] | None = None, **extra: Any) -> Any:
         made_at=iso(ctx.real_clock()),
         actor=ctx.actor,
         anchor=anchor(ctx),
-        progress=progress(ctx, report) if report is not None else {},
+        progress=progress(ctx, report, until) if report is not None else {},
         max_rows=ctx.config.display["max_rows"],
         **extra,
     )

@@ -109,7 +109,7 @@ def _daily_spooled(ctx: Any, day: dt.date, fmt: str, raw: Any) -> None:
         sections = report["sections"]
         for name in report["spooled"]:
             sections[name] = SpooledRows([], date, sections[name])
-        doc = daily_document(report, facts, meta(ctx, report))
+        doc = daily_document(report, facts, meta(ctx, report, reports.report_until(ctx, day)))
         raw.writelines(pages.html_bytes(doc) if fmt == "html" else markdown.markdown_bytes(doc))
 
 
@@ -151,7 +151,9 @@ def daily(
         _emit(
             fmt,
             report,
-            lambda: daily_document(report, facts, meta(ctx, report)),
+            lambda: daily_document(
+                report, facts, meta(ctx, report, reports.report_until(ctx, day))
+            ),
             lambda: _section_rows(report),
         )
     if check and reports.needs_attention(ctx, day):
@@ -164,6 +166,7 @@ def weekly(
     fmt: ReportFormat = None,
 ) -> None:
     """The weekly update (每周更新): registered, closed, overdue, no update, per unit."""
+    from oa_cli.actions.reports import report_until
     from oa_cli.actions.reports import weekly as build
     from oa_cli.errors import UsageError
     from oa_cli.render import REPORT_FORMATS, choose
@@ -186,10 +189,11 @@ def weekly(
     limit = ctx.config.display["max_rows"] if fmt == "table" else None
     report = build(ctx, day, limit)
     as_of = min(report["to"], ctx.today.isoformat())  # what is owed, as the week stands
+    until = report_until(ctx, dt.date.fromisoformat(as_of))
     _emit(
         fmt,
         report,
-        lambda: weekly_document(report, meta(ctx, report, date=as_of), limit),
+        lambda: weekly_document(report, meta(ctx, report, until, date=as_of), limit),
         lambda: _section_rows(report),
     )
 

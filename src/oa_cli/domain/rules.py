@@ -98,6 +98,14 @@ class Bounds:
         }
 
 
+def received(first: str, after: str) -> Selection:
+    """Items registered from `first` to before `after` (the daily's 今日新收, the weekly's
+    本周新收): a cancelled one (a duplicate, a mistake) was not really registered."""
+    return Selection(
+        statuses=(REGISTERED, ASSIGNED, "closed"), received_from=first, received_before=after
+    )
+
+
 def card_actions(found: dict[str, dict[int, str | None]]) -> dict[int, tuple[str, str]]:
     """Rules 1–3 in their order, from the items each rule's selection found
     ({rule: {id: current card}}): {id: (card, rule)}; rule 1 wins over 2 and 3."""

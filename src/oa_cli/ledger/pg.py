@@ -302,9 +302,9 @@ class PgLedger(Ledger):
         is (without them it guesses a few hundred rows and sorts on disk)."""
         self.conn.execute("ANALYZE items, events")
 
-    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, int, str, str]]:
+    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, str, int, str, str]]:
         return self.conn.execute(
-            "SELECT seq, item_id, action, data::jsonb ->> 'text' FROM events"
+            "SELECT seq, at, item_id, action, data::jsonb ->> 'text' FROM events"
             " WHERE item_id = ANY(?) AND action IN ('feedback', 'return') ORDER BY seq",
             (ids,),
         )

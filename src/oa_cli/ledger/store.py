@@ -155,27 +155,30 @@ class Ledger:
         found = replay(e for e in self.events(item_ids=ids) if e["seq"] <= seq)
         return {item_id: as_item(item) for item_id, item in found.items()}
 
-    def latest_reports(self, ids: Iterable[int], through: int | None = None) -> dict[int, str]:
+    def latest_reports(
+        self, ids: Iterable[int], *, through: int | None = None, until: str | None = None
+    ) -> dict[int, str]:
         """The text of each item's latest counted report (办理情况); with `through`, as
-        it was just after that event."""
+        it was just after that event; with `until`, as the journal had it before that
+        time (an ISO date or time, as `snapshot` reads it)."""
         from oa_cli.domain.workflow import still_counted
 
         steps: dict[int, list[tuple[str, str]]] = {}
         wanted = list(ids)
         for start in range(0, len(wanted), 500):
             found_steps = self._report_steps(wanted[start : start + 500])
-            for seq, item_id, action, text in found_steps:
-                if through is None or seq <= through:
+            for seq, at, item_id, action, text in found_steps:
+                if (through is None or seq <= through) and (until is None or at < until):
                     steps.setdefault(item_id, []).append((action, text))
         found = {item_id: still_counted(s) for item_id, s in steps.items()}
         return {item_id: texts[-1] for item_id, texts in found.items() if texts}
 
-    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, int, str, str]]:
-        """(seq, item_id, action, text) of the items' reports and returns, in journal
-        order."""
+    def _report_steps(self, ids: list[int]) -> Iterable[tuple[int, str, int, str, str]]:
+        """(seq, at, item_id, action, text) of the items' reports and returns, in
+        journal order."""
         marks = ", ".join("?" * len(ids))
         return self.conn.execute(
-            "SELECT seq, item_id, action, json_extract(data, '$.text') FROM events"
+            "SELECT seq, at, item_id, action, json_extract(data, '$.text') FROM events"
             f" WHERE item_id IN ({marks}) AND action IN ('feedback', 'return') ORDER BY seq",
             ids,
         )
