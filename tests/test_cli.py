@@ -123,6 +123,24 @@ def test_help_lists_every_command(oa: Oa) -> None:
     assert "Alias of add." in out
 
 
+def test_oa_help_is_oa_dash_dash_help_as_in_git(oa: Oa) -> None:
+    assert oa.ok("help").out == oa.ok("--help").out
+    assert oa.ok("help", "unit", "add").out == oa.ok("unit", "add", "--help").out
+    assert oa.ok("--lang", "zh", "help", "daily").out.startswith("用法：oa daily")
+    assert "no-such" in oa.fails(2, "help", "no-such").err
+
+
+def test_help_follows_the_configured_language(oa: Oa) -> None:
+    """`lang: zh` in the configuration gives Chinese help, as it gives Chinese errors;
+    --lang still wins, and a configuration with a mistake leaves help in the locale's."""
+    oa.write_config("lang: zh\n")
+    assert oa.ok("--help").out.startswith("用法：oa [选项]")
+    assert oa.ok("daily", "-h").out.startswith("用法：oa daily")
+    assert oa.ok("--lang", "en", "--help").out.startswith("Usage: oa [OPTIONS]")
+    oa.write_config("lang: klingon\n")
+    assert oa.ok("--help").out.startswith("Usage: oa [OPTIONS]")
+
+
 def test_a_command_whose_function_is_missing_is_not_listed_and_unknown() -> None:
     from typer.main import get_command
 

@@ -257,3 +257,17 @@ def test_received_today_leaves_out_a_cancelled_item_as_the_weekly_does(oa: Oa) -
     assert "今日新收 1" in page
     weekly = oa.ok("weekly", "--format", "json", now=NOW).json()
     assert weekly["summary"]["registered"] == 1
+
+
+def test_overdue_by_no_working_day_yet_is_past_due(oa: Oa) -> None:
+    """Due on Friday, read on Saturday: overdue by 0 working days, said as 已过时限."""
+    item = oa.add("周五到期", "--unit", "市住建局", "--due", "2026-11-27", now=NOW)
+    saturday = "2026-11-28T09:00"
+    shown = oa.item(item, now=saturday)
+    assert (shown["overdue"], shown["overdue_days"]) == (True, 0)
+    table = oa.ok(
+        "--lang", "zh", "overdue", "--format", "table", now=saturday, env={"COLUMNS": "120"}
+    )
+    assert "已过时限" in table.out and "0个工作日" not in table.out
+    page = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=saturday).out
+    assert "已过时限" in page and "逾期 0 个工作日" not in page

@@ -203,3 +203,16 @@ def test_parse_datetime_takes_the_same_forms() -> None:
     for bad in ("2026-11-20 25:00", "yesterday", "+99999wd", "1980-01-01"):
         with pytest.raises(InvalidInput, match=re.escape(bad)):
             read(bad)
+
+
+def test_a_deadline_on_a_rest_day_is_accepted_and_said(oa: Oa) -> None:
+    added = oa.ok("--lang", "zh", "add", "周六到期", "--due", "2026-11-28")
+    assert added.err.splitlines()[0] == "oa：提示：时限 2026-11-28（星期六）不是工作日"
+    item = int(added.out)
+    moved = oa.ok("extend", str(item), "--due", "2026-12-06", "--reason", "顺延")
+    assert "2026-12-06 (Sunday) is not a working day" in moved.err
+    assert (
+        "working day"
+        not in oa.ok("extend", str(item), "--due", "2026-12-07", "--reason", "顺延").err
+    )
+    assert "working day" not in oa.ok("add", "工作日到期", "--due", "2026-12-01").err

@@ -86,7 +86,17 @@ def add(
             _apply(ctx, item, "assign", changes, {})
     if item["due"] < item["received_at"][:10]:  # back-filled: accepted, and said
         ctx.warn(t("the deadline {due} is before the received date", due=item["due"]))
+    _warn_rest_day(ctx, item["due"])
     return item
+
+
+def _warn_rest_day(ctx: Context, due: str) -> None:
+    """A deadline on a rest day is accepted, and said: it is overdue on the next day
+    while no working day has passed."""
+    day = dt.date.fromisoformat(due)
+    if not ctx.calendar.is_workday(day):
+        weekday = t(day.strftime("%A"))
+        ctx.warn(t("the deadline {due} ({weekday}) is not a working day", due=due, weekday=weekday))
 
 
 def _warn_duplicates(ctx: Context, item: Item) -> None:
@@ -270,6 +280,7 @@ def extend(ctx: Context, item_id: int, due: str, reason: str, correct: bool = Fa
         if item["card"] is not None and new_due >= ctx.today:
             changes["card"] = None
         extra = {"reason": why, "previous_due": item["due"]}
+        _warn_rest_day(ctx, day)
         return _apply(ctx, item, action, changes, extra)
 
 
@@ -342,6 +353,7 @@ def reopen(ctx: Context, item_id: int, reason: str, due: str) -> Item:
         if item["card"] is not None:
             changes["card"] = None
         extra = {"reason": why, "previous_due": item["due"]}
+        _warn_rest_day(ctx, new_due.isoformat())
         return _apply(ctx, item, "reopen", changes, extra)
 
 

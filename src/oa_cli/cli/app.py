@@ -140,19 +140,60 @@ COMMAND_MODULES: dict[str, str] = {
 LazyGroup.modules = COMMAND_MODULES
 
 
-def _early_lang(argv: list[str]) -> None:
-    """The language of help pages and usage errors, which click produces before the callback."""
-    from oa_cli.i18n import detect_lang, set_lang
+_VALUED = ("--db", "--config", "--now", "--as", "--lang")  # the global options with a value
 
-    lang = os.environ.get("OA_LANG")
+
+def _global(argv: list[str], name: str) -> str | None:
+    """The value an option is given (the last one, before any `--`), if any."""
+    found = None
     for i, arg in enumerate(argv):
         if arg == "--":
             break
-        if arg == "--lang" and i + 1 < len(argv):
-            lang = argv[i + 1]
-        elif arg.startswith("--lang="):
-            lang = arg.split("=", 1)[1]
+        if arg == name and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith(name + "="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
+def _command_at(argv: list[str]) -> int:
+    """Where the command's name is in the arguments (after the global options)."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        i += 2 if argv[i] in _VALUED else 1
+    return i
+
+
+def _help_command(argv: list[str]) -> list[str]:
+    """`oa help [COMMAND…]` as `oa [COMMAND…] --help`, as git and gh have it."""
+    at = _command_at(argv)
+    if at < len(argv) and argv[at] == "help":
+        return [*argv[:at], *argv[at + 1 :], "--help"]
+    return argv
+
+
+def _early_lang(argv: list[str]) -> None:
+    """The language of help pages and usage errors, which click produces before the
+    callback: --lang, OA_LANG, for a help page the configuration's `lang:`, the locale."""
+    from oa_cli.i18n import detect_lang, set_lang
+
+    lang = _global(argv, "--lang") or os.environ.get("OA_LANG")
+    if lang is None and ("--help" in argv or "-h" in argv):
+        lang = _config_lang(argv)
     set_lang(detect_lang(lang if lang in ("en", "zh") else None))
+
+
+def _config_lang(argv: list[str]) -> str | None:
+    """The `lang:` of the configuration, or None (a configuration with a mistake is said
+    when a command reads it, not on a help page)."""
+    from oa_cli.cli.state import default_config
+    from oa_cli.config import load
+
+    path = _global(argv, "--config") or os.environ.get("OA_CONFIG")
+    try:
+        return load(Path(path) if path else default_config()).lang
+    except Exception:  # noqa: BLE001 - any mistake: the help page comes in the locale's words
+        return None
 
 
 def _fail(lines: list[str], code: int) -> None:
@@ -190,6 +231,7 @@ class _Closed(io.TextIOBase):
 
 
 def main() -> None:
+    sys.argv[1:] = _help_command(sys.argv[1:])
     _early_lang(sys.argv[1:])
     if sys.stdout is None:  # closed by the caller (`>&-`): writing to it fails, as for any tool
         sys.stdout = _Closed()

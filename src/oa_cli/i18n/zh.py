@@ -103,6 +103,7 @@ CATALOG: dict[str, str] = {
     "dry run: valid records: {n}; nothing written": "试运行：{n} 条记录有效，未写入",
     "{n} more not shown; use --limit or a piped format": "另有 {n} 条未显示；可用 --limit 或管道格式",
     "overdue {n} working days": "逾期 {n} 个工作日",
+    "past due": "已过时限",
     # errors
     "item {id} not found": "未找到事项 {id}",
     "item {id} is {status}: {action} needs an item that is {allowed}": "事项 {id} 状态为 {status}：{action} 仅适用于 {allowed} 的事项",

@@ -125,7 +125,10 @@ def owed(item: dict[str, Any], date: str) -> str:
 
 
 def standing_cell(overdue: Any, overdue_days: Any, missing: str) -> Cell:
-    lines = [t("overdue {n} working days", n=overdue_days)] if overdue else []
+    """Overdue by how many working days (past due: its deadline passed on a rest day),
+    and the report owed."""
+    days = t("overdue {n} working days", n=overdue_days) if overdue_days else t("past due")
+    lines = [days] if overdue else []
     if missing:
         lines.append(missing)
     return Cell("\n".join(lines), "red" if lines else "")

@@ -63,10 +63,12 @@ def card_text(card: str | None) -> Text:
     return Text(t(card), style=CARD_STYLE[card])  # the column says "card"
 
 
-def overdue_text(days: int) -> Text:
-    if not days:
+def overdue_text(days: int, overdue: bool = True) -> Text:
+    """Working days overdue; an item overdue by none (its deadline passed on a rest day)
+    is past due."""
+    if not overdue:
         return Text("")
-    return Text(t("{n} wd", n=days), style="red")
+    return Text(t("{n} wd", n=days) if days else t("past due"), style="red")
 
 
 def new_table(title: str | None = None) -> Grid:
@@ -92,7 +94,7 @@ def items_table(items: Iterable[Mapping[str, Any]], title: str | None = None) ->
             text(item["leader"]),
             Text(item["due"]),
             status_text(item["status"]),
-            overdue_text(item["overdue_days"]),
+            overdue_text(item["overdue_days"], item["overdue"]),
             card_text(item["card"]),
         )
     return table
@@ -140,7 +142,7 @@ def _field_value(item: dict[str, Any], key: str) -> Text:
     if key == "due" and item["overdue"]:
         return Text(f"{value}  ") + overdue_text(item["overdue_days"])
     if key == "report_due" and item["report_overdue_days"]:
-        return Text(f"{value}  ") + overdue_text(item["report_overdue_days"])
+        return Text(f"{value}  ") + overdue_text(item["report_overdue_days"], True)
     if key in _STAMPS and isinstance(value, str):
         return Text(value.replace("T", " ")[:16])
     return text(value)
