@@ -271,3 +271,11 @@ def test_overdue_by_no_working_day_yet_is_past_due(oa: Oa) -> None:
     assert "已过时限" in table.out and "0个工作日" not in table.out
     page = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=saturday).out
     assert "已过时限" in page and "逾期 0 个工作日" not in page
+
+
+def test_a_page_says_it_was_made_on_the_clock_it_ran_on(oa: Oa) -> None:
+    """制表时间 is the command's clock (--now / OA_NOW): a page made again is the same."""
+    oa.add("今日新收", now=NOW)
+    first = oa.ok("daily", "--format", "html", now=NOW).out
+    assert "made 2026-11-25 08:30 by clerk" in first
+    assert oa.ok("daily", "--format", "html", now=NOW).out == first

@@ -93,7 +93,8 @@ def _general_page(ctx: Any, day: dt.date, fmt: str) -> bytes:
     from oa_cli.render.report import daily_document
 
     items = reports.daily(ctx, day)
-    doc = daily_document(items, reports.daily_facts(ctx, day), meta(ctx, items))
+    until = reports.report_until(ctx, day)
+    doc = daily_document(items, reports.daily_facts(ctx, day), meta(ctx, items, until))
     for block in doc.blocks:
         block.rows = list(block.rows)  # Cells: the general renderers
     return (pages.html_page(doc) if fmt == "html" else markdown.markdown(doc)).encode()

@@ -3,6 +3,7 @@ and docx, called directly on the report shapes the commands hand over."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -314,7 +315,7 @@ def test_notice_html_is_one_a4_portrait_page_per_unit() -> None:
         "〔2026〕7号",
         "预览",
         "市住建局：",
-        "2026年11月27日前",
+        '<span style="white-space:nowrap">2026年11月27日</span>前',  # never broken
         "市委督查室",
         OFFICE,
         "2026年11月25日",
@@ -358,6 +359,46 @@ def test_notice_docx_reads_back_with_unit_number_items_and_a4() -> None:
     text_width = section.page_width - section.left_margin - section.right_margin
     widths = [column.width for column in table.columns]
     assert sum(widths) <= text_width + Cm(0.01) and table.alignment == 1  # centred
-    assert max(widths) == widths[2] and widths[4] >= Cm(2.3)
+    assert max(widths) == widths[2] and widths[4] - Cm(0.2) >= Cm(1.9)  # 1 mm margins
     first = table.rows[1].cells
     assert [first[1].paragraphs[0].alignment, first[2].paragraphs[0].alignment] == [1, 0]
+    # the last row, the signature and the date go over a page together, never apart
+    last = [p for cell in table.rows[-1].cells for p in cell.paragraphs]
+    signed = [p for p in doc.paragraphs if p.alignment == 2]  # right: signed and dated
+    assert [p.text.strip() for p in signed] == [OFFICE, "2026年11月25日"] * 2
+    assert all(p.paragraph_format.keep_with_next for p in (*last, *signed))
+
+
+def test_printed_reports_number_their_pages() -> None:
+    from docx import Document
+
+    from oa_cli.render.docx import write_report_docx
+
+    page = pages.html_page(daily_doc())
+    assert '@bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页"' in page
+    assert "@bottom-center" not in notice_html(notices(), meta())  # one page per unit
+    out = io.BytesIO()
+    write_report_docx(out, daily_doc())
+    footer = Document(io.BytesIO(out.getvalue())).sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert "第 " in footer and " 页 共 " in footer
+
+
+def test_english_printed_words() -> None:
+    from docx import Document
+
+    from oa_cli.render.xlsx import write_workbook
+
+    set_lang("en")
+    out = io.BytesIO()
+    write_notice_docx(out, notices(), meta())
+    text = "\n".join(p.text for p in Document(io.BytesIO(out.getvalue())).paragraphs)
+    assert "[Red supervision notice]" in text and "【" not in text
+    page = pages.html_page(daily_doc())
+    assert ":lang(en) h1" in page and '"page " counter(page) " of " counter(pages)' in page
+    out = io.BytesIO()
+    write_workbook(out, [], office=OFFICE, day=dt.date(2026, 11, 25), progress={})
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["督办台账"]
+    assert sheet.oddFooter.right.text == "page &P of &N"

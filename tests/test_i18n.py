@@ -172,3 +172,24 @@ def test_every_help_page_is_chinese_under_zh(oa: Oa) -> None:
         # every argument has its word (said in Chinese), in the usage line as in its list
         usage = out.splitlines()[0]
         assert not re.search(r"[{\[][a-z]", usage), (command, usage)
+
+
+def test_english_documents_say_words_not_codes(oa: Oa) -> None:
+    """A rule or a kind of report reads as English words under en, as Chinese under zh."""
+    from oa_cli.i18n import VOCABULARY, set_lang, t
+
+    set_lang("en")
+    try:
+        assert not [w for w in VOCABULARY if "_" in t(w)]
+    finally:
+        set_lang("en")
+    item = oa.add(
+        "关于供暖的批示", "--unit", "市住建局", "--due", "2026-11-20", now="2026-11-09T09:00"
+    )
+    oa.ok("feedback", str(item), "首报", now="2026-11-10T09:00")
+    oa.ok("escalate", "--auto", now="2026-11-23T08:00")
+    daily = oa.ok("--lang", "en", "daily", "--format", "markdown").out
+    assert "follow-up report missing since" in daily and "follow_up" not in daily
+    weekly = oa.ok("--lang", "en", "weekly", "--format", "markdown").out
+    assert "card (overdue)" in weekly and "overdue_" not in weekly
+    assert "2026-W48 (2026-11-23 – 2026-11-29)" in weekly  # no full-width brackets

@@ -21,6 +21,7 @@ def item(title: str, unit: str = "市民政局") -> dict[str, object]:
         "leader": "张书记",
         "due": "2026-11-30",
         "status": "assigned",
+        "overdue": True,
         "overdue_days": 3,
         "card": "yellow",
     }

@@ -32,12 +32,29 @@ def get_lang() -> str:
 
 
 def t(msgid: str, **kwargs: object) -> str:
-    text = msgid
     if _lang == "zh":
         from oa_cli.i18n.zh import CATALOG
 
         text = CATALOG.get(msgid, msgid)
+    else:
+        text = _ENGLISH.get(msgid, msgid)
     return text.format(**kwargs) if kwargs else text
+
+
+# The vocabulary words that are codes (a rule, a kind of report) in English words; every
+# other message id is its own English text.
+_ENGLISH = {
+    "unit_add": "unit added",
+    "overdue_red": "red card (overdue)",
+    "overdue_yellow": "yellow card (overdue)",
+    "report_yellow": "yellow card (report missed)",
+    "report_missed": "report missed",
+    "awaiting_feedback": "awaiting feedback",
+    "due_soon": "due soon",
+    "late_assignment": "not assigned on time",
+    "unacknowledged": "not acknowledged",
+    "follow_up": "follow-up",
+}
 
 
 def N_(msgid: str) -> str:

@@ -1,6 +1,10 @@
 """Chinese catalog part: printed documents: workbook, notice, html/markdown reports."""
 
 CATALOG: dict[str, str] = {
+    "{week} ({first} – {last})": "{week}（{first} – {last}）",
+    "page &P of &N": "第 &P 页 共 &N 页",
+    "page {n} of {total}": "第 {n} 页 共 {total} 页",
+    "[{label}]": "【{label}】",
     # columns the office uses
     "No.": "序号",
     "Progress": "办理情况",

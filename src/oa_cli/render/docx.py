@@ -109,7 +109,7 @@ def _cell(cell: Any, value: Cell, width: Any, size: float, column: Column | None
 
 def _grid(
     word: Any, columns: list[Column], rows: Iterable[list[Cell]], width_cm: float, size: float
-) -> None:
+) -> Any:
     """A bordered table across `width_cm`, each column its share of it (`Column.width`,
     as html has it), centred between the margins, its header row repeated on each page."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -121,6 +121,7 @@ def _grid(
     table.style = "Table Grid"  # single borders on every cell
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER  # borders on the margins, not past them
+    _margins(table)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # w:gridCol, which LibreOffice and WPS go by
     for cell, column, width in zip(table.rows[0].cells, columns, widths, strict=True):
@@ -131,20 +132,63 @@ def _grid(
         _flag(row, "w:cantSplit")
         for cell, value, width, column in zip(row.cells, values, widths, columns, strict=True):
             _cell(cell, Cell(clean(value.text), value.style), width, size, column)
+    return table
+
+
+def _margins(table: Any) -> None:
+    """Cell margins of 1 mm left and right and ½ mm above and below (narrow columns keep
+    their room for text; the text never touches a border)."""
+    from docx.oxml.ns import qn
+
+    tblpr = table._tbl.tblPr
+    margins = tblpr.makeelement(qn("w:tblCellMar"), {})
+    for side, twips in (("top", 28), ("left", 57), ("bottom", 28), ("right", 57)):
+        margins.append(
+            margins.makeelement(qn(f"w:{side}"), {qn("w:w"): str(twips), qn("w:type"): "dxa"})
+        )
+    look = tblpr.find(qn("w:tblLook"))  # the schema's order: tblCellMar before tblLook
+    if look is None:
+        tblpr.append(margins)
+    else:
+        look.addprevious(margins)
+
+
+def _page_numbers(section: Any) -> None:
+    """Page N of M at the foot of every page of `section` (Word fields)."""
+    from docx.oxml.ns import qn
+
+    p = section.footer.paragraphs[0]
+    p.alignment = 1
+    before, _, rest = t("page {n} of {total}").partition("{n}")
+    middle, _, after = rest.partition("{total}")
+    for text, field in ((before, "PAGE"), (middle, "NUMPAGES"), (after, None)):
+        if text:
+            _run(p, text, 9, colour="#666666")
+        if field is not None:
+            simple = p._p.makeelement(qn("w:fldSimple"), {qn("w:instr"): field})
+            run = _run(p, "1", 9, colour="#666666")
+            p._p.remove(run._r)
+            simple.append(run._r)
+            p._p.append(simple)
 
 
 def _notice(doc: Any, text: NoticeText, rows: list[list[Cell]]) -> None:
     _run(_paragraph(doc, "center"), text.office, 20, bold=True, colour="#C00000", font=TITLE_FONT)
     _run(_paragraph(doc, "center", before=6), text.title, 26, bold=True, font=TITLE_FONT)
     label = _paragraph(doc, "center", before=4)
-    _run(label, f"【{text.label}】", 15, bold=True, colour=COLOUR_HEX[text.colour])
+    _run(label, t("[{label}]", label=text.label), 15, bold=True, colour=COLOUR_HEX[text.colour])
     _run(_paragraph(doc, "center", before=4, after=12), text.number, 14)
     _run(_paragraph(doc, after=4), text.addressee, 15, bold=True)
     request = _paragraph(doc, after=10)
     _run(request, "\u3000\u3000" + text.request, 14)
-    _grid(doc, notice_columns(), rows, PORTRAIT_WIDTH_CM, NOTICE_CELL_PT)
-    _run(_paragraph(doc, "right", before=60), text.signature + "\u3000\u3000", 14)
-    _run(_paragraph(doc, "right", before=4), text.date + "\u3000\u3000", 14)
+    table = _grid(doc, notice_columns(), rows, PORTRAIT_WIDTH_CM, NOTICE_CELL_PT)
+    last = [p for cell in table.rows[-1].cells for p in cell.paragraphs]
+    sign = _paragraph(doc, "right", before=48)
+    _run(sign, text.signature + "\u3000\u3000", 14)
+    date = _paragraph(doc, "right", before=4)
+    _run(date, text.date + "\u3000\u3000", 14)
+    for p in (*last, sign, date):  # the signature never on a page of its own
+        p.paragraph_format.keep_with_next = True
     _run(_paragraph(doc, before=24), text.footer, 9, colour="#666666")
 
 
@@ -181,6 +225,7 @@ def write_report_docx(out: BinaryIO, doc: Document) -> None:
         section.page_width, section.page_height = Cm(29.7), Cm(21)
         section.left_margin = section.right_margin = Cm(1.5)
         section.top_margin = section.bottom_margin = Cm(1.5)
+        _page_numbers(section)
     if doc.meta.office:
         _run(_paragraph(word, "center"), clean(doc.meta.office), 14, font=TITLE_FONT)
     _run(_paragraph(word, "center", before=4), clean(doc.title), 20, bold=True, font=TITLE_FONT)

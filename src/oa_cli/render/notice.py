@@ -3,10 +3,11 @@ the JSON of SPEC. `render.docx` draws the same `NoticeText` as a Word document."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from oa_cli.i18n import N_, t
+from oa_cli.i18n import N_, get_lang, t
 from oa_cli.render.markdown import md_cell, md_table
 from oa_cli.render.pages import CSS, SERIF, esc, html_head, html_table
 from oa_cli.render.report import (
@@ -69,17 +70,17 @@ def notice_text(notice: dict[str, Any], meta: Meta) -> NoticeText:
 
 def notice_columns() -> list[Column]:
     return [
-        # percent of A4 portrait's 17 cm: a leader's four characters and a date on one
-        # line, the title and the latest report the widest columns
-        Column(t("No."), "seq", 7),
-        Column(t("ID"), "id", 7),
-        Column(t("Title"), "title", 16.4),
-        Column(t("Leader"), "name", 11),
-        Column(t("Due"), "date", 13.6),
-        Column(t("Progress"), "text", 16),
-        Column(t("Owner"), "name", 8.8),
-        Column(t("Overdue / owed"), "text", 13),
-        Column(t("Card"), "short", 7.2),
+        # percent of A4 portrait's 17 cm, at 五号 in Word: a leader's four characters and
+        # a date on one line, the title and the latest report the widest columns
+        Column(t("No."), "seq", 5.6),
+        Column(t("ID"), "id", 6),
+        Column(t("Title"), "title", 21 if get_lang() == "zh" else 19),
+        Column(t("Leader"), "name", 10),
+        Column(t("Due"), "date", 12.8),
+        Column(t("Progress"), "text", 18.5),
+        Column(t("Owner"), "name", 7.7),
+        Column(t("Overdue / owed"), "text", 12.4),
+        Column(t("Card"), "short", 6 if get_lang() == "zh" else 8),  # 红牌, yellow
     ]
 
 
@@ -120,9 +121,21 @@ _N = {
     "rule": "border:0;border-top:2px solid #c00;margin:6px 0 18px 0;",
     "addressee": "font-size:17px;font-weight:bold;margin:0 0 4px 0;",
     "request": "font-size:16px;text-indent:2em;margin:0 0 12px 0;",
-    "sign": "text-align:right;font-size:16px;margin:64px 3em 0 0;line-height:2;",
-    "footer": "font-size:11px;color:#666;margin:24px 0 0 0;border-top:1px solid #ccc;",
+    # the signature and the footer never on a page of their own: a break before them
+    # is taken between earlier rows of the table
+    "sign": "text-align:right;font-size:16px;margin:48px 3em 0 0;line-height:2;"
+    "page-break-before:avoid;break-before:avoid;",
+    "footer": "font-size:11px;color:#666;margin:24px 0 0 0;border-top:1px solid #ccc;"
+    "page-break-before:avoid;break-before:avoid;",
 }
+
+
+_LONG_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
+
+
+def _whole_dates(html: str) -> str:
+    """Running text whose dates never break across lines (2026年 / 12月1日)."""
+    return _LONG_DATE.sub(r'<span style="white-space:nowrap">\g<0></span>', html)
 
 
 def _notice_html(text: NoticeText, rows: list[list[Cell]], last: bool) -> str:
@@ -139,7 +152,7 @@ def _notice_html(text: NoticeText, rows: list[list[Cell]], last: bool) -> str:
             f'<p style="{_N["number"]}">{esc(text.number)}</p>',
             f'<hr style="{_N["rule"]}">',
             f'<p style="{_N["addressee"]}">{esc(text.addressee)}</p>',
-            f'<p style="{_N["request"]}">{esc(text.request)}</p>',
+            f'<p style="{_N["request"]}">{_whole_dates(esc(text.request))}</p>',
             html_table(notice_columns(), rows, dates_whole=True),
             f'<p style="{_N["sign"]}">{esc(text.signature)}<br>{esc(text.date)}</p>',
             f'<p style="{_N["footer"]}">{esc(text.footer)}</p>',

@@ -319,15 +319,26 @@ def html_row_form(date: str) -> RowForm:
     return RowForm(made, number_form(f"<tr><td{bases[0]}>", "</td>"))
 
 
-def html_head(title: str, page: str, margin: str = "12mm 10mm") -> str:
-    """The page set-up, which mail cannot carry inline (`@page`, print rules), and the
-    look every table cell shares; a reader that drops it still has the table's borders."""
+def html_head(title: str, page: str, margin: str = "12mm 10mm", numbered: bool = False) -> str:
+    """The page set-up, which mail cannot carry inline (`@page`, print rules, `numbered`:
+    page N of M at the foot of each printed page), and the look every table cell shares;
+    a reader that drops it still has the table's borders."""
+    foot = f" @bottom-center {{ content: {_page_of()}; font-size: 9px; color: #666 }}"
     return (
         f'<!DOCTYPE html>\n<html lang="{get_lang()}"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>@page {{ size: {page}; margin: {margin}; }}"
+        f"<title>{esc(title)}</title><style>@page {{ size: {page}; margin: {margin};"
+        f"{foot if numbered else ''} }}"
         f" thead {{ display: table-header-group }} tr {{ {CSS['tr']} }} td {{ {CSS['td']} }}"
-        " td[nowrap] { overflow: hidden }</style></head>"
+        " td[nowrap] { overflow: hidden }"
+        " :lang(en) h1, :lang(en) p { letter-spacing: normal !important }</style></head>"
     )
+
+
+def _page_of() -> str:
+    """`page {n} of {total}` as the CSS content of a page's margin box."""
+    before, _, rest = t("page {n} of {total}").partition("{n}")
+    middle, _, after = rest.partition("{total}")
+    return f'"{before}" counter(page) "{middle}" counter(pages) "{after}"'
 
 
 def html_page(doc: Document) -> str:
@@ -346,7 +357,7 @@ def html_bytes(doc: Document) -> Iterator[bytes]:
 
 
 def _html_parts(doc: Document) -> Iterator[str | bytes]:
-    yield html_head(f"{doc.title} {doc.date_line}", "A4 landscape") + "\n"
+    yield html_head(f"{doc.title} {doc.date_line}", "A4 landscape", numbered=True) + "\n"
     yield f'<body style="{CSS["body"]}">\n'
     if doc.meta.office:
         yield f'<p style="{CSS["office"]}">{esc(doc.meta.office)}</p>\n'

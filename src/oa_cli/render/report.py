@@ -394,7 +394,12 @@ def weekly_document(report: dict[str, Any], meta: Meta, limit: int | None = None
         blocks.append(moved_block(report["moved"], limit))
     if report.get("units"):
         blocks.append(units_block(report["units"]))
-    span = f"{week_name(report['week'])}（{long_date(report['from'])} – {long_date(end)}）"
+    span = t(
+        "{week} ({first} – {last})",
+        week=week_name(report["week"]),
+        first=long_date(report["from"]),
+        last=long_date(end),
+    )
     return Document(t("Weekly update"), span, parts, blocks, meta)
 
 

@@ -15,6 +15,7 @@ from copy import copy
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from oa_cli.domain.fields import BY_KEY, KEYS, LABELS, value_label
+from oa_cli.i18n import t
 from oa_cli.readers.sheets import EVIDENCE_HEADER, FIELDS_SHEET
 from oa_cli.render.plain import escaped
 
@@ -177,7 +178,7 @@ class _Ledger:
         sheet.page_margins.header = sheet.page_margins.footer = 0.35
         sheet.print_title_rows = "2:2"
         sheet.freeze_panes = "A3"
-        sheet.oddFooter.right.text = "第 &P 页 共 &N 页"
+        sheet.oddFooter.right.text = t("page &P of &N")
         # `&` starts a code in a page footer; at most 255 characters are kept
         if footer:
             sheet.oddFooter.left.text = _footer(cell_text(footer))
