@@ -75,5 +75,20 @@ def test_chinese_dates_in_options(oa: Oa) -> None:
         ("2026/12/23", "2026-12-23"),
     ):
         assert oa.item(oa.add("事项", "--due", text))["due"] == due
-    err = oa.fails(1, "--lang", "zh", "add", "事项", "--due", "下周三").err
-    assert err.startswith("oa：时限“下周三”") and "MM月DD日" in err  # the forms it takes
+    assert oa.item(oa.add("事项", "--due", "下周三"))["due"] == "2026-12-02"
+    err = oa.fails(1, "--lang", "zh", "add", "事项", "--due", "下下周三").err
+    assert err.startswith("oa：时限“下下周三”") and "MM月DD日" in err  # the forms it takes
+
+
+def test_a_unit_by_the_end_of_its_name_when_no_other_ends_so(oa: Oa) -> None:
+    oa.write_config(
+        "units:\n"
+        "  - {code: rsj, name: 市人力资源和社会保障局}\n"
+        "  - {code: czj, name: 市财政局}\n"
+        "  - {code: qczj, name: 区财政局}\n"
+    )
+    item = oa.add("关于稳就业的批示", "--unit", "社会保障局")
+    assert oa.item(item)["unit"] == "市人力资源和社会保障局"
+    both = oa.fails(1, "add", "关于预算的批示", "--unit", "财政局").err
+    assert "unknown unit '财政局'" in both and "市财政局" in both and "区财政局" in both
+    assert "unknown unit '保障'" in oa.fails(1, "add", "事项", "--unit", "保障").err  # too short

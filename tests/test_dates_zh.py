@@ -255,3 +255,38 @@ def test_calendar_range_error_in_chinese(zh: None) -> None:
     with pytest.raises(InvalidInput) as caught:
         CAL.add(D(2100, 12, 30), 5)
     assert "超出支持的日期范围" in caught.value.message
+
+
+WEDNESDAY = dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天", "2026-11-25"),
+        ("明天", "2026-11-26"),
+        ("后天", "2026-11-27"),
+        ("周五", "2026-11-27"),  # the next Friday
+        ("星期三", "2026-11-25"),  # today is one
+        ("周一", "2026-11-30"),
+        ("本周一", "2026-11-23"),
+        ("这周五", "2026-11-27"),
+        ("下周五", "2026-12-04"),
+        ("上周五", "2026-11-20"),
+        ("礼拜天", "2026-11-29"),
+        ("下星期日", "2026-12-06"),
+        ("2026年12月1日。", "2026-12-01"),
+        ("１２月１日，", "2026-12-01"),
+    ],
+)
+def test_days_named_in_chinese(text: str, expected: str) -> None:
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    found = parse_due(text, base=WEDNESDAY, today=WEDNESDAY, calendar=cal)
+    assert found.isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["下下周五", "周八", "下周", "周五五"])
+def test_what_is_no_named_day_is_refused(text: str) -> None:
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    with pytest.raises(InvalidInput):
+        parse_due(text, base=WEDNESDAY, today=WEDNESDAY, calendar=cal)

@@ -59,7 +59,10 @@ def add(
         str | None, typer.Option(help=N_("When it arrived (default: now)."))
     ] = None,
     due: Annotated[
-        str | None, typer.Option(help=N_("Deadline: YYYY-MM-DD, +Nd, +Nwd, today, tomorrow."))
+        str | None,
+        typer.Option(
+            help=N_("Deadline: YYYY-MM-DD, 12月20日, +Nd, +Nwd, today, tomorrow, 下周五.")
+        ),
     ] = None,
     priority: Annotated[
         str, typer.Option(help=N_("urgent, high or normal (or 特急, 加急, 平件)."))

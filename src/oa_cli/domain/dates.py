@@ -2,7 +2,7 @@
 
 Forms: 2026-12-20, 2026/12/20, 2026.12.20, 2026年12月20日, 12月20日 (the clock's
 year, or the next when that day is more than 180 days past), in full-width digits
-too, optionally followed by a time (2026-12-20 17:00, 2026-12-20T17:00). Every
+too, a closing 。 allowed, optionally followed by a time (2026-12-20 17:00, 2026-12-20T17:00). Every
 result lies in FIRST_DAY … LAST_DAY; anything else is InvalidInput naming the value.
 """
 
@@ -52,7 +52,7 @@ def _bad_due(value: str) -> InvalidInput:
         t(
             "invalid deadline '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
             "YYYY年MM月DD日, MM月DD日), +Nd or -Nd (calendar days), +Nwd or -Nwd "
-            "(working days), today or tomorrow",
+            "(working days), today or tomorrow, 明天 or 下周五",
             value=value,
         )
     )
@@ -62,7 +62,7 @@ def _bad_day(value: str, what: str) -> InvalidInput:
     return InvalidInput(
         t(
             "{what}: '{value}' is not a date: use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
-            "YYYY年MM月DD日, MM月DD日), +Nd or -Nd, today or tomorrow",
+            "YYYY年MM月DD日, MM月DD日), +Nd or -Nd, today or tomorrow, 明天 or 上周五",
             what=what,
             value=value,
         )
@@ -109,8 +109,29 @@ def _no_such_day(what: str, value: str) -> InvalidInput:
 
 # -- reading ----------------------------------------------------------------
 def _normal(text: str) -> str:
-    """Full-width digits and punctuation to ASCII (NFKC), outer spaces dropped."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """Full-width digits and punctuation to ASCII (NFKC), outer spaces and a closing
+    full stop or comma (2026年12月1日。) dropped."""
+    return unicodedata.normalize("NFKC", text).strip().rstrip("。，,；;、").strip()
+
+
+_WEEKDAYS = "一二三四五六日"
+_NAMED = re.compile(r"(上|下|本|这)?(?:周|星期|礼拜)([一二三四五六日天])")
+_DAYS_FROM_TODAY = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "昨天": -1, "昨日": -1}
+
+
+def _named_day(word: str, today: dt.date) -> dt.date | None:
+    """A day named in words, from `today`: 今天 明天 后天 昨天; 周五 (the next Friday,
+    today if it is one), 本周五, 下周五, 上周五 (星期 and 礼拜 too; 日 or 天 for Sunday)."""
+    if word in _DAYS_FROM_TODAY:
+        return today + dt.timedelta(days=_DAYS_FROM_TODAY[word])
+    found = _NAMED.fullmatch(word)
+    if found is None:
+        return None
+    weekday = _WEEKDAYS.index(found[2].replace("天", "日"))
+    if found[1] is None:
+        return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+    week = {"上": -1, "下": 1}.get(found[1], 0)
+    return today + dt.timedelta(days=weekday - today.weekday() + 7 * week)
 
 
 def _date_parts(text: str, today: dt.date | None) -> Parts | None:
@@ -241,13 +262,15 @@ def parse_week(text: str) -> dt.date | None:
 def parse_due(
     text: str, *, base: dt.date, today: dt.date, calendar: WorkCalendar, what: str | None = None
 ) -> dt.date:
-    """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd (from `base`), today or tomorrow
-    (from `today`)."""
+    """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd (from `base`), today or tomorrow, or a
+    day named in Chinese (明天, 下周五 …: `_named_day`), from `today`."""
     raw = _normal(text)
     word = raw.lower()
     label = what or t("deadline")
     if word in ("today", "tomorrow"):
         day = today + dt.timedelta(days=int(word == "tomorrow"))
+    elif (named := _named_day(word, today)) is not None:
+        day = named
     elif (relative := _relative(word)) is not None:
         return _shift(base, *relative, calendar, raw)
     else:

@@ -76,7 +76,10 @@ CATALOG: dict[str, str] = {
     "Leader who gave the instruction.": "批示领导。",
     "Document number.": "文号。",
     "When it arrived (default: now).": "收文时间（默认现在）。",
-    "Deadline: YYYY-MM-DD, +Nd, +Nwd, today, tomorrow.": "办理时限：YYYY-MM-DD、+N（天，如 +5d）、+N 个工作日（如 +3wd）、today（今天）、tomorrow（明天）。",
+    "Deadline: YYYY-MM-DD, 12月20日, +Nd, +Nwd, today, tomorrow, 下周五.": (
+        "办理时限：YYYY-MM-DD、12月20日、+N（天，如 +5d）、+N 个工作日（如 +3wd）、"
+        "今天、明天、后天、周五、下周五等。"
+    ),
     "Tag (repeatable).": "标签（可重复）。",
     "Lead unit: also assigns the item.": "承办单位：同时交办。",
     "Co-unit (repeatable).": "协办单位（可重复）。",

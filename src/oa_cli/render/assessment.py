@@ -48,19 +48,19 @@ def _stats_row(n: int, r: dict[str, Any], by: str) -> list[Cell]:
 def stats_columns(by: str) -> list[Column]:
     return [
         Column(t("No."), "seq", 4, terminal=False),
-        Column(t("Rank"), "num", 5),
+        Column(t("Rank"), "num", 4.5),
         Column(t(GROUP_HEADERS.get(by, N_("Priority"))), "name", 13),
-        Column(t("Total"), "num", 5.5),
-        Column(t("Done"), "num", 5.5, terminal=False),
+        Column(t("Total"), "num", 5),
+        Column(t("Done"), "num", 5, terminal=False),
         Column(t("Done %"), "rate", 7),
         Column(t("On time"), "num", 6.5, terminal=False),
         Column(t("On time %"), "rate", 12),
         Column(t("First on time"), "num", 7.5),
-        Column(t("Overdue"), "num", 5.5),
-        Column(t("Yellow"), "num", 5.5),
-        Column(t("Red"), "num", 5.5),
+        Column(t("Overdue"), "num", 6.5),
+        Column(t("Yellow"), "num", 5),
+        Column(t("Red"), "num", 5),
         Column(t("Urged"), "num", 6),
-        Column(t("Returned"), "num", 5.5),
+        Column(t("Returned"), "num", 7),
         Column(t("Score"), "num", 6),
     ]
 
