@@ -101,3 +101,9 @@ def test_reprint_refusals(oa: Oa) -> None:
     assert "not a notice number" in oa.fails(2, "notice", "--reprint", "0").err
     for extra in (["--issue"], ["--unit", "市住建局"], ["--date", "2026-11-20"]):
         assert "--reprint" in oa.fails(2, "notice", "--reprint", "1", *extra).err
+
+
+def test_a_unit_asked_for_with_nothing_to_urge_is_said(oa: Oa) -> None:
+    _overdue(oa, "市住建局")
+    done = oa.ok("--lang", "zh", "notice", "--issue", "--unit", "市住建局", "--unit", "市财政局")
+    assert done.err.splitlines() == ["市财政局：没有需要催办的事项", "已出具 1 份催办通知单"]

@@ -12,7 +12,7 @@ from typing import Any
 from oa_cli.actions import Context, evidence, units
 from oa_cli.domain import item as model
 from oa_cli.domain import workflow
-from oa_cli.domain.dates import iso, parse_due
+from oa_cli.domain.dates import iso, minute, parse_due
 from oa_cli.domain.fields import change, value
 from oa_cli.domain.item import Item
 from oa_cli.domain.records import NewItem, RecordError, to_item
@@ -158,9 +158,9 @@ def ack(ctx: Context, item_id: int, by: str | None = None) -> Item:
     login on a shared ledger has the ledger write it (`Ledger.unit_write`)."""
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "ack")
-        if item["acked_at"] is not None:
+        if (acked := item["acked_at"]) is not None:
             raise RefusedTransition(
-                t("item {id} was already acknowledged at {at}", id=item_id, at=item["acked_at"])
+                t("item {id} was already acknowledged at {at}", id=item_id, at=minute(acked))
             )
         done = ctx.ledger.unit_write("ack", item_id, iso(ctx.now), {"by": _clean(by)})
         if done is not None:

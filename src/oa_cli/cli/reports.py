@@ -316,8 +316,19 @@ def notice(
         _write_notices(ctx, fmt, found, info, output)
 
     found = build(ctx, day, unit or [], issue, deliver)
+    _say_unurged(ctx, unit or [], found)
     if issue:
         say(t("notices issued: {n}", n=len(found)))
+
+
+def _say_unurged(ctx: Any, asked: list[str], found: list[Any]) -> None:
+    """Each unit asked for by --unit that gets no notice: nothing of it needs urging."""
+    from oa_cli.actions.units import resolve
+
+    noticed = {notice["unit"] for notice in found}
+    for name in dict.fromkeys(resolve(ctx, u) for u in asked):
+        if name not in noticed:
+            say(t("{unit}: nothing needs urging", unit=name))
 
 
 def _reprint(ctx: Any, number: str, fmt: str, output: Path | None) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "check_day",
     "iso",
     "local",
+    "minute",
     "parse_date",
     "parse_datetime",
     "parse_due",
@@ -343,3 +344,8 @@ def local(value: dt.datetime) -> dt.datetime:
 
 def iso(value: dt.datetime) -> str:
     return value.isoformat(timespec="seconds")
+
+
+def minute(stamp: str) -> str:
+    """A stored time as people read it: 2026-11-16T16:00:00+08:00 → 2026-11-16 16:00."""
+    return stamp.replace("T", " ")[:16]

@@ -94,6 +94,7 @@ CATALOG: dict[str, str] = {
     "nothing imported; problems found: {n}": "未导入任何内容；发现问题 {n} 处",
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "notices issued: {n}": "已出具 {n} 份催办通知单",
+    "{unit}: nothing needs urging": "{unit}：没有需要催办的事项",
     "Print an issued notice again as it was issued (〔2026〕7号); records nothing.": (
         "按出具时的原样重印一份已出具的通知单（〔2026〕7号），不作任何记录。"
     ),

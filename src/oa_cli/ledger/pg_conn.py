@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from oa_cli.domain.dates import minute
 from oa_cli.errors import OaError
 from oa_cli.i18n import t
 
@@ -203,7 +204,7 @@ _UNIT_REFUSALS: dict[str, Callable[[str], str]] = {
     "OA002": lambda at: t(
         "a unit's login records ack and feedback at the present time: {at} is before the"
         " assignment or the item's latest event, or later than now",
-        at=at,
+        at=minute(at),
     ),
     "OA003": lambda unit: t(
         "only the lead unit {unit} signs for this item (ack); a co-unit sends its part as feedback",

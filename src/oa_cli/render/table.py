@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
+from oa_cli.domain.dates import minute
 from oa_cli.i18n import N_, t
 from oa_cli.render.grid import Grid
 
@@ -144,7 +145,7 @@ def _field_value(item: dict[str, Any], key: str) -> Text:
     if key == "report_due" and item["report_overdue_days"]:
         return Text(f"{value}  ") + overdue_text(item["report_overdue_days"], True)
     if key in _STAMPS and isinstance(value, str):
-        return Text(value.replace("T", " ")[:16])
+        return Text(minute(value))
     return text(value)
 
 
@@ -182,7 +183,7 @@ def events_table(
         table.add_row(
             Text(str(event["seq"])),
             *item,
-            Text(event["at"].replace("T", " ")[:16]),
+            Text(minute(event["at"])),
             text(event["actor"]),
             Text(t(event["action"])),
             text(describe(event["action"], event["data"])),
