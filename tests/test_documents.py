@@ -212,7 +212,7 @@ def test_summary_and_sections_use_the_same_words() -> None:
 
 def test_weekly_shows_report_texts_and_every_move() -> None:
     events = [
-        ("feedback", {"text": "已完成初步排查", "kind": "follow_up"}),
+        ("feedback", {"text": "已完成初步排查", "kind": "follow_up", "by": "赵主任"}),
         ("escalate", {"card": "yellow", "rule": "overdue_yellow"}),
         ("extend", {"due": "2026-12-10", "previous_due": "2026-11-30", "reason": "需协调"}),
         ("correct", {"due": "2026-12-01", "previous_due": "2026-11-30", "reason": "录入错误"}),
@@ -264,6 +264,10 @@ def test_weekly_shows_report_texts_and_every_move() -> None:
         "本周未更新（周前交办）",  # an item assigned in the week is not late in it
     ):
         assert words in page
+    # a report names who made it for the unit (--by); the rest, who recorded them
+    rows = re.findall(r"<tr>.*?</tr>", page.split("本周办理动态")[-1], re.S)
+    assert rows[1].count("赵主任") == 1 and "王干事" not in rows[1]
+    assert all("王干事" in row for row in rows[2:])
 
 
 def test_stats_at_80_columns_keeps_group_names_and_headers_readable() -> None:

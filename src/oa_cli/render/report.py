@@ -324,6 +324,12 @@ def describe_event(action: str, data: dict[str, Any]) -> tuple[str, str]:
     return t(action), describe(action, data)
 
 
+def _who(event: dict[str, Any]) -> str:
+    """Who did it: the unit's person a report or 签收 names (`--by`), else who recorded it."""
+    by = (event.get("data") or {}).get("by")
+    return str(by) if by else str(event.get("actor") or "")
+
+
 def moved_block(moved: list[dict[str, Any]], limit: int | None = None) -> Block:
     """Every report, card, extension, correction, return, transfer and reopening of the
     week, a row each (at most `limit` rows made, the rest counted)."""
@@ -357,7 +363,7 @@ def moved_block(moved: list[dict[str, Any]], limit: int | None = None) -> Block:
                     Cell(event["at"][5:16].replace("T", " ")),
                     Cell(kind, style),
                     Cell(what),
-                    Cell(event.get("actor") or ""),
+                    Cell(_who(event)),
                 ]
             )
     block = Block(t("What moved this week {n}", n=n), columns, rows, total=n)
