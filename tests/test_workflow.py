@@ -758,3 +758,34 @@ def test_old_automatic_reminders_stay_in_the_journal_but_are_not_counted(oa: Oa)
     oa.ok("--db", str(db), "verify", now=now)
     oa.ok("--db", str(db), "remind", "1", "--note", "再次电话催办", now=now)
     assert oa.item(1, env={"OA_DB": str(db)}, now=now)["remind_count"] == 2
+
+
+def test_a_unit_entered_wrongly_is_corrected_not_transferred(oa: Oa, assigned: Maker) -> None:
+    """`assign --correct` (更正): the right unit as if it had been assigned in the first
+    place: its assignment time and report deadline stand, the wrong unit's 签收 does not,
+    and the weekly and the timeline say 更正, not 转办."""
+    item = assigned("--owner", "张科长", unit="市农牧局")
+    before = oa.item(item)
+    oa.ok("ack", str(item), "--by", "张科长", now="2026-11-23T10:00")
+    done = oa.ok(
+        "--lang", "zh", "assign", str(item), "市水务局", "--correct", "--note", "录入有误",
+        now="2026-11-23T11:00",
+    )  # fmt: skip
+    assert done.err.strip() == "事项 1 承办单位已由 市农牧局 更正为 市水务局"
+    after = oa.item(item)
+    assert (after["unit"], after["owner"], after["acked_at"]) == ("市水务局", None, None)
+    assert (after["assigned_at"], after["report_due"]) == (
+        before["assigned_at"],
+        before["report_due"],
+    )
+    assert _actions(after)[-1] == "correct"
+    weekly = oa.ok("--lang", "zh", "weekly", "--format", "markdown", now="2026-11-23T12:00").out
+    assert "| 更正承办单位 | 市农牧局 → 市水务局：录入有误 |" in weekly and "转办" not in weekly
+    assert "录入有误" in oa.ok("--lang", "zh", "show", str(item), "--format", "table", env=WIDE).out
+    same = oa.fails(1, "assign", str(item), "市水务局", "--correct")
+    assert "the unit is 市水务局 already: nothing to correct" in same.err
+    registered = oa.add("未交办事项")
+    assert (
+        "no unit to correct" in oa.fails(1, "assign", str(registered), "市水务局", "--correct").err
+    )
+    assert oa.ok("verify", "--format", "json").json()["ok"]

@@ -144,13 +144,42 @@ def assign(
     co_units: Sequence[str] = (),
     owner: str | None = None,
     note: str | None = None,
+    correct: bool = False,
 ) -> Item:
+    """Assign an item, or transfer it (转办); with `correct`, put right a unit entered
+    wrongly (更正)."""
+    if correct:
+        return correct_unit(ctx, item_id, unit, co_units, owner, note)
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, "assign")
         previous = item["unit"]
         changes = _assignment(ctx, item, unit, co_units, owner, units.directory(ctx))
         extra = {"note": _clean(note), "previous_unit": previous}
         return _apply(ctx, item, "assign", changes, extra)
+
+
+def correct_unit(
+    ctx: Context,
+    item_id: int,
+    unit: str,
+    co_units: Sequence[str] = (),
+    owner: str | None = None,
+    reason: str | None = None,
+) -> Item:
+    """更正: the unit entered wrongly put right, as if the item had been assigned to it:
+    not a transfer, its assignment time and report deadline stand; a 签收 by the wrong
+    unit does not."""
+    with ctx.ledger.transaction():
+        item = _load(ctx, item_id, "correct")
+        previous = item["unit"]
+        if previous is None or item["status"] != model.ASSIGNED:
+            raise InvalidInput(t("item {id} has no unit to correct: assign it", id=item_id))
+        changes = _assignment(ctx, item, unit, co_units, owner, units.directory(ctx))
+        if changes["unit"] == previous:
+            raise InvalidInput(t("the unit is {unit} already: nothing to correct", unit=previous))
+        changes = {key: changes[key] for key in ("unit", "co_units", "owner", "acked_at")}
+        extra = {"reason": _clean(reason), "previous_unit": previous}
+        return _apply(ctx, item, "correct", changes, extra)
 
 
 def ack(ctx: Context, item_id: int, by: str | None = None) -> Item:

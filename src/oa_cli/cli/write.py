@@ -130,14 +130,30 @@ def assign(
     co: Annotated[list[str] | None, typer.Option("--co", help=N_("Co-unit (repeatable)."))] = None,
     owner: Annotated[str | None, typer.Option(help=N_("Person responsible in the unit."))] = None,
     note: Annotated[str | None, typer.Option(help=N_("Note for the unit."))] = None,
+    correct: Annotated[
+        bool,
+        typer.Option(
+            "--correct",
+            help=N_("Correct a unit entered wrongly (更正): not a transfer; --note gives why."),
+        ),
+    ] = False,
 ) -> None:
     """Assign an item to a unit; assigning again transfers it (转办)."""
     from oa_cli.actions import items, reading
 
     ctx = STATE.context()
     previous = reading.current_unit(ctx, item_id)
-    item = items.assign(ctx, item_id, unit, co or [], owner, note)
-    if previous == item["unit"]:
+    item = items.assign(ctx, item_id, unit, co or [], owner, note, correct)
+    if correct:
+        _done(
+            t(
+                "item {id}: unit corrected from {old} to {unit}",
+                id=item_id,
+                old=previous,
+                unit=item["unit"],
+            )
+        )
+    elif previous == item["unit"]:
         _done(
             t("item {id} stays with {unit}; co-units and owner as given", id=item_id, unit=previous)
         )

@@ -94,6 +94,13 @@ CATALOG: dict[str, str] = {
     "nothing imported; problems found: {n}": "未导入任何内容；发现问题 {n} 处",
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "notices issued: {n}": "已出具 {n} 份催办通知单",
+    "Correct a unit entered wrongly (更正): not a transfer; --note gives why.": (
+        "更正录入有误的承办单位：不算转办；--note 写明原因。"
+    ),
+    "item {id}: unit corrected from {old} to {unit}": "事项 {id} 承办单位已由 {old} 更正为 {unit}",
+    "Unit corrected": "更正承办单位",
+    "item {id} has no unit to correct: assign it": "事项 {id} 尚无承办单位可更正，请先交办",
+    "the unit is {unit} already: nothing to correct": "承办单位已是 {unit}，无需更正",
     "{unit}: nothing needs urging": "{unit}：没有需要催办的事项",
     "Print an issued notice again as it was issued (〔2026〕7号); records nothing.": (
         "按出具时的原样重印一份已出具的通知单（〔2026〕7号），不作任何记录。"

@@ -308,6 +308,8 @@ def describe_event(action: str, data: dict[str, Any]) -> tuple[str, str]:
     if action == "escalate":
         rule = t(data["rule"]) if data.get("rule") else ""
         return t(f"{data.get('card')} card"), rule or data.get("reason") or ""
+    if action == "correct" and data.get("previous_unit"):  # a unit entered wrongly
+        return t("Unit corrected"), f"{data['previous_unit']} → {data.get('unit')}" + _reason(data)
     if action in ("extend", "correct"):
         return t(EVENT_LABELS[action]), f"{data.get('previous_due')} → {data.get('due')}" + _reason(
             data

@@ -224,6 +224,8 @@ def describe(action: str, data: dict[str, Any]) -> str:
         return join(
             card, t(data["rule"]) if data.get("rule") else "", _numbers(data), get("reason")
         )
+    if action == "correct" and data.get("previous_unit"):  # a unit entered wrongly
+        return join(f"{get('previous_unit')} → {get('unit')}", get("co_units"), get("reason"))
     if action in ("extend", "correct", "reopen"):
         return join(f"{get('previous_due')} → {get('due')}", get("reason"))
     if action == "close":
