@@ -107,3 +107,20 @@ def test_a_unit_asked_for_with_nothing_to_urge_is_said(oa: Oa) -> None:
     _overdue(oa, "市住建局")
     done = oa.ok("--lang", "zh", "notice", "--issue", "--unit", "市住建局", "--unit", "市财政局")
     assert done.err.splitlines() == ["市财政局：没有需要催办的事项", "已出具 1 份催办通知单"]
+
+
+def test_units_come_in_the_directorys_order(oa: Oa) -> None:
+    """Notices and the weekly's rows per unit follow the office's directory as its
+    config lists them (an office's own order of units), not the order of the names."""
+    oa.write_config(
+        "units:\n"
+        "  - {code: zzb, name: 市委组织部}\n"
+        "  - {code: zjj, name: 市住建局}\n"
+        "  - {code: czj, name: 市财政局}\n"
+    )
+    for unit in ("市财政局", "市住建局", "市委组织部"):
+        _overdue(oa, unit)
+    order = ["市委组织部", "市住建局", "市财政局"]
+    assert [n["unit"] for n in _issued(oa)] == order
+    weekly = oa.ok("weekly", "--format", "json", now="2026-11-23T12:00").json()
+    assert [row["unit"] for row in weekly["units"]] == order

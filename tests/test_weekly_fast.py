@@ -72,7 +72,7 @@ def _plain_reading(ctx: Any, day: dt.date) -> dict[str, Any]:
     operations give them, one query a section (how the weekly was made before)."""
     from oa_cli.actions.reports import _week
     from oa_cli.domain.selection import Selection
-    from oa_cli.domain.stats import WEEKLY_ACTIONS, unit_rows
+    from oa_cli.domain.stats import WEEKLY_ACTIONS, unit_order, unit_rows
 
     week = _week(ctx, day)
     source, sels = week.source, week.selections
@@ -93,7 +93,11 @@ def _plain_reading(ctx: Any, day: dt.date) -> dict[str, Any]:
     counts = {name: source.counts_by_unit(sel) for name, sel in sels.items()}
     return {
         "summary": {name: source.count(sel) for name, sel in sels.items()},
-        "units": unit_rows(counts, source.counts_by_unit(Selection())),
+        "units": unit_rows(
+            counts,
+            source.counts_by_unit(Selection()),
+            unit_order(u.name for u in ctx.config.units),  # no unit added by `oa unit add`
+        ),
         "moved": [moved[k] for k in sorted(moved)],
         "sections": {name: [i["id"] for i in source.select(sel)] for name, sel in sels.items()},
     }

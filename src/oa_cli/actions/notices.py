@@ -75,14 +75,14 @@ def notices(
     be written is not recorded either."""
     if issue and day != ctx.today:
         raise InvalidInput(t("--issue is for today's notices; without it, --date previews"))
-    wanted = {units.resolve(ctx, u) for u in only}
+    wanted, order = {units.resolve(ctx, u) for u in only}, units.order(ctx)
     by_unit: dict[str, list[Item]] = {}
     for item in needing_urging(ctx, day):
         if item["unit"] is not None and (not wanted or item["unit"] in wanted):
             by_unit.setdefault(item["unit"], []).append(item)
     out = [
         {"unit": unit, "colour": _colour(items), "number": None, "items": items}
-        for unit, items in sorted(by_unit.items())
+        for unit, items in sorted(by_unit.items(), key=lambda found: order(found[0]))
     ]
     if not (issue and out):
         if deliver is not None:

@@ -13,6 +13,7 @@ from json.encoder import encode_basestring as _quote
 from typing import Any, BinaryIO
 
 from oa_cli.actions import Context
+from oa_cli.actions.units import order as unit_order
 from oa_cli.domain import stats as domain_stats
 from oa_cli.domain.fields import as_item
 from oa_cli.domain.item import KEYS, Item, to_json
@@ -277,7 +278,7 @@ def _weekly_head(
     summary: dict[str, int] = {name: sum(n.values()) for name, n in counts.items()}
     summary["closed_on_time"] = _closed_on_time(ctx, week)
     head = {"week": week.name, "from": week.first, "to": week.last, "summary": summary}
-    return head, domain_stats.unit_rows(counts, open_units)
+    return head, domain_stats.unit_rows(counts, open_units, unit_order(ctx))
 
 
 def _closed_on_time(ctx: Context, week: _Week) -> int:

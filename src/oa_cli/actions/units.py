@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 from oa_cli.actions import Context
 from oa_cli.config import Unit
 from oa_cli.domain.fields import field_name
 from oa_cli.domain.item import require_text
+from oa_cli.domain.stats import unit_order
 from oa_cli.errors import InvalidInput
 from oa_cli.i18n import t
 
@@ -17,6 +19,11 @@ def directory(ctx: Context) -> list[Unit]:
     for code, name, contact in ctx.ledger.units():
         units.setdefault(code, Unit(code, name, contact))
     return list(units.values())
+
+
+def order(ctx: Context) -> Callable[[str | None], tuple[bool, int, str]]:
+    """The sort key of units in the directory's order (`domain.stats.unit_order`)."""
+    return unit_order(u.name for u in directory(ctx))
 
 
 def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str = "unit") -> str:

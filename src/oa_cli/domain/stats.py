@@ -267,10 +267,19 @@ def decoded(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "events": events}
 
 
+def unit_order(directory: Iterable[str]) -> Callable[[str | None], tuple[bool, int, str]]:
+    """Units in the order of the office's directory (as its config lists them), those it
+    does not list after them by name, no unit last."""
+    place = {name: n for n, name in enumerate(directory)}
+    return lambda unit: (unit is None, place.get(unit or "", len(place)), unit or "")
+
+
 def unit_rows(
-    sections: dict[str, dict[str | None, int]], open_units: dict[str | None, int]
+    sections: dict[str, dict[str | None, int]],
+    open_units: dict[str | None, int],
+    order: Callable[[str | None], Any],
 ) -> list[dict[str, Any]]:
-    """Per lead unit: open items and each section's count."""
+    """Per lead unit (in `order`): open items and each section's count."""
     units: dict[Any, dict[str, Any]] = {}
 
     def row(unit: str | None) -> dict[str, Any]:
@@ -281,4 +290,4 @@ def unit_rows(
     for name, counts in sections.items():
         for unit, n in counts.items():
             row(unit)[name] += n
-    return sorted(units.values(), key=lambda u: (u["unit"] is None, str(u["unit"] or "")))
+    return sorted(units.values(), key=lambda u: order(u["unit"]))
