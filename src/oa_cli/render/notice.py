@@ -77,8 +77,8 @@ def notice_columns() -> list[Column]:
         Column(t("Title"), "title", 21 if get_lang() == "zh" else 19),
         Column(t("Leader"), "name", 10),
         Column(t("Due"), "date", 12.8),
-        Column(t("Progress"), "text", 18.5),
-        Column(t("Owner"), "name", 7.7),
+        Column(t("Progress"), "text", 18),
+        Column(t("Owner"), "name", 8.2),
         Column(t("Overdue / owed"), "text", 12.4),
         Column(t("Card"), "short", 6 if get_lang() == "zh" else 8),  # 红牌, yellow
     ]
