@@ -80,15 +80,17 @@ def test_chinese_dates_in_options(oa: Oa) -> None:
     assert err.startswith("oa：时限“下下周三”") and "MM月DD日" in err  # the forms it takes
 
 
-def test_a_unit_by_the_end_of_its_name_when_no_other_ends_so(oa: Oa) -> None:
+def test_a_unit_by_its_name_without_its_place_when_that_names_no_other(oa: Oa) -> None:
     oa.write_config(
         "units:\n"
-        "  - {code: rsj, name: 市人力资源和社会保障局}\n"
+        "  - {code: rsj, name: 市人社局}\n"
         "  - {code: czj, name: 市财政局}\n"
         "  - {code: qczj, name: 区财政局}\n"
+        "  - {code: bgs, name: 市政府办公室}\n"
     )
-    item = oa.add("关于稳就业的批示", "--unit", "社会保障局")
-    assert oa.item(item)["unit"] == "市人力资源和社会保障局"
+    item = oa.add("关于稳就业的批示", "--unit", "人社局", "--co", "政府办公室")
+    assert (oa.item(item)["unit"], oa.item(item)["co_units"]) == ("市人社局", ["市政府办公室"])
     both = oa.fails(1, "add", "关于预算的批示", "--unit", "财政局").err
     assert "unknown unit '财政局'" in both and "市财政局" in both and "区财政局" in both
-    assert "unknown unit '保障'" in oa.fails(1, "add", "事项", "--unit", "保障").err  # too short
+    # an ending alone names nothing: 办公室 could be any office's
+    assert "unknown unit '办公室'" in oa.fails(1, "add", "事项", "--unit", "办公室").err

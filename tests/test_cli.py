@@ -124,7 +124,7 @@ def test_help_lists_every_command(oa: Oa) -> None:
 
 
 def test_oa_help_is_oa_dash_dash_help_as_in_git(oa: Oa) -> None:
-    assert oa.ok("help").out == oa.ok("--help").out
+    assert oa.ok("help").out == oa.ok("--help").out == oa.ok("help", "help").out
     assert oa.ok("help", "unit", "add").out == oa.ok("unit", "add", "--help").out
     assert oa.ok("--lang", "zh", "help", "daily").out.startswith("用法：oa daily")
     assert "no-such" in oa.fails(2, "help", "no-such").err

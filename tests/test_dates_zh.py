@@ -290,3 +290,37 @@ def test_what_is_no_named_day_is_refused(text: str) -> None:
     cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
     with pytest.raises(InvalidInput):
         parse_due(text, base=WEDNESDAY, today=WEDNESDAY, calendar=cal)
+
+
+def test_a_report_day_named_bare_looks_back_and_a_deadline_forward() -> None:
+    from oa_cli.domain.dates import parse_day
+
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    monday = dt.date(2026, 11, 23)
+    assert parse_day("周五", today=monday, calendar=cal, what="--date") == dt.date(2026, 11, 20)
+    assert parse_day("周一", today=monday, calendar=cal, what="--date") == monday
+    assert parse_day("下周五", today=monday, calendar=cal, what="--date") == dt.date(2026, 12, 4)
+    assert parse_due("周五", base=monday, today=monday, calendar=cal) == dt.date(2026, 11, 27)
+
+
+def test_a_named_deadline_counts_from_the_day_received() -> None:
+    """`add --received D --due 明天` back-fills the day after D, as +1d does."""
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    received, today = dt.date(2026, 10, 9), dt.date(2026, 11, 23)
+    assert parse_due("明天", base=received, today=today, calendar=cal) == dt.date(2026, 10, 10)
+    assert parse_due("周五", base=received, today=today, calendar=cal) == dt.date(2026, 10, 9)
+
+
+def test_only_one_closing_mark_is_dropped() -> None:
+    cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
+    assert parse_due("2026-12-01。", base=TODAY, today=TODAY, calendar=cal) == D(2026, 12, 1)
+    with pytest.raises(InvalidInput):
+        parse_due("2026-12-01;;,、", base=TODAY, today=TODAY, calendar=cal)
+
+
+def test_a_time_reads_on_the_offices_clock_whatever_offset_it_was_stored_with() -> None:
+    from oa_cli.domain.dates import minute
+
+    assert minute("2026-11-29T00:16:00+00:00") == "2026-11-29 08:16"  # TZ Asia/Shanghai
+    assert minute("2026-11-16T16:00:00+08:00") == "2026-11-16 16:00"
+    assert minute("2026-11-16T16:00:00") == "2026-11-16 16:00"

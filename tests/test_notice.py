@@ -82,7 +82,9 @@ def test_a_reprint_as_json_is_what_the_issue_gave(oa: Oa) -> None:
     assert issued[0]["items"][0]["remind_count"] == 1
 
 
-@pytest.mark.parametrize("number", ["〔2026〕2号", "2026-2", "2026/2", "[2026]2", "２", "第2号"])
+@pytest.mark.parametrize(
+    "number", ["〔2026〕2号", "2026-2", "2026/2", "[2026]2", "２", "第2号", "2026年第2号"]
+)
 def test_a_notice_number_as_a_clerk_writes_it(oa: Oa, number: str) -> None:
     _overdue(oa, "市住建局")
     _overdue(oa, "市财政局")
@@ -124,3 +126,13 @@ def test_units_come_in_the_directorys_order(oa: Oa) -> None:
     assert [n["unit"] for n in _issued(oa)] == order
     weekly = oa.ok("weekly", "--format", "json", now="2026-11-23T12:00").json()
     assert [row["unit"] for row in weekly["units"]] == order
+
+
+def test_a_reprint_keeps_the_reply_date_it_was_issued_with(oa: Oa) -> None:
+    """A holiday added to the configuration later does not move a printed reply date."""
+    _overdue(oa, "市住建局")
+    issued = oa.ok("--lang", "zh", "notice", "--issue", "--format", "markdown").out
+    assert "2026年11月25日前" in issued  # two working days after Monday the 23rd
+    oa.write_config("holidays: [2026-11-24, 2026-11-25]\n")
+    again = oa.ok("--lang", "zh", "notice", "--reprint", "1", "--format", "markdown").out
+    assert "2026年11月25日前" in again

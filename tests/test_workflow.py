@@ -764,16 +764,20 @@ def test_a_unit_entered_wrongly_is_corrected_not_transferred(oa: Oa, assigned: M
     """`assign --correct` (更正): the right unit as if it had been assigned in the first
     place: its assignment time and report deadline stand, the wrong unit's 签收 does not,
     and the weekly and the timeline say 更正, not 转办."""
-    item = assigned("--owner", "张科长", unit="市农牧局")
+    item = assigned("--owner", "张科长", "--co", "市财政局", unit="市农牧局")
     before = oa.item(item)
     oa.ok("ack", str(item), "--by", "张科长", now="2026-11-23T10:00")
     done = oa.ok(
         "--lang", "zh", "assign", str(item), "市水务局", "--correct", "--note", "录入有误",
         now="2026-11-23T11:00",
     )  # fmt: skip
-    assert done.err.strip() == "事项 1 承办单位已由 市农牧局 更正为 市水务局"
+    assert done.err.splitlines() == [
+        "oa：提示：已清除 市农牧局 的责任人 张科长，请用 --owner 指定",
+        "事项 1 承办单位已由 市农牧局 更正为 市水务局",
+    ]
     after = oa.item(item)
     assert (after["unit"], after["owner"], after["acked_at"]) == ("市水务局", None, None)
+    assert after["co_units"] == ["市财政局"]  # the co-units stand
     assert (after["assigned_at"], after["report_due"]) == (
         before["assigned_at"],
         before["report_due"],
@@ -789,3 +793,18 @@ def test_a_unit_entered_wrongly_is_corrected_not_transferred(oa: Oa, assigned: M
         "no unit to correct" in oa.fails(1, "assign", str(registered), "市水务局", "--correct").err
     )
     assert oa.ok("verify", "--format", "json").json()["ok"]
+
+
+def test_a_unit_correction_does_not_touch_the_deadline_or_being_on_time(
+    oa: Oa, assigned: Maker
+) -> None:
+    """Both corrections are journal action `correct`: a unit's leaves the deadline, and
+    an item closed by its deadline is still on time, for the unit it was corrected to."""
+    item = assigned("--due", "2026-11-30", unit="市农牧局")
+    oa.ok("assign", str(item), "市水务局", "--correct", now="2026-11-23T11:00")
+    oa.ok("feedback", str(item), "已办结", now="2026-11-24T09:00")
+    oa.ok("close", str(item), "--basis", "书面报告", now="2026-11-25T09:00")
+    shown = oa.item(item, now="2026-11-25T10:00")
+    assert (shown["due"], shown["original_due"]) == ("2026-11-30", "2026-11-30")
+    rows = _rows(oa, "2026-11-25T10:00")
+    assert set(rows) == {"市水务局"} and rows["市水务局"]["on_time"] == 1

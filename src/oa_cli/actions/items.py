@@ -175,11 +175,24 @@ def correct_unit(
         if previous is None or item["status"] != model.ASSIGNED:
             raise InvalidInput(t("item {id} has no unit to correct: assign it", id=item_id))
         changes = _assignment(ctx, item, unit, co_units, owner, units.directory(ctx))
-        if changes["unit"] == previous:
+        lead = changes["unit"]
+        if lead == previous:
             raise InvalidInput(t("the unit is {unit} already: nothing to correct", unit=previous))
+        if not co_units:  # the co-units stand unless others are given
+            changes["co_units"] = [c for c in item["co_units"] if c != lead]
         changes = {key: changes[key] for key in ("unit", "co_units", "owner", "acked_at")}
         extra = {"reason": _clean(reason), "previous_unit": previous}
-        return _apply(ctx, item, "correct", changes, extra)
+        cleared = item["owner"] if owner is None else None  # a person of the wrong unit
+        done = _apply(ctx, item, "correct", changes, extra)
+    if cleared:
+        ctx.warn(
+            t(
+                "the owner {owner} of {old} is cleared: give --owner",
+                owner=cleared,
+                old=previous,
+            )
+        )
+    return done
 
 
 def ack(ctx: Context, item_id: int, by: str | None = None) -> Item:
@@ -309,8 +322,9 @@ def extend(ctx: Context, item_id: int, due: str, reason: str, correct: bool = Fa
         if item["card"] is not None and new_due >= ctx.today:
             changes["card"] = None
         extra = {"reason": why, "previous_due": item["due"]}
-        _warn_rest_day(ctx, day)
-        return _apply(ctx, item, action, changes, extra)
+        done = _apply(ctx, item, action, changes, extra)
+    _warn_rest_day(ctx, day)  # once it is written
+    return done
 
 
 def close(
@@ -382,8 +396,9 @@ def reopen(ctx: Context, item_id: int, reason: str, due: str) -> Item:
         if item["card"] is not None:
             changes["card"] = None
         extra = {"reason": why, "previous_due": item["due"]}
-        _warn_rest_day(ctx, new_due.isoformat())
-        return _apply(ctx, item, "reopen", changes, extra)
+        done = _apply(ctx, item, "reopen", changes, extra)
+    _warn_rest_day(ctx, new_due.isoformat())  # once it is written
+    return done
 
 
 def cancel(ctx: Context, item_id: int, reason: str) -> Item:

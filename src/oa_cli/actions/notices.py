@@ -26,19 +26,22 @@ def number_text(year: int, number: int) -> str:
     return f"〔{year}〕{number}号"
 
 
-_NUMBER = re.compile(r"(?:[〔\[(]\s*(\d{4})\s*[〕\])]|(\d{4})\s*[/-])?\s*第?\s*(\d{1,9})\s*号?")
+_NUMBER = re.compile(
+    r"(?:[〔\[(]\s*(?P<a>\d{4})\s*[〕\])]|(?P<b>\d{4})\s*[/-]|(?P<c>\d{4})\s*年)?"
+    r"\s*第?\s*(?P<n>\d{1,9})\s*号?"
+)
 
 
 def parse_number(text: str, year: int) -> tuple[int, int]:
-    """A notice number as a clerk writes it: 〔2026〕7号, [2026]7, 2026-7, 2026/7, or 7
-    (of `year`); full-width digits too."""
+    """A notice number as a clerk writes it: 〔2026〕7号, [2026]7, 2026-7, 2026/7,
+    2026年第7号, or 7 (of `year`); full-width digits too."""
     found = _NUMBER.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    if found is None or int(found[3]) == 0:
+    if found is None or int(found["n"]) == 0:
         raise UsageError(
             t("'{value}' is not a notice number: write it as 〔{year}〕7号", value=text, year=year)
         )
-    given = found[1] or found[2]
-    return (int(given) if given else year), int(found[3])
+    given = found["a"] or found["b"] or found["c"]
+    return (int(given) if given else year), int(found["n"])
 
 
 def needing_urging(ctx: Context, day: dt.date) -> list[Item]:
@@ -102,19 +105,29 @@ def _issue(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> None:
     for notice in out:
         number += 1
         notice["number"] = number_text(day.year, number)
+        by = reply_by(ctx, day).isoformat()
         for item in notice["items"]:
-            data = {"notice": {"year": day.year, "number": number, "unit": notice["unit"]}}
+            data = {
+                "notice": {
+                    "year": day.year,
+                    "number": number,
+                    "unit": notice["unit"],
+                    "reply_by": by,
+                }
+            }
             urged = urge(ctx, ctx.ledger.get(item["id"]), data, journal)
             item["remind_count"] = urged["remind_count"]
 
 
 @dataclass(frozen=True)
 class Reprint:
-    """An issued notice as it was issued: the notice, its day, the journal's head just
-    after it (its anchor) and the latest report of each of its items then."""
+    """An issued notice as it was issued: the notice, its day and reply date, the
+    journal's head just after it (its anchor) and the latest report of each of its
+    items then."""
 
     notice: dict[str, Any]
     day: dt.date
+    reply_by: dt.date
     anchor: dict[str, Any]
     progress: dict[int, str]
 
@@ -126,8 +139,8 @@ def reprint(ctx: Context, text: str) -> Reprint:
     reminds = ctx.ledger.notice_reminds(year, number)
     if not reminds:
         raise OaError(t("no notice {number} was issued", number=number_text(year, number)))
-    last, unit = reminds[-1][0], reminds[0][3]
-    ids = [item_id for _, item_id, _, _ in reminds]
+    last, unit, by = reminds[-1][0], reminds[0][3], reminds[0][4]
+    ids = [item_id for _, item_id, *_ in reminds]
     day = dt.date.fromisoformat(reminds[0][2][:10])
     found = ctx.ledger.items_through(ids, last)
     items = sorted(
@@ -141,4 +154,5 @@ def reprint(ctx: Context, text: str) -> Reprint:
         "items": items,
     }
     anchor = {"seq": last, "hash": ctx.ledger.event_hash(last)}
-    return Reprint(notice, day, anchor, ctx.ledger.latest_reports(ids, through=last))
+    replies = dt.date.fromisoformat(by) if by else reply_by(ctx, day)  # older: as now reckoned
+    return Reprint(notice, day, replies, anchor, ctx.ledger.latest_reports(ids, through=last))

@@ -27,9 +27,9 @@ def order(ctx: Context) -> Callable[[str | None], tuple[bool, int, str]]:
 
 
 def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str = "unit") -> str:
-    """The stored name of a unit given by code, name or alias, or by the end of its name
-    (three characters or more) when no other unit's name ends so; any name when there
-    is no directory."""
+    """The stored name of a unit given by code, name or alias, or by its name without its
+    first character (人社局 for 市人社局, 财政局 for 区财政局) when that names no other
+    unit; any name when there is no directory."""
     value = require_text(text, field_name(key))
     units = directory(ctx) if units is None else units
     if not units:
@@ -37,9 +37,9 @@ def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str =
     for unit in units:
         if value in unit.words:
             return unit.name
-    ending = [u for u in units if len(value) >= 3 and u.name.endswith(value)]
-    if len(ending) == 1:  # 人社局 for 市人社局: the one unit whose name ends so
-        return ending[0].name
+    short = [u for u in units if len(value) >= 2 and u.name[1:] == value]
+    if len(short) == 1:  # 人社局 for 市人社局: the one unit named so after its 市, 区 …
+        return short[0].name
     names = [u.name for u in units]
     codes = {u.code: u.name for u in units}
     close = difflib.get_close_matches(value, names, n=3, cutoff=0.4)

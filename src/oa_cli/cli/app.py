@@ -168,7 +168,8 @@ def _help_command(argv: list[str]) -> list[str]:
     """`oa help [COMMAND…]` as `oa [COMMAND…] --help`, as git and gh have it."""
     at = _command_at(argv)
     if at < len(argv) and argv[at] == "help":
-        return [*argv[:at], *argv[at + 1 :], "--help"]
+        rest = argv[at + 1 :]
+        return [*argv[:at], *([] if rest == ["help"] else rest), "--help"]
     return argv
 
 

@@ -335,12 +335,10 @@ def _reprint(ctx: Any, number: str, fmt: str, output: Path | None) -> None:
     """An issued notice again, its date, anchor and reports as they were then."""
     import dataclasses
 
-    from oa_cli.actions.notices import reply_by, reprint
+    from oa_cli.actions.notices import reprint
 
     found = reprint(ctx, number)
-    info = meta(
-        ctx, None, date=found.day.isoformat(), reply_by=reply_by(ctx, found.day).isoformat()
-    )
+    info = meta(ctx, None, date=found.day.isoformat(), reply_by=found.reply_by.isoformat())
     info = dataclasses.replace(info, anchor=found.anchor, progress=found.progress)
     _write_notices(ctx, fmt, [found.notice], info, output)
 

@@ -112,7 +112,10 @@ def _no_such_day(what: str, value: str) -> InvalidInput:
 def _normal(text: str) -> str:
     """Full-width digits and punctuation to ASCII (NFKC), outer spaces and a closing
     full stop or comma (2026年12月1日。) dropped."""
-    return unicodedata.normalize("NFKC", text).strip().rstrip("。，,；;、").strip()
+    return _CLOSING.sub("", unicodedata.normalize("NFKC", text).strip()).strip()
+
+
+_CLOSING = re.compile(r"[。，,；;、]$")  # one closing mark, as a sentence ends
 
 
 _WEEKDAYS = "一二三四五六日"
@@ -120,15 +123,18 @@ _NAMED = re.compile(r"(上|下|本|这)?(?:周|星期|礼拜)([一二三四五�
 _DAYS_FROM_TODAY = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "昨天": -1, "昨日": -1}
 
 
-def _named_day(word: str, today: dt.date) -> dt.date | None:
+def _named_day(word: str, today: dt.date, back: bool = False) -> dt.date | None:
     """A day named in words, from `today`: 今天 明天 后天 昨天; 周五 (the next Friday,
-    today if it is one), 本周五, 下周五, 上周五 (星期 and 礼拜 too; 日 or 天 for Sunday)."""
+    today if it is one; with `back`, the last one), 本周五, 下周五, 上周五 (星期 and 礼拜
+    too; 日 or 天 for Sunday)."""
     if word in _DAYS_FROM_TODAY:
         return today + dt.timedelta(days=_DAYS_FROM_TODAY[word])
     found = _NAMED.fullmatch(word)
     if found is None:
         return None
     weekday = _WEEKDAYS.index(found[2].replace("天", "日"))
+    if found[1] is None and back:
+        return today - dt.timedelta(days=(today.weekday() - weekday) % 7)
     if found[1] is None:
         return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
     week = {"上": -1, "下": 1}.get(found[1], 0)
@@ -237,8 +243,9 @@ def shift(base: dt.date, text: str, calendar: WorkCalendar) -> dt.date | None:
 # -- the three entry points ------------------------------------------------------
 def parse_day(text: str, *, today: dt.date, calendar: WorkCalendar, what: str) -> dt.date:
     """A day given to a report (`--date`, `--from`, `--to`, `--since`): the DUE forms,
-    counted from today; errors name the option, not a deadline."""
-    return parse_due(text, base=today, today=today, calendar=calendar, what=what)
+    counted from today, a bare 周五 being the last Friday (a report looks back); errors
+    name the option, not a deadline."""
+    return parse_due(text, base=today, today=today, calendar=calendar, what=what, back=True)
 
 
 _WEEK = re.compile(r"(\d{4})-?[Ww](\d{1,2})")
@@ -261,16 +268,22 @@ def parse_week(text: str) -> dt.date | None:
 
 
 def parse_due(
-    text: str, *, base: dt.date, today: dt.date, calendar: WorkCalendar, what: str | None = None
+    text: str,
+    *,
+    base: dt.date,
+    today: dt.date,
+    calendar: WorkCalendar,
+    what: str | None = None,
+    back: bool = False,
 ) -> dt.date:
-    """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd (from `base`), today or tomorrow, or a
-    day named in Chinese (明天, 下周五 …: `_named_day`), from `today`."""
+    """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd or a day named in Chinese (明天,
+    下周五 …: `_named_day`) from `base`, today or tomorrow (from `today`)."""
     raw = _normal(text)
     word = raw.lower()
     label = what or t("deadline")
     if word in ("today", "tomorrow"):
         day = today + dt.timedelta(days=int(word == "tomorrow"))
-    elif (named := _named_day(word, today)) is not None:
+    elif (named := _named_day(word, base, back)) is not None:
         day = named
     elif (relative := _relative(word)) is not None:
         return _shift(base, *relative, calendar, raw)
@@ -347,5 +360,12 @@ def iso(value: dt.datetime) -> str:
 
 
 def minute(stamp: str) -> str:
-    """A stored time as people read it: 2026-11-16T16:00:00+08:00 → 2026-11-16 16:00."""
-    return stamp.replace("T", " ")[:16]
+    """A stored time as people read it, on the office's clock: 2026-11-16T16:00:00+08:00
+    → 2026-11-16 16:00 (a time stored with another offset is first made local)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp.replace("T", " ")[:16]
+    if moment.tzinfo is not None:
+        moment = local(moment)
+    return moment.isoformat(sep=" ", timespec="minutes")[:16]

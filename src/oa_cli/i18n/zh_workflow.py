@@ -99,6 +99,7 @@ CATALOG: dict[str, str] = {
     ),
     "item {id}: unit corrected from {old} to {unit}": "事项 {id} 承办单位已由 {old} 更正为 {unit}",
     "Unit corrected": "更正承办单位",
+    "the owner {owner} of {old} is cleared: give --owner": "已清除 {old} 的责任人 {owner}，请用 --owner 指定",
     "item {id} has no unit to correct: assign it": "事项 {id} 尚无承办单位可更正，请先交办",
     "the unit is {unit} already: nothing to correct": "承办单位已是 {unit}，无需更正",
     "{unit}: nothing needs urging": "{unit}：没有需要催办的事项",

@@ -317,15 +317,19 @@ class PgLedger(Ledger):
         ).fetchone()
         return int(row[0] or 0)
 
-    def notice_reminds(self, year: int, number: int) -> list[tuple[int, int, str, str]]:
+    def notice_reminds(self, year: int, number: int) -> list[tuple[int, int, str, str, str | None]]:
         found = self.conn.execute(
-            "SELECT seq, item_id, at, data::jsonb #>> '{notice,unit}' FROM events"
+            "SELECT seq, item_id, at, data::jsonb #>> '{notice,unit}',"
+            " data::jsonb #>> '{notice,reply_by}'"
+            " FROM events"
             " WHERE action = 'remind'"
             " AND data::jsonb #>> '{notice,year}' = ?"
             " AND data::jsonb #>> '{notice,number}' = ? ORDER BY seq",
             (str(year), str(number)),
         )
-        return [(int(seq), int(item_id), str(at), str(unit)) for seq, item_id, at, unit in found]
+        return [
+            (int(seq), int(item_id), str(at), str(unit), by) for seq, item_id, at, unit, by in found
+        ]
 
     # -- journal ------------------------------------------------------------------
     def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:

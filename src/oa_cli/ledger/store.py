@@ -191,16 +191,21 @@ class Ledger:
         ).fetchone()
         return int(row[0] or 0)
 
-    def notice_reminds(self, year: int, number: int) -> list[tuple[int, int, str, str]]:
-        """(seq, item_id, at, unit) of the 催办 the issued notice 〔year〕number号 recorded."""
+    def notice_reminds(self, year: int, number: int) -> list[tuple[int, int, str, str, str | None]]:
+        """(seq, item_id, at, unit, reply-by date or None) of the 催办 the issued notice
+        〔year〕number号 recorded."""
         found = self.conn.execute(
-            "SELECT seq, item_id, at, json_extract(data, '$.notice.unit') FROM events"
+            "SELECT seq, item_id, at, json_extract(data, '$.notice.unit'),"
+            " json_extract(data, '$.notice.reply_by')"
+            " FROM events"
             " WHERE action = 'remind'"
             " AND json_extract(data, '$.notice.year') = ?"
             " AND json_extract(data, '$.notice.number') = ? ORDER BY seq",
             (year, number),
         )
-        return [(int(seq), int(item_id), str(at), str(unit)) for seq, item_id, at, unit in found]
+        return [
+            (int(seq), int(item_id), str(at), str(unit), by) for seq, item_id, at, unit, by in found
+        ]
 
     # -- journal -------------------------------------------------------------
     def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:
