@@ -216,3 +216,16 @@ def test_workday_follows_the_config(oa: Oa) -> None:
     oa.write_config("calendar: weekdays\nholidays: [2026-11-27]\n")
     oa.fails(1, "workday", "2026-11-27")
     oa.ok("workday", "2026-10-01")
+
+
+def test_workday_names_the_holiday_and_its_make_up_day(oa: Oa) -> None:
+    off = oa.fails(1, "--lang", "zh", "workday", "2026-10-03")
+    assert off.out.strip() == "2026-10-03 (星期六) 不是工作日：国庆节"
+    made_up = oa.ok("--lang", "zh", "workday", "2026-10-10").out.strip()
+    assert made_up == "2026-10-10 (星期六) 是工作日：国庆节调休上班"
+    assert oa.ok("workday", "2026-10-10").out.strip().endswith("National Day make-up working day")
+    assert oa.ok("workday", "2026-11-30").out.strip() == "2026-11-30 (Monday) is a working day"
+    oa.write_config("workdays: [2026-10-03]\n")  # the office's own: no holiday named
+    assert oa.ok("workday", "2026-10-03").out.strip() == "2026-10-03 (Saturday) is a working day"
+    # -q: the exit status alone, for `oa workday -q && oa escalate --auto`
+    assert (oa.fails(1, "workday", "-q", "2026-11-28").out, oa.ok("workday", "-q").out) == ("", "")

@@ -94,3 +94,9 @@ def test_a_unit_by_its_name_without_its_place_when_that_names_no_other(oa: Oa) -
     assert "unknown unit '财政局'" in both and "市财政局" in both and "区财政局" in both
     # an ending alone names nothing: 办公室 could be any office's
     assert "unknown unit '办公室'" in oa.fails(1, "add", "事项", "--unit", "办公室").err
+
+
+def test_an_unknown_unit_is_offered_the_unit_whose_alias_holds_it(oa: Oa) -> None:
+    oa.write_config("units:\n  - {code: rsj, name: 市人力资源和社会保障局, aliases: [人社局]}\n")
+    err = oa.fails(1, "--lang", "zh", "add", "事项", "--unit", "人社").err
+    assert err.strip() == "oa：未知单位“人社”；是否指：市人力资源和社会保障局？"

@@ -268,3 +268,9 @@ def test_completion_never_creates_a_ledger_nor_fails(no_ledger: Oa) -> None:
     oa.db.write_text("not a ledger" * 100)
     assert _bash(oa, "oa close ") == []
     assert _bash(oa, "oa --db /proc/nowhere/x.db close ") == []
+
+
+def test_an_option_without_its_value_points_to_its_commands_help(oa: Oa) -> None:
+    item = oa.add("事项")
+    err = oa.fails(2, "ack", str(item), "--by").err.splitlines()
+    assert err == ["oa: Option '--by' requires an argument.", "see 'oa ack --help'"]

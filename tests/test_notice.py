@@ -83,7 +83,17 @@ def test_a_reprint_as_json_is_what_the_issue_gave(oa: Oa) -> None:
 
 
 @pytest.mark.parametrize(
-    "number", ["〔2026〕2号", "2026-2", "2026/2", "[2026]2", "２", "第2号", "2026年第2号"]
+    "number",
+    [
+        "〔2026〕2号",
+        "2026-2",
+        "2026/2",
+        "[2026]2",
+        "２",
+        "第2号",
+        "2026年第2号",
+        "市委督办〔2026〕2号",
+    ],
 )
 def test_a_notice_number_as_a_clerk_writes_it(oa: Oa, number: str) -> None:
     _overdue(oa, "市住建局")
@@ -108,7 +118,11 @@ def test_reprint_refusals(oa: Oa) -> None:
 def test_a_unit_asked_for_with_nothing_to_urge_is_said(oa: Oa) -> None:
     _overdue(oa, "市住建局")
     done = oa.ok("--lang", "zh", "notice", "--issue", "--unit", "市住建局", "--unit", "市财政局")
-    assert done.err.splitlines() == ["市财政局：没有需要催办的事项", "已出具 1 份催办通知单"]
+    assert done.err.splitlines() == [
+        "市财政局：没有需要催办的事项",
+        "已出具 1 份催办通知单",
+        "〔2026〕1号 致 市住建局",  # which number went where, for the register of notices
+    ]
 
 
 def test_units_come_in_the_directorys_order(oa: Oa) -> None:

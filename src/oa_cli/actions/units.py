@@ -44,7 +44,9 @@ def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str =
     codes = {u.code: u.name for u in units}
     close = difflib.get_close_matches(value, names, n=3, cutoff=0.4)
     close += [codes[c] for c in difflib.get_close_matches(value, list(codes), n=3, cutoff=0.6)]
-    close += [n for n in names if (value in n or n in value) and n not in close]
+    close += [
+        u.name for u in units if any(value in w or w in value for w in u.words[1:])
+    ]  # 人社 in an alias 人社局 or in the name
     suggestions = list(dict.fromkeys(close))[:3]
     message = t("unknown unit '{unit}'", unit=value)
     if suggestions:

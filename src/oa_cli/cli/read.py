@@ -3,7 +3,7 @@
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -240,25 +240,38 @@ def workday(
         str | None,
         typer.Argument(help=N_("Date (default: today)."), show_default=False, metavar=N_("DATE")),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help=N_("Say nothing: the exit status only."))
+    ] = False,
 ) -> None:
     """Say whether DATE is a working day: exit 0 if it is, 1 if not."""
-    from oa_cli.domain.dates import parse_due
+    from oa_cli.domain.dates import parse_day
 
     calendar = STATE.calendar()
     today = STATE.clock().date()
-    day = (
-        today
-        if date is None
-        else parse_due(date, base=today, today=today, calendar=calendar, what=t("date"))
-    )
+    day = today if date is None else parse_day(date, today=today, calendar=calendar, what=t("date"))
     working = calendar.is_workday(day)
-    print(
-        t("{date} is a working day", date=_day(day))
-        if working
-        else t("{date} is not a working day", date=_day(day))
-    )
+    if not quiet:
+        print(_workday_words(calendar, day, working))
     if not working:
         raise typer.Exit(1)
+
+
+def _workday_words(calendar: Any, day: dt.date, working: bool) -> str:
+    """Whether `day` is a working day, and the holiday it belongs to (国庆节) or makes
+    up for (调休上班)."""
+    from oa_cli.i18n import get_lang
+
+    if working:
+        said = t("{date} is a working day", date=_day(day))
+    else:
+        said = t("{date} is not a working day", date=_day(day))
+    festival = calendar.festival(day, chinese=get_lang() == "zh")
+    if festival is None:
+        return said
+    if working:
+        return t("{said}: {festival} make-up working day", said=said, festival=festival)
+    return t("{said}: {festival}", said=said, festival=festival)
 
 
 def _day(day: dt.date) -> str:

@@ -319,6 +319,8 @@ def notice(
     _say_unurged(ctx, unit or [], found)
     if issue:
         say(t("notices issued: {n}", n=len(found)))
+        for notice in found:
+            say(t("{number} to {unit}", number=notice["number"], unit=notice["unit"]))
 
 
 def _say_unurged(ctx: Any, asked: list[str], found: list[Any]) -> None:

@@ -116,7 +116,7 @@ def report(exc: Any) -> int:
         print(exc.ctx.get_help(), file=sys.stderr)
         return 2
     ctx = getattr(exc, "ctx", None)
-    command = ctx.command_path if ctx is not None else "oa"
+    command = ctx.command_path if ctx is not None else _command_of(sys.argv[1:])
     from oa_cli.render.plain import printable
 
     print(f"{prefix()}{printable(message(exc))}", file=sys.stderr)
@@ -133,6 +133,16 @@ def report(exc: Any) -> int:
             return 2
     print(t("see '{command} --help'", command=command), file=sys.stderr)
     return 2
+
+
+def _command_of(argv: list[str]) -> str:
+    """`oa COMMAND` as the arguments name it (an option's missing value leaves click no
+    context), or `oa`."""
+    from oa_cli.cli.app import COMMAND_MODULES, _command_at
+
+    at = _command_at(argv)
+    name = argv[at] if at < len(argv) else ""
+    return f"oa {name}" if name in COMMAND_MODULES else "oa"
 
 
 # ---------------------------------------------------------------- help pages

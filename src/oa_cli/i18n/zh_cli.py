@@ -1,6 +1,9 @@
 """Chinese catalog part: the command line: help, usage errors, completion."""
 
 CATALOG: dict[str, str] = {
+    "Say nothing: the exit status only.": "不输出任何内容，只以退出状态表示。",
+    "{said}: {festival} make-up working day": "{said}：{festival}调休上班",
+    "{said}: {festival}": "{said}：{festival}",
     "{option} is an option of oa itself: put it before the command, as in 'oa {option} … {name}'": "{option} 是 oa 本身的选项，须写在命令之前，如“oa {option} … {name}”",
     # the framework's words (cli/usage.py)
     "Usage: ": "用法：",

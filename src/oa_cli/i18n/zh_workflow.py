@@ -94,6 +94,7 @@ CATALOG: dict[str, str] = {
     "nothing imported; problems found: {n}": "未导入任何内容；发现问题 {n} 处",
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "notices issued: {n}": "已出具 {n} 份催办通知单",
+    "{number} to {unit}": "{number} 致 {unit}",
     "Correct a unit entered wrongly (更正): not a transfer; --note gives why.": (
         "更正录入有误的承办单位：不算转办；--note 写明原因。"
     ),
