@@ -216,3 +216,35 @@ def test_a_deadline_on_a_rest_day_is_accepted_and_said(oa: Oa) -> None:
         not in oa.ok("extend", str(item), "--due", "2026-12-07", "--reason", "顺延").err
     )
     assert "working day" not in oa.ok("add", "工作日到期", "--due", "2026-12-01").err
+
+
+def test_a_deadline_on_a_day_off_rolls_to_the_next_working_day_when_configured(oa: Oa) -> None:
+    """`due_on_day_off: next_working_day` (顺延): add, extend, reopen and the next item of a
+    series keep such a deadline on the first working day after; import keeps a record's
+    deadline as written (a ledger copied keeps its dates)."""
+    oa.write_config("due_on_day_off: next_working_day\n")
+    eve = "2026-09-30T09:00"  # before the National Day holiday (10-01 … 10-07)
+    added = oa.ok(
+        "--lang", "zh", "add", "节前事项", "--due", "10月3日", "--unit", "市住建局", now=eve
+    )
+    assert added.err.splitlines()[0] == "oa：提示：时限 2026-10-03 适逢休息日，顺延至 2026-10-08"
+    item = oa.item(int(added.out), now=eve)
+    assert (item["due"], item["original_due"]) == ("2026-10-08", "2026-10-08")
+    moved = oa.ok("extend", str(item["id"]), "--due", "2026-10-10", "--reason", "x", now=eve)
+    assert oa.item(item["id"], now=eve)["due"] == "2026-10-10"  # a make-up Saturday: kept
+    assert "day off" not in moved.err
+    monthly = oa.add(
+        "月报", "--due", "2026-10-15", "--repeat", "monthly:15", "--unit", "市住建局", now=eve
+    )
+    closed = oa.ok("close", str(monthly), "--basis", "已报", now="2026-10-15T10:00")
+    assert "2026-11-15 is a day off: moved to 2026-11-16" in closed.err
+    source = oa.tmp / "one.jsonl"
+    source.write_text('{"title": "导入事项", "due": "2026-10-03"}\n', encoding="utf-8")
+    oa.ok("import", str(source), now=eve)
+    assert [i["due"] for i in oa.ok("export", "--format", "json").json()][-1] == "2026-10-03"
+
+
+def test_a_wrong_due_on_day_off_setting_is_refused(oa: Oa) -> None:
+    oa.write_config("due_on_day_off: roll\n")
+    err = oa.fails(1, "list").err  # as every mistake in the configuration
+    assert "key 'due_on_day_off': expected as_given or next_working_day" in err

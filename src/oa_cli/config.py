@@ -62,12 +62,24 @@ class Config:
         default_factory=lambda: {"name": "中共某市委办公室督查室", "short": "市委督查室"}
     )
     lang: str | None = None
+    # a deadline on a day off: kept as given, or moved to the next working day (顺延)
+    due_on_day_off: str = "as_given"
     evidence: dict[str, int] = field(default_factory=lambda: {"max_mb": 50})
     units: tuple[Unit, ...] = ()
 
 
 _INT_MAPS = ("deadlines", "feedback", "escalation", "assessment", "display", "evidence")
-_KEYS = ("calendar", "holidays", "workdays", "lang", "office", *_INT_MAPS, "units")
+_KEYS = (
+    "calendar",
+    "holidays",
+    "workdays",
+    "lang",
+    "office",
+    "due_on_day_off",
+    *_INT_MAPS,
+    "units",
+)
+DUE_ON_DAY_OFF = ("as_given", "next_working_day")
 # Upper bounds of the numbers, so a typo cannot make a command loop for minutes.
 _LIMITS = {
     "deadlines": 250,
@@ -151,6 +163,10 @@ def parse(data: Any, path: Path | str) -> Config:
         if data["lang"] not in ("en", "zh"):
             raise bad("lang", "en or zh")
         values["lang"] = data["lang"]
+    if "due_on_day_off" in data:
+        if data["due_on_day_off"] not in DUE_ON_DAY_OFF:
+            raise bad("due_on_day_off", " or ".join(DUE_ON_DAY_OFF))
+        values["due_on_day_off"] = data["due_on_day_off"]
     if "office" in data:
         values["office"] = _office(data["office"], defaults.office, bad)
     if "units" in data:

@@ -16,6 +16,7 @@ from oa_cli.domain.dates import iso, minute, parse_due
 from oa_cli.domain.fields import change, value
 from oa_cli.domain.item import Item
 from oa_cli.domain.records import NewItem, RecordError, to_item
+from oa_cli.domain.rules import due_on
 from oa_cli.errors import InvalidInput, RefusedTransition
 from oa_cli.i18n import t
 
@@ -75,6 +76,8 @@ def add(
     if unit is None and (co_units or owner):
         raise InvalidInput(t("--co and --owner need --unit"))
     item = new_item(ctx, {**record, "status": "registered"}).item
+    given = item["due"]
+    item["due"] = item["original_due"] = _kept_due(ctx, dt.date.fromisoformat(given)).isoformat()
     with ctx.ledger.transaction():
         _warn_duplicates(ctx, item)
         directory = units.directory(ctx)
@@ -86,13 +89,24 @@ def add(
             _apply(ctx, item, "assign", changes, {})
     if item["due"] < item["received_at"][:10]:  # back-filled: accepted, and said
         ctx.warn(t("the deadline {due} is before the received date", due=item["due"]))
-    _warn_rest_day(ctx, item["due"])
+    _warn_rest_day(ctx, item["due"], given)
     return item
 
 
-def _warn_rest_day(ctx: Context, due: str) -> None:
-    """A deadline on a rest day is accepted, and said: it is overdue on the next day
-    while no working day has passed."""
+def _kept_due(ctx: Context, day: dt.date) -> dt.date:
+    """A deadline as the office keeps it (`rules.due_on`: 顺延 or as given)."""
+    return due_on(day, ctx.calendar, ctx.config)
+
+
+def _warn_rest_day(ctx: Context, due: str, given: str | None = None) -> None:
+    """A deadline given on a day off is said: moved to the next working day (顺延, as
+    `due_on_day_off` has it), or kept, and then overdue on the next day while no working
+    day has passed."""
+    if given is not None and given != due:
+        ctx.warn(
+            t("the deadline {given} is a day off: moved to {due} (顺延)", given=given, due=due)
+        )
+        return
     day = dt.date.fromisoformat(due)
     if not ctx.calendar.is_workday(day):
         weekday = t(day.strftime("%A"))
@@ -298,7 +312,8 @@ def escalate(ctx: Context, item_id: int, level: str | None, reason: str | None) 
 def extend(ctx: Context, item_id: int, due: str, reason: str, correct: bool = False) -> Item:
     """Move the deadline later (延期), or correct a wrongly entered one (更正)."""
     why = model.require_text(reason, t("reason"))
-    new_due = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+    given = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+    new_due = _kept_due(ctx, given)
     action = "correct" if correct else "extend"
     with ctx.ledger.transaction():
         item = _load(ctx, item_id, action)
@@ -323,7 +338,7 @@ def extend(ctx: Context, item_id: int, due: str, reason: str, correct: bool = Fa
             changes["card"] = None
         extra = {"reason": why, "previous_due": item["due"]}
         done = _apply(ctx, item, action, changes, extra)
-    _warn_rest_day(ctx, day)  # once it is written
+    _warn_rest_day(ctx, day, given.isoformat())  # once it is written
     return done
 
 
@@ -352,7 +367,8 @@ def close(
 
 def _next_in_series(ctx: Context, item: Item) -> Item:
     assert item["repeat"] is not None  # only a repeating item has a next one
-    due = workflow.next_occurrence(item["repeat"], dt.date.fromisoformat(item["due"]))
+    given = workflow.next_occurrence(item["repeat"], dt.date.fromisoformat(item["due"]))
+    due = _kept_due(ctx, given)
     record = {
         "title": item["title"],
         "body": item["body"],
@@ -370,6 +386,7 @@ def _next_in_series(ctx: Context, item: Item) -> Item:
     following["previous_id"] = item["id"]
     if due < ctx.today:
         ctx.warn(t("the next item of the series is due {due}, already past", due=due.isoformat()))
+    _warn_rest_day(ctx, due.isoformat(), given.isoformat())
     ctx.ledger.insert(following)
     data = {k: v for k, v in following.items() if k not in ("id", "title_key")}
     ctx.journal().append(following["id"], "add", data)
@@ -380,7 +397,8 @@ def _next_in_series(ctx: Context, item: Item) -> Item:
 
 def reopen(ctx: Context, item_id: int, reason: str, due: str) -> Item:
     why = model.require_text(reason, t("reason"))
-    new_due = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+    given = parse_due(due, base=ctx.today, today=ctx.today, calendar=ctx.calendar)
+    new_due = _kept_due(ctx, given)
     if new_due < ctx.today:
         raise InvalidInput(t("the new deadline {new} is before today", new=new_due.isoformat()))
     with ctx.ledger.transaction():
@@ -397,7 +415,7 @@ def reopen(ctx: Context, item_id: int, reason: str, due: str) -> Item:
             changes["card"] = None
         extra = {"reason": why, "previous_due": item["due"]}
         done = _apply(ctx, item, "reopen", changes, extra)
-    _warn_rest_day(ctx, new_due.isoformat())  # once it is written
+    _warn_rest_day(ctx, new_due.isoformat(), given.isoformat())  # once it is written
     return done
 
 

@@ -98,6 +98,15 @@ class Bounds:
         }
 
 
+def due_on(day: dt.date, calendar: WorkCalendar, config: Config) -> dt.date:
+    """A deadline as the office keeps it: with `due_on_day_off: next_working_day`, one
+    that falls on a day off is the next working day (顺延: 期间最后一日是休息日的，以
+    休息日结束的次日为最后一日); else as given."""
+    if config.due_on_day_off == "next_working_day" and not calendar.is_workday(day):
+        return calendar.add(day, 1)
+    return day
+
+
 def received(first: str, after: str) -> Selection:
     """Items registered from `first` to before `after` (the daily's 今日新收, the weekly's
     本周新收): a cancelled one (a duplicate, a mistake) was not really registered."""

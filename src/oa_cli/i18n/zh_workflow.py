@@ -76,6 +76,7 @@ CATALOG: dict[str, str] = {
     "the copy does not end with the same head": "副本的校验码与原台账不一致",
     "the deadline {due} is before the received date": "时限 {due} 早于收文日期",
     "the deadline {due} ({weekday}) is not a working day": "时限 {due}（{weekday}）不是工作日",
+    "the deadline {given} is a day off: moved to {due} (顺延)": "时限 {given} 适逢休息日，顺延至 {due}",
     "the new deadline {new} is before today": "新时限 {new} 早于今天",
     "the new deadline {new} is not later than {due}; use --correct to fix a wrongly entered deadline": "新时限 {new} 不晚于 {due}；如属录错，请用 --correct 更正",
     "unit, leader, source or priority (单位, 领导 …).": "按承办单位、批示领导、来源或缓急统计。",
