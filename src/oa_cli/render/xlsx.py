@@ -225,7 +225,7 @@ class _Ledger:
             item.get("unit"),
             "、".join(item.get("co_units") or []) or None,
             dt.date.fromisoformat(item["due"]) if item.get("due") else None,
-            progress,
+            _closed(item) or progress,
             value_label("status", item["status"]),
             value_label("card", card) if card else None,
         )
@@ -253,6 +253,16 @@ class _Ledger:
         )
         self.sheet.append(cells)
         del self.sheet.row_dimensions[self.row]
+
+
+def _closed(item: dict[str, Any]) -> str | None:
+    """A closed item's 办理情况 on the printed ledger: when and on what basis it was
+    closed (销账有依有据), not its last report."""
+    if item.get("status") != "closed" or not item.get("close_basis"):
+        return None
+    day = str(item.get("closed_at") or "")[:10]
+    ref = f"（{item['close_ref']}）" if item.get("close_ref") else ""
+    return f"{day} 办结：{item['close_basis']}{ref}"
 
 
 class _Fields:
