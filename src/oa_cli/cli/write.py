@@ -255,7 +255,13 @@ def escalate(
 
 def extend(
     item_id: ItemId,
-    due: Annotated[str, typer.Option(help=N_("New deadline."), show_default=False)],
+    due: Annotated[
+        str,
+        typer.Option(
+            help=N_("New deadline: a date, 下周五, or +Nwd / +Nd counted from today."),
+            show_default=False,
+        ),
+    ],
     reason: Annotated[str, typer.Option(help=N_("Why (required)."), show_default=False)],
     correct: Annotated[
         bool,

@@ -95,7 +95,9 @@ CATALOG: dict[str, str] = {
     "Why.": "理由。",
     "Apply the escalation rules to every open item.": "对全部在办事项执行自动督办规则。",
     "Output format for --auto.": "--auto 的输出格式。",
-    "New deadline.": "新的办理时限。",
+    "New deadline: a date, 下周五, or +Nwd / +Nd counted from today.": (
+        "新的办理时限：日期、下周五，或自今天起算的 +N 个工作日（+Nwd）/ +N 天（+Nd）。"
+    ),
     "Why (required).": "理由（必填）。",
     "Basis for closing (required).": "办结依据（必填）。",
     "Document or evidence reference.": "办结文号或佐证材料。",
