@@ -279,3 +279,15 @@ def test_a_page_says_it_was_made_on_the_clock_it_ran_on(oa: Oa) -> None:
     first = oa.ok("daily", "--format", "html", now=NOW).out
     assert "made 2026-11-25 08:30 by clerk" in first
     assert oa.ok("daily", "--format", "html", now=NOW).out == first
+
+
+def test_a_row_says_its_assignment_is_not_yet_acknowledged(oa: Oa) -> None:
+    soon = ("--due", "2026-11-26")  # both due soon
+    unsigned = oa.add("未签收事项", "--unit", "市住建局", *soon, now="2026-11-23T09:00")
+    signed = oa.add("已签收事项", "--unit", "市财政局", *soon, now="2026-11-23T09:00")
+    oa.ok("ack", str(signed), now="2026-11-23T10:00")
+    page = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=NOW).out
+    rows = {line.split(" | ")[1]: line for line in page.splitlines() if line.startswith("| ")}
+    assert "未签收（11-23交办）" in rows[str(unsigned)]
+    assert "未签收" not in rows[str(signed)]
+    assert "未签收（11-23交办）" in oa.ok("--lang", "zh", "daily", "--format", "html", now=NOW).out

@@ -149,7 +149,7 @@ class Memo(dict[Any, str]):
         self.make = make
 
     def __missing__(self, key: Any) -> str:
-        if len(self) >= 4096:
+        if len(self) >= 16384:  # a standing per due date, report date and count: thousands
             self.clear()
         found = self[key] = self.make(key)
         return found

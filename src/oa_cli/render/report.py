@@ -124,18 +124,33 @@ def owed(item: dict[str, Any], date: str) -> str:
     )
 
 
-def standing_cell(overdue: Any, overdue_days: Any, missing: str) -> Cell:
+def standing_cell(
+    overdue: Any, overdue_days: Any, missing: str, unacked: str | None = None
+) -> Cell:
     """Overdue by how many working days (past due: its deadline passed on a rest day),
-    and the report owed."""
+    the assignment not yet acknowledged (签收) and since when, and the report owed."""
     days = t("overdue {n} working days", n=overdue_days) if overdue_days else t("past due")
     lines = [days] if overdue else []
+    late = bool(lines or missing)
+    if unacked:
+        lines.append(t("not acknowledged (assigned {date})", date=unacked[5:]))  # MM-DD
     if missing:
         lines.append(missing)
-    return Cell("\n".join(lines), "red" if lines else "")
+    return Cell("\n".join(lines), "red" if late else "")
+
+
+def unacked_since(item: dict[str, Any]) -> str | None:
+    """`ledger.rows.UNACKED_SINCE` of an item dict: the day of an assignment not yet
+    acknowledged."""
+    if item.get("status") != "assigned" or item.get("acked_at") or not item.get("assigned_at"):
+        return None
+    return str(item["assigned_at"])[:10]
 
 
 def standing(item: dict[str, Any], date: str) -> Cell:
-    return standing_cell(item.get("overdue"), item.get("overdue_days"), owed(item, date))
+    return standing_cell(
+        item.get("overdue"), item.get("overdue_days"), owed(item, date), unacked_since(item)
+    )
 
 
 def card_cell(card: str | None) -> Cell:
@@ -163,12 +178,13 @@ def item_columns() -> list[Column]:
 
 # A printed item row's values (`ledger.rows.PRINTED`, then the latest report text):
 # id, title, unit, leader, owner, card, due, overdue, overdue_days, report_due,
-# report_late, feedback_count, progress. Items of a report read as dicts give the same.
+# report_late, feedback_count, unacked_since, progress. Items of a report read as dicts
+# give the same.
 Line = tuple[Any, ...]
 TITLE, UNIT, LEADER, OWNER, CARD, DUE = range(1, 7)
-OVERDUE, PROGRESS = 7, 12
-STANDING = slice(7, 12)  # what the standing cell says: overdue, overdue_days, report_due,
-# report_late (report_overdue_days > 0), feedback_count
+OVERDUE, PROGRESS = 7, 13
+STANDING = slice(7, 13)  # what the standing cell says: overdue, overdue_days, report_due,
+# report_late (report_overdue_days > 0), feedback_count, unacked_since
 
 
 def line_of(item: dict[str, Any], meta: Meta) -> Line:
@@ -185,14 +201,17 @@ def line_of(item: dict[str, Any], meta: Meta) -> Line:
         item.get("report_due"),
         item.get("report_overdue_days"),
         item.get("feedback_count"),
+        unacked_since(item),
         progress_of(meta, item["id"]),
     )
 
 
 def standing_of(values: tuple[Any, ...], date: str) -> Cell:
     """The standing cell of a line's `STANDING` values."""
-    overdue, days, report_due, report_late, feedbacks = values
-    return standing_cell(overdue, days, owed_text(report_due, report_late, feedbacks, date))
+    overdue, days, report_due, report_late, feedbacks, unacked = values
+    return standing_cell(
+        overdue, days, owed_text(report_due, report_late, feedbacks, date), unacked
+    )
 
 
 def line_cells(n: int, line: Line, date: str) -> list[Cell]:
