@@ -169,9 +169,9 @@ def item_columns() -> list[Column]:
         Column(t("Unit"), "name", 11),
         Column(t("Leader"), "name", 7),
         Column(t("Due"), "date", 8.5),
-        Column(t("Progress"), "text", 21, terminal=False),
+        Column(t("Progress"), "text", 19.5, terminal=False),
         Column(t("Owner"), "name", 6.5, terminal=False),
-        Column(t("Overdue / owed"), "text", 11),
+        Column(t("Overdue / owed"), "text", 12.5),  # 未签收（11-13交办） on one line
         Column(t("Card"), "short", 5),
     ]
 
