@@ -229,3 +229,16 @@ def test_workday_names_the_holiday_and_its_make_up_day(oa: Oa) -> None:
     assert oa.ok("workday", "2026-10-03").out.strip() == "2026-10-03 (Saturday) is a working day"
     # -q: the exit status alone, for `oa workday -q && oa escalate --auto`
     assert (oa.fails(1, "workday", "-q", "2026-11-28").out, oa.ok("workday", "-q").out) == ("", "")
+
+
+def test_a_holiday_is_named_in_full() -> None:
+    from oa_cli.i18n import t
+
+    set_lang("zh")
+    try:
+        cal = WorkCalendar("cn")
+        assert t(cal.festival(dt.date(2026, 9, 25)) or "") == "中秋节"
+        assert cal.festival(dt.date(2026, 11, 30)) is None
+        assert WorkCalendar("weekdays").festival(dt.date(2026, 10, 1)) is None
+    finally:
+        set_lang("en")

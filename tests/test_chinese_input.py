@@ -92,8 +92,13 @@ def test_a_unit_by_its_name_without_its_place_when_that_names_no_other(oa: Oa) -
     assert (oa.item(item)["unit"], oa.item(item)["co_units"]) == ("市人社局", ["市政府办公室"])
     both = oa.fails(1, "add", "关于预算的批示", "--unit", "财政局").err
     assert "unknown unit '财政局'" in both and "市财政局" in both and "区财政局" in both
-    # an ending alone names nothing: 办公室 could be any office's
+    # an ending alone names nothing (办公室 could be any office's), nor does a name cut
+    # anywhere but after its place
     assert "unknown unit '办公室'" in oa.fails(1, "add", "事项", "--unit", "办公室").err
+    assert "unknown unit '府办公室'" in oa.fails(1, "add", "事项", "--unit", "府办公室").err
+    assert "did you mean: 市财政局、区财政局?" not in both  # English joins with commas
+    zh = oa.fails(1, "--lang", "zh", "add", "事项", "--unit", "财政局").err
+    assert "是否指：市财政局、区财政局？" in zh
 
 
 def test_an_unknown_unit_is_offered_the_unit_whose_alias_holds_it(oa: Oa) -> None:

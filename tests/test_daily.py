@@ -288,6 +288,12 @@ def test_a_row_says_its_assignment_is_not_yet_acknowledged(oa: Oa) -> None:
     oa.ok("ack", str(signed), now="2026-11-23T10:00")
     page = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=NOW).out
     rows = {line.split(" | ")[1]: line for line in page.splitlines() if line.startswith("| ")}
-    assert "未签收（11-23交办）" in rows[str(unsigned)]
+    assert "| 未签收 |" in rows[str(unsigned)]
     assert "未签收" not in rows[str(signed)]
-    assert "未签收（11-23交办）" in oa.ok("--lang", "zh", "daily", "--format", "html", now=NOW).out
+    # the unit it is transferred to has not signed for it either
+    oa.ok("assign", str(signed), "市教育局", now="2026-11-24T09:00")
+    page = oa.ok("--lang", "zh", "daily", "--format", "markdown", now=NOW).out
+    rows = {line.split(" | ")[1]: line for line in page.splitlines() if line.startswith("| ")}
+    assert "| 未签收 |" in rows[str(signed)]
+    html = oa.ok("--lang", "zh", "daily", "--format", "html", now=NOW).out
+    assert html.count(">未签收</td>") == page.count("| 未签收 |") >= 2  # the same rows

@@ -303,12 +303,16 @@ def test_a_report_day_named_bare_looks_back_and_a_deadline_forward() -> None:
     assert parse_due("周五", base=monday, today=monday, calendar=cal) == dt.date(2026, 11, 27)
 
 
-def test_a_named_deadline_counts_from_the_day_received() -> None:
-    """`add --received D --due 明天` back-fills the day after D, as +1d does."""
+def test_a_named_day_counts_from_today_as_today_and_tomorrow_do() -> None:
+    """`add --received D --due 明天` is tomorrow, as `--due tomorrow` is; `+1d` counts
+    from the day received."""
     cal = WorkCalendar("cn", on_unknown_year=lambda year: None)
     received, today = dt.date(2026, 10, 9), dt.date(2026, 11, 23)
-    assert parse_due("明天", base=received, today=today, calendar=cal) == dt.date(2026, 10, 10)
-    assert parse_due("周五", base=received, today=today, calendar=cal) == dt.date(2026, 10, 9)
+    for words in (("明天", "tomorrow"), ("今天", "today")):
+        found = {parse_due(w, base=received, today=today, calendar=cal) for w in words}
+        assert len(found) == 1, words
+    assert parse_due("明天", base=received, today=today, calendar=cal) == dt.date(2026, 11, 24)
+    assert parse_due("+1d", base=received, today=today, calendar=cal) == dt.date(2026, 10, 10)
 
 
 def test_only_one_closing_mark_is_dropped() -> None:

@@ -21,15 +21,18 @@ def directory(ctx: Context) -> list[Unit]:
     return list(units.values())
 
 
+_PLACES = "市区县旗盟州省"  # the place a unit's name may start with (市人社局)
+
+
 def order(ctx: Context) -> Callable[[str | None], tuple[bool, int, str]]:
     """The sort key of units in the directory's order (`domain.stats.unit_order`)."""
     return unit_order(u.name for u in directory(ctx))
 
 
 def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str = "unit") -> str:
-    """The stored name of a unit given by code, name or alias, or by its name without its
-    first character (人社局 for 市人社局, 财政局 for 区财政局) when that names no other
-    unit; any name when there is no directory."""
+    """The stored name of a unit given by code, name or alias, or by its name without the
+    place it starts with (人社局 for 市人社局, 财政局 for 区财政局) when that names no
+    other unit; any name when there is no directory."""
     value = require_text(text, field_name(key))
     units = directory(ctx) if units is None else units
     if not units:
@@ -37,7 +40,7 @@ def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str =
     for unit in units:
         if value in unit.words:
             return unit.name
-    short = [u for u in units if len(value) >= 2 and u.name[1:] == value]
+    short = [u for u in units if u.name[:1] in _PLACES and u.name[1:] == value != ""]
     if len(short) == 1:  # 人社局 for 市人社局: the one unit named so after its 市, 区 …
         return short[0].name
     names = [u.name for u in units]
@@ -50,7 +53,7 @@ def resolve(ctx: Context, text: str, units: list[Unit] | None = None, key: str =
     suggestions = list(dict.fromkeys(close))[:3]
     message = t("unknown unit '{unit}'", unit=value)
     if suggestions:
-        message += t("; did you mean: {names}?", names=", ".join(suggestions))
+        message += t("; did you mean: {names}?", names=t(", ").join(suggestions))
     raise InvalidInput(message)
 
 

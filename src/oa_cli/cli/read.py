@@ -260,15 +260,14 @@ def workday(
 def _workday_words(calendar: Any, day: dt.date, working: bool) -> str:
     """Whether `day` is a working day, and the holiday it belongs to (国庆节) or makes
     up for (调休上班)."""
-    from oa_cli.i18n import get_lang
-
     if working:
         said = t("{date} is a working day", date=_day(day))
     else:
         said = t("{date} is not a working day", date=_day(day))
-    festival = calendar.festival(day, chinese=get_lang() == "zh")
-    if festival is None:
+    found = calendar.festival(day)
+    if found is None:
         return said
+    festival = t(found)  # 国庆节
     if working:
         return t("{said}: {festival} make-up working day", said=said, festival=festival)
     return t("{said}: {festival}", said=said, festival=festival)

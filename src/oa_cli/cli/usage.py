@@ -138,11 +138,19 @@ def report(exc: Any) -> int:
 def _command_of(argv: list[str]) -> str:
     """`oa COMMAND` as the arguments name it (an option's missing value leaves click no
     context), or `oa`."""
-    from oa_cli.cli.app import COMMAND_MODULES, _command_at
+    from typer.main import get_command
+
+    from oa_cli.cli.app import COMMAND_MODULES, _command_at, app
 
     at = _command_at(argv)
     name = argv[at] if at < len(argv) else ""
-    return f"oa {name}" if name in COMMAND_MODULES else "oa"
+    if name not in COMMAND_MODULES:
+        return "oa"
+    found: Any = get_command(app).get_command(None, name)  # type: ignore[attr-defined]
+    sub = argv[at + 1] if at + 1 < len(argv) else ""
+    if hasattr(found, "list_commands") and sub in found.list_commands(None):  # a group's
+        return f"oa {name} {sub}"  # oa unit add
+    return f"oa {name}"
 
 
 # ---------------------------------------------------------------- help pages

@@ -134,19 +134,16 @@ class WorkCalendar:
         flags, _ = self._year(day.year)
         return flags[day.timetuple().tm_yday - 1]
 
-    def festival(self, day: Date, chinese: bool = False) -> str | None:
+    def festival(self, day: Date) -> str | None:
         """The statutory holiday a day off or a make-up working day (调休) of the Chinese
-        calendar belongs to (国庆节, National Day), unless the configuration names the
-        day itself; None for other days."""
+        calendar belongs to, by its English name (National Day: a word `i18n` shows),
+        unless the configuration names the day itself; None for other days."""
         if self.kind != "cn" or day in self.holidays or day in self.workdays:
             return None
         import chinese_calendar
 
         name = chinese_calendar.holidays.get(day) or chinese_calendar.workdays.get(day)
-        if name is None:
-            return None
-        holiday = chinese_calendar.Holiday(name)
-        return str(holiday.chinese if chinese else holiday.value)
+        return None if name is None else str(name)
 
     def _cumulative(self, day: Date) -> int:
         """Working days from Jan 1 of `day`'s year up to and including `day`."""

@@ -276,14 +276,14 @@ def parse_due(
     what: str | None = None,
     back: bool = False,
 ) -> dt.date:
-    """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd or a day named in Chinese (明天,
-    下周五 …: `_named_day`) from `base`, today or tomorrow (from `today`)."""
+    """DUE: a date in any form, +Nd/-Nd/+Nwd/-Nwd (from `base`), today or tomorrow or a
+    day named in Chinese (明天, 下周五 …: `_named_day`), from `today` as the words say."""
     raw = _normal(text)
     word = raw.lower()
     label = what or t("deadline")
     if word in ("today", "tomorrow"):
         day = today + dt.timedelta(days=int(word == "tomorrow"))
-    elif (named := _named_day(word, base, back)) is not None:
+    elif (named := _named_day(word, today, back)) is not None:
         day = named
     elif (relative := _relative(word)) is not None:
         return _shift(base, *relative, calendar, raw)

@@ -4,7 +4,7 @@ CATALOG: dict[str, str] = {
     "{week} ({first} – {last})": "{week}（{first} – {last}）",
     "page &P of &N": "第 &P 页 共 &N 页",
     "page {n} of {total}": "第 {n} 页 共 {total} 页",
-    "not acknowledged (assigned {date})": "未签收（{date}交办）",
+    "not acknowledged": "未签收",
     "[{label}]": "【{label}】",
     # columns the office uses
     "No.": "序号",

@@ -17,9 +17,9 @@ from oa_cli.ledger.scan import Scanned, scan
 
 # A printed row, in this order (`render.report.line_of` gives the same from an item
 # dict): id, title, unit, leader, owner, card, due, overdue (bool), overdue_days,
-# report_due, report_late (bool: report_overdue_days > 0), feedback_count, unacked_since
-# (the day of the assignment not yet 签收); then the latest report text, left "" here
-# for the caller to fill (it is in the journal).
+# report_due, report_late (bool: report_overdue_days > 0), feedback_count, unacked (bool:
+# the assignment not yet 签收); then the latest report text, left "" here for the caller
+# to fill (it is in the journal).
 PRINTED = (
     "id",
     "title",
@@ -33,16 +33,14 @@ PRINTED = (
     "report_due",
     "report_late",
     "feedback_count",
-    "unacked_since",
+    "unacked",
 )
 FEEDBACKS = PRINTED.index("feedback_count")  # no report counted when 0
 _BATCH = 512
 
 
-# The day an assigned item not yet acknowledged (签收) was assigned, else NULL.
-UNACKED_SINCE = (
-    "CASE WHEN status = 'assigned' AND acked_at IS NULL THEN substr(assigned_at, 1, 10) END"
-)
+# An assigned item whose assignment is not yet acknowledged (签收).
+UNACKED = "status = 'assigned' AND acked_at IS NULL"
 
 
 def _columns(day: str) -> str:
@@ -50,7 +48,7 @@ def _columns(day: str) -> str:
         "overdue": f"{_OPEN_SQL} AND due < '{day}'",
         "overdue_days": "0",
         "report_late": f"status = 'assigned' AND report_due < '{day}'",
-        "unacked_since": UNACKED_SINCE,
+        "unacked": UNACKED,
     }
     return ", ".join(computed.get(key, key) for key in PRINTED)
 
@@ -70,9 +68,9 @@ class _Overdue(dict[str, int]):
 def _lines(batch: list[tuple[Any, ...]], days: _Overdue) -> list[tuple[Any, ...]]:
     """Fetched rows (PRINTED columns, maybe a mask after them) as printed rows."""
     return [
-        (i, ti, u, le, o, c, due, True, days[due], rd, bool(rl), fc, ua, "")
+        (i, ti, u, le, o, c, due, True, days[due], rd, bool(rl), fc, bool(ua), "")
         if late
-        else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc, ua, "")
+        else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc, bool(ua), "")
         for i, ti, u, le, o, c, due, late, _, rd, rl, fc, ua, *_ in batch
     ]
 

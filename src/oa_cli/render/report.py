@@ -124,32 +124,27 @@ def owed(item: dict[str, Any], date: str) -> str:
     )
 
 
-def standing_cell(
-    overdue: Any, overdue_days: Any, missing: str, unacked: str | None = None
-) -> Cell:
+def standing_cell(overdue: Any, overdue_days: Any, missing: str, unacked: Any = False) -> Cell:
     """Overdue by how many working days (past due: its deadline passed on a rest day),
-    the assignment not yet acknowledged (签收) and since when, and the report owed."""
+    the assignment not yet acknowledged (签收), and the report owed."""
     days = t("overdue {n} working days", n=overdue_days) if overdue_days else t("past due")
     lines = [days] if overdue else []
     late = bool(lines or missing)
     if unacked:
-        lines.append(t("not acknowledged (assigned {date})", date=unacked[5:]))  # MM-DD
+        lines.append(t("not acknowledged"))
     if missing:
         lines.append(missing)
     return Cell("\n".join(lines), "red" if late else "")
 
 
-def unacked_since(item: dict[str, Any]) -> str | None:
-    """`ledger.rows.UNACKED_SINCE` of an item dict: the day of an assignment not yet
-    acknowledged."""
-    if item.get("status") != "assigned" or item.get("acked_at") or not item.get("assigned_at"):
-        return None
-    return str(item["assigned_at"])[:10]
+def unacked(item: dict[str, Any]) -> bool:
+    """`ledger.rows.UNACKED` of an item dict: assigned, the assignment not yet 签收."""
+    return item.get("status") == "assigned" and not item.get("acked_at")
 
 
 def standing(item: dict[str, Any], date: str) -> Cell:
     return standing_cell(
-        item.get("overdue"), item.get("overdue_days"), owed(item, date), unacked_since(item)
+        item.get("overdue"), item.get("overdue_days"), owed(item, date), unacked(item)
     )
 
 
@@ -171,20 +166,20 @@ def item_columns() -> list[Column]:
         Column(t("Due"), "date", 8.5),
         Column(t("Progress"), "text", 19.5, terminal=False),
         Column(t("Owner"), "name", 6.5, terminal=False),
-        Column(t("Overdue / owed"), "text", 12.5),  # 未签收（11-13交办） on one line
+        Column(t("Overdue / owed"), "text", 12.5),  # 逾期 132 个工作日 on one line
         Column(t("Card"), "short", 5),
     ]
 
 
 # A printed item row's values (`ledger.rows.PRINTED`, then the latest report text):
 # id, title, unit, leader, owner, card, due, overdue, overdue_days, report_due,
-# report_late, feedback_count, unacked_since, progress. Items of a report read as dicts
+# report_late, feedback_count, unacked, progress. Items of a report read as dicts
 # give the same.
 Line = tuple[Any, ...]
 TITLE, UNIT, LEADER, OWNER, CARD, DUE = range(1, 7)
 OVERDUE, PROGRESS = 7, 13
 STANDING = slice(7, 13)  # what the standing cell says: overdue, overdue_days, report_due,
-# report_late (report_overdue_days > 0), feedback_count, unacked_since
+# report_late (report_overdue_days > 0), feedback_count, unacked
 
 
 def line_of(item: dict[str, Any], meta: Meta) -> Line:
@@ -201,16 +196,16 @@ def line_of(item: dict[str, Any], meta: Meta) -> Line:
         item.get("report_due"),
         item.get("report_overdue_days"),
         item.get("feedback_count"),
-        unacked_since(item),
+        unacked(item),
         progress_of(meta, item["id"]),
     )
 
 
 def standing_of(values: tuple[Any, ...], date: str) -> Cell:
     """The standing cell of a line's `STANDING` values."""
-    overdue, days, report_due, report_late, feedbacks, unacked = values
+    overdue, days, report_due, report_late, feedbacks, not_acked = values
     return standing_cell(
-        overdue, days, owed_text(report_due, report_late, feedbacks, date), unacked
+        overdue, days, owed_text(report_due, report_late, feedbacks, date), not_acked
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from copy import copy
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from oa_cli.domain.dates import minute
 from oa_cli.domain.fields import BY_KEY, KEYS, LABELS, value_label
 from oa_cli.i18n import t
 from oa_cli.readers.sheets import EVIDENCE_HEADER, FIELDS_SHEET
@@ -260,7 +261,7 @@ def _closed(item: dict[str, Any]) -> str | None:
     closed (销账有依有据), not its last report."""
     if item.get("status") != "closed" or not item.get("close_basis"):
         return None
-    day = str(item.get("closed_at") or "")[:10]
+    day = minute(str(item.get("closed_at") or ""))[:10]  # the office's day
     ref = f"（{item['close_ref']}）" if item.get("close_ref") else ""
     return f"{day} 办结：{item['close_basis']}{ref}"
 
