@@ -297,3 +297,16 @@ def test_a_row_says_its_assignment_is_not_yet_acknowledged(oa: Oa) -> None:
     assert "| 未签收 |" in rows[str(signed)]
     html = oa.ok("--lang", "zh", "daily", "--format", "html", now=NOW).out
     assert html.count(">未签收</td>") == page.count("| 未签收 |") >= 2  # the same rows
+
+
+def test_a_closed_row_says_how_it_was_closed(oa: Oa) -> None:
+    """今日办结 and 本周办结 give the closing basis, not the last report (销账有依有据)."""
+    item = oa.add("关于供暖的批示", "--unit", "市住建局", now="2026-11-23T09:00")
+    oa.ok("feedback", str(item), "已完成60%", now="2026-11-24T09:00")
+    oa.ok("close", str(item), "--basis", "书面报告已落实", "--ref", "住建报〔2026〕9号", now=NOW)
+    said = "2026-11-25 办结：书面报告已落实（住建报〔2026〕9号）"
+    for fmt in ("markdown", "html"):
+        page = oa.ok("--lang", "zh", "daily", "--format", fmt, now=NOW).out
+        assert said in page and "已完成60%" not in page, fmt
+    weekly = oa.ok("--lang", "zh", "weekly", "--format", "markdown", now=NOW).out
+    assert said in weekly

@@ -140,7 +140,7 @@ def test_print_rows_have_borders_dates_labels_and_progress(book: Any) -> None:
     assert row[7].value == PROGRESS[1]
     assert row[8].value == "在办"
     assert sheet[8][8].value == "已办结"
-    assert sheet[8][7].value == "2026-11-20 办结：已落实"  # how it was closed, not a report
+    assert sheet[8][7].value == "closed 2026-11-20: 已落实"  # how it was closed (en words)
 
 
 def test_carded_rows_are_filled_and_overdue_deadlines_red(book: Any) -> None:

@@ -5,6 +5,8 @@ CATALOG: dict[str, str] = {
     "page &P of &N": "第 &P 页 共 &N 页",
     "page {n} of {total}": "第 {n} 页 共 {total} 页",
     "not acknowledged": "未签收",
+    "closed {day}: {basis}": "{day} 办结：{basis}",
+    " ({ref})": "（{ref}）",
     "[{label}]": "【{label}】",
     # columns the office uses
     "No.": "序号",

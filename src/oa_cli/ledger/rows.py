@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.item import OPEN
 from oa_cli.domain.selection import Selection
 from oa_cli.ledger.items import _OPEN_SQL, rows
 from oa_cli.ledger.scan import Scanned, scan
@@ -18,8 +19,9 @@ from oa_cli.ledger.scan import Scanned, scan
 # A printed row, in this order (`render.report.line_of` gives the same from an item
 # dict): id, title, unit, leader, owner, card, due, overdue (bool), overdue_days,
 # report_due, report_late (bool: report_overdue_days > 0), feedback_count, unacked (bool:
-# the assignment not yet 签收); then the latest report text, left "" here for the caller
-# to fill (it is in the journal).
+# the assignment not yet 签收), then (closed_at, close_basis, close_ref) of a closed item
+# (None for an open one: an overdue item is open); then the latest report text, left ""
+# here for the caller to fill (it is in the journal).
 PRINTED = (
     "id",
     "title",
@@ -34,6 +36,9 @@ PRINTED = (
     "report_late",
     "feedback_count",
     "unacked",
+    "closed_at",
+    "close_basis",
+    "close_ref",
 )
 FEEDBACKS = PRINTED.index("feedback_count")  # no report counted when 0
 _BATCH = 512
@@ -43,13 +48,21 @@ _BATCH = 512
 UNACKED = "status = 'assigned' AND acked_at IS NULL"
 
 
-def _columns(day: str) -> str:
+_CLOSING = ("closed_at", "close_basis", "close_ref")
+
+
+def _columns(day: str, closing: bool) -> str:
+    """The PRINTED columns as SQL; without `closing` (only open items: the closing
+    columns are NULL), every one is in the open items' index, which then covers the
+    query."""
     computed = {
         "overdue": f"{_OPEN_SQL} AND due < '{day}'",
         "overdue_days": "0",
         "report_late": f"status = 'assigned' AND report_due < '{day}'",
         "unacked": UNACKED,
     }
+    if not closing:
+        computed.update(dict.fromkeys(_CLOSING, "NULL"))
     return ", ".join(computed.get(key, key) for key in PRINTED)
 
 
@@ -68,10 +81,26 @@ class _Overdue(dict[str, int]):
 def _lines(batch: list[tuple[Any, ...]], days: _Overdue) -> list[tuple[Any, ...]]:
     """Fetched rows (PRINTED columns, maybe a mask after them) as printed rows."""
     return [
-        (i, ti, u, le, o, c, due, True, days[due], rd, bool(rl), fc, bool(ua), "")
+        (i, ti, u, le, o, c, due, True, days[due], rd, bool(rl), fc, bool(ua), None, "")
         if late
-        else (i, ti, u, le, o, c, due, False, 0, rd, bool(rl), fc, bool(ua), "")
-        for i, ti, u, le, o, c, due, late, _, rd, rl, fc, ua, *_ in batch
+        else (
+            i,
+            ti,
+            u,
+            le,
+            o,
+            c,
+            due,
+            False,
+            0,
+            rd,
+            bool(rl),
+            fc,
+            bool(ua),
+            (ca, cb, cr) if cb else None,
+            "",
+        )  # fmt: skip
+        for i, ti, u, le, o, c, due, late, _, rd, rl, fc, ua, ca, cb, cr, *_ in batch
     ]
 
 
@@ -80,7 +109,8 @@ def printed_rows(
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The printed rows of `sel` for the report date `today`, in batches."""
     days = _Overdue(today, calendar)
-    cursor = rows(conn, _columns(today.isoformat()), sel)
+    closing = not sel.statuses or not set(sel.statuses) <= set(OPEN)
+    cursor = rows(conn, _columns(today.isoformat(), closing), sel)
     while batch := cursor.fetchmany(_BATCH):
         yield _lines(batch, days)
 
@@ -99,5 +129,10 @@ def scan_printed(
     place in the selection."""
     days = _Overdue(today, calendar)
     return scan(
-        conn, sels, _columns(today.isoformat()), lambda b: made(_lines(b, days)), b"", numbered
+        conn,
+        sels,
+        _columns(today.isoformat(), closing=False),  # the open items only
+        lambda b: made(_lines(b, days)),
+        b"",
+        numbered,
     )

@@ -10,6 +10,7 @@ from typing import Any
 from oa_cli.render.pages import Memo
 from oa_cli.render.report import (
     CARD,
+    CLOSING,
     DUE,
     LEADER,
     OWNER,
@@ -25,6 +26,7 @@ from oa_cli.render.report import (
     card_cell,
     clean,
     footer_text,
+    progress_text,
     standing_of,
 )
 from oa_cli.render.rows import RowForm, SpooledRows, as_text, as_utf8, encoded, number_form
@@ -83,7 +85,8 @@ def md_rests(date: str) -> Callable[[list[Line]], list[str]]:
     def rests(batch: list[Line]) -> list[str]:
         return [
             f"{x[0]} | {md_text(x[TITLE])} | {name[x[UNIT]]} | {name[x[LEADER]]} |"
-            f" {due[x[DUE]]} | {md_text(x[PROGRESS]) if x[PROGRESS] else ''} | {name[x[OWNER]]} |"
+            f" {due[x[DUE]]} | {md_text(progress_text(x)) if x[CLOSING] or x[PROGRESS] else ''} |"
+            f" {name[x[OWNER]]} |"
             f" {standing[x[STANDING]]} | {card[x[CARD]]} |"
             for x in batch
         ]

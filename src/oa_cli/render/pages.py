@@ -14,6 +14,7 @@ from oa_cli.i18n import get_lang, t
 from oa_cli.render.report import (
     CARD,
     CENTRED,
+    CLOSING,
     DUE,
     LEADER,
     NOWRAP,
@@ -33,6 +34,7 @@ from oa_cli.render.report import (
     clean,
     footer_text,
     item_columns,
+    progress_text,
     standing_of,
 )
 from oa_cli.render.rows import RowForm, SpooledRows, as_text, as_utf8, encoded, number_form
@@ -302,7 +304,8 @@ def _html_rests(
         return [
             f"{first}{x[0]}{title}{esc_text(x[TITLE])}</td>{unit[x[UNIT]]}{leader[x[LEADER]]}"
             f"{(late if x[OVERDUE] else due)[x[DUE]]}{progress}"
-            f"{esc_text(x[PROGRESS]) if x[PROGRESS] else ''}</td>{owner[x[OWNER]]}"
+            f"{esc_text(progress_text(x)) if x[CLOSING] or x[PROGRESS] else ''}</td>"
+            f"{owner[x[OWNER]]}"
             f"{standing[x[STANDING]]}{card[x[CARD]]}</tr>"
             for x in batch
         ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from oa_cli.domain.dates import minute
 from oa_cli.i18n import N_, get_lang, t
 
 NOWRAP = {"seq", "id", "date", "short", "num", "rate"}
@@ -137,6 +138,27 @@ def standing_cell(overdue: Any, overdue_days: Any, missing: str, unacked: Any = 
     return Cell("\n".join(lines), "red" if late else "")
 
 
+def closing(item: dict[str, Any]) -> tuple[str, str, str | None] | None:
+    """(closed_at, close_basis, close_ref) of a closed item (`ledger.rows.PRINTED`)."""
+    if item.get("status") != "closed" or not item.get("close_basis"):
+        return None
+    return item["closed_at"], item["close_basis"], item.get("close_ref")
+
+
+def closing_text(closed_at: str | None, basis: str, ref: str | None) -> str:
+    """What a closed item's 办理情况 says on a printed row: when and on what basis it was
+    closed (销账有依有据), not its last report."""
+    day = minute(closed_at or "")[:10]
+    text = t("closed {day}: {basis}", day=day, basis=basis)
+    return text + t(" ({ref})", ref=ref) if ref else text
+
+
+def progress_text(line: Line) -> str:
+    """A printed row's 办理情况: how a closed item was closed, else its latest report."""
+    found = line[CLOSING]
+    return closing_text(*found) if found else str(line[PROGRESS] or "")
+
+
 def unacked(item: dict[str, Any]) -> bool:
     """`ledger.rows.UNACKED` of an item dict: assigned, the assignment not yet 签收."""
     return item.get("status") == "assigned" and not item.get("acked_at")
@@ -177,7 +199,7 @@ def item_columns() -> list[Column]:
 # give the same.
 Line = tuple[Any, ...]
 TITLE, UNIT, LEADER, OWNER, CARD, DUE = range(1, 7)
-OVERDUE, PROGRESS = 7, 13
+OVERDUE, CLOSING, PROGRESS = 7, 13, 14
 STANDING = slice(7, 13)  # what the standing cell says: overdue, overdue_days, report_due,
 # report_late (report_overdue_days > 0), feedback_count, unacked
 
@@ -197,6 +219,7 @@ def line_of(item: dict[str, Any], meta: Meta) -> Line:
         item.get("report_overdue_days"),
         item.get("feedback_count"),
         unacked(item),
+        closing(item),
         progress_of(meta, item["id"]),
     )
 
@@ -217,7 +240,7 @@ def line_cells(n: int, line: Line, date: str) -> list[Cell]:
         Cell(line[UNIT] or ""),
         Cell(line[LEADER] or ""),
         Cell(line[DUE], "red" if line[OVERDUE] else ""),
-        Cell(line[PROGRESS]),
+        Cell(progress_text(line)),
         Cell(line[OWNER] or ""),
         standing_of(line[STANDING], date),
         card_cell(line[CARD]),

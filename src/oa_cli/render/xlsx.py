@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from copy import copy
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from oa_cli.domain.dates import minute
 from oa_cli.domain.fields import BY_KEY, KEYS, LABELS, value_label
 from oa_cli.i18n import t
 from oa_cli.readers.sheets import EVIDENCE_HEADER, FIELDS_SHEET
 from oa_cli.render.plain import escaped
+from oa_cli.render.report import closing, closing_text
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
@@ -226,7 +226,7 @@ class _Ledger:
             item.get("unit"),
             "、".join(item.get("co_units") or []) or None,
             dt.date.fromisoformat(item["due"]) if item.get("due") else None,
-            _closed(item) or progress,
+            closing_text(*closed) if (closed := closing(item)) else progress,
             value_label("status", item["status"]),
             value_label("card", card) if card else None,
         )
@@ -254,16 +254,6 @@ class _Ledger:
         )
         self.sheet.append(cells)
         del self.sheet.row_dimensions[self.row]
-
-
-def _closed(item: dict[str, Any]) -> str | None:
-    """A closed item's 办理情况 on the printed ledger: when and on what basis it was
-    closed (销账有依有据), not its last report."""
-    if item.get("status") != "closed" or not item.get("close_basis"):
-        return None
-    day = minute(str(item.get("closed_at") or ""))[:10]  # the office's day
-    ref = f"（{item['close_ref']}）" if item.get("close_ref") else ""
-    return f"{day} 办结：{item['close_basis']}{ref}"
 
 
 class _Fields:
