@@ -150,3 +150,26 @@ def test_a_reprint_keeps_the_reply_date_it_was_issued_with(oa: Oa) -> None:
     oa.write_config("holidays: [2026-11-24, 2026-11-25]\n")
     again = oa.ok("--lang", "zh", "notice", "--reprint", "1", "--format", "markdown").out
     assert "2026年11月25日前" in again
+
+
+def test_the_register_of_issued_notices(oa: Oa) -> None:
+    first, second = _overdue(oa, "市住建局"), _overdue(oa, "市住建局", "关于城区积水点整治的批示")
+    other = _overdue(oa, "市财政局")
+    assert oa.ok("notice", "--issued", "--format", "json").json() == []
+    _issued(oa)
+    _issued(oa, "--unit", "市财政局", now="2026-11-24T09:00")
+    assert oa.ok("notice", "--issued", "--format", "json").json() == [
+        {
+            "number": "〔2026〕1号",
+            "date": "2026-11-23",
+            "unit": "市住建局",
+            "items": [first, second],
+        },
+        {"number": "〔2026〕2号", "date": "2026-11-23", "unit": "市财政局", "items": [other]},
+        {"number": "〔2026〕3号", "date": "2026-11-24", "unit": "市财政局", "items": [other]},
+    ]
+    tsv = oa.ok("notice", "--issued", "--format", "tsv").out.splitlines()
+    assert tsv[0] == f"〔2026〕1号\t2026-11-23\t市住建局\t{first},{second}"
+    table = oa.ok("--lang", "zh", "notice", "--issued", "--format", "table", env={"COLUMNS": "100"})
+    assert "已出具的催办通知单" in table.out and "〔2026〕3号" in table.out
+    assert "--issued" in oa.fails(2, "notice", "--issued", "--issue").err

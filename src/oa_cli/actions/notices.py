@@ -158,3 +158,12 @@ def reprint(ctx: Context, text: str) -> Reprint:
     anchor = {"seq": last, "hash": ctx.ledger.event_hash(last)}
     replies = dt.date.fromisoformat(by) if by else reply_by(ctx, day)  # older: as now reckoned
     return Reprint(notice, day, replies, anchor, ctx.ledger.latest_reports(ids, through=last))
+
+
+def register(ctx: Context) -> list[dict[str, Any]]:
+    """Every issued notice, in year and number order: its number, the day it was issued,
+    the unit and the items it urged (the office's register of notices, 督办单登记)."""
+    return [
+        {"number": number_text(year, number), "date": minute(at)[:10], "unit": unit, "items": ids}
+        for year, number, unit, at, ids in ctx.ledger.issued_notices()
+    ]

@@ -283,10 +283,22 @@ def notice(
             ),
         ),
     ] = None,
+    issued: Annotated[
+        bool,
+        typer.Option(
+            "--issued", help=N_("List the notices issued: number, day, unit and items (登记).")
+        ),
+    ] = False,
 ) -> None:
     """Urging notices (催办通知单) to the units whose items need urging."""
     from oa_cli.actions.notices import notices as build
     from oa_cli.errors import UsageError
+
+    if issued:
+        if issue or unit or date is not None or reprint is not None or output is not None:
+            raise UsageError(t("--issued lists the notices issued: no other option but --format"))
+        _register(fmt)
+        return
 
     formats = ("html", "docx", "markdown", "json")
     if fmt is None and output is not None and output.suffix.lower().lstrip(".") in formats:
@@ -331,6 +343,30 @@ def _say_unurged(ctx: Any, asked: list[str], found: list[Any]) -> None:
     for name in dict.fromkeys(resolve(ctx, u) for u in asked):
         if name not in noticed:
             say(t("{unit}: nothing needs urging", unit=name))
+
+
+def _register(fmt: str | None) -> None:
+    """The notices issued, as a table or records."""
+    from oa_cli.actions.notices import register
+    from oa_cli.render import choose
+
+    fmt = choose(fmt)
+    records = register(STATE.context(write=False))
+    keys = ("number", "date", "unit", "items")
+    if fmt != "table":
+        from oa_cli.render.plain import write_records
+
+        write_records(sys.stdout, fmt, records, keys)
+        return
+    from oa_cli.render.table import console, new_table, text
+
+    table = new_table(t("Notices issued"))
+    for header in (t("Number"), t("Date"), t("Unit"), t("Items")):
+        table.add_column(header, overflow="fold")
+    for r in records:
+        ids = ", ".join(str(i) for i in r["items"])
+        table.add_row(text(r["number"]), text(r["date"]), text(r["unit"]), text(ids))
+    console().print(table)
 
 
 def _reprint(ctx: Any, number: str, fmt: str, output: Path | None) -> None:

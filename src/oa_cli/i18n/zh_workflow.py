@@ -96,6 +96,16 @@ CATALOG: dict[str, str] = {
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "notices issued: {n}": "已出具 {n} 份催办通知单",
     "{number} to {unit}": "{number} 致 {unit}",
+    "List the notices issued: number, day, unit and items (登记).": (
+        "列出已出具的通知单：编号、日期、单位、事项（登记簿）。"
+    ),
+    "--issued lists the notices issued: no other option but --format": (
+        "--issued 列出已出具的通知单，只能与 --format 同用"
+    ),
+    "Notices issued": "已出具的催办通知单",
+    "Number": "通知单编号",
+    "Date": "日期",
+    "Items": "事项编号",
     "Correct a unit entered wrongly (更正): not a transfer; --note gives why.": (
         "更正录入有误的承办单位：不算转办；--note 写明原因。"
     ),

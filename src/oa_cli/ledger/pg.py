@@ -331,6 +331,18 @@ class PgLedger(Ledger):
             (int(seq), int(item_id), str(at), str(unit), by) for seq, item_id, at, unit, by in found
         ]
 
+    def issued_notices(self) -> list[tuple[int, int, str, str, list[int]]]:
+        from oa_cli.ledger.store import _notice_row
+
+        found = self.conn.execute(
+            "SELECT (data::jsonb #>> '{notice,year}')::int AS y,"
+            " (data::jsonb #>> '{notice,number}')::int AS n, data::jsonb #>> '{notice,unit}',"
+            " min(at), string_agg(item_id::text, ',' ORDER BY seq) FROM events"
+            " WHERE action = 'remind' AND data::jsonb #>> '{notice,number}' IS NOT NULL"
+            " GROUP BY 1, 2, 3 ORDER BY 1, 2"
+        )
+        return [_notice_row(*row) for row in found]
+
     # -- journal ------------------------------------------------------------------
     def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:
         """The journal; the actor is the database login, whatever `--as` said."""

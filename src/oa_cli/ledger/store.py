@@ -207,6 +207,17 @@ class Ledger:
             (int(seq), int(item_id), str(at), str(unit), by) for seq, item_id, at, unit, by in found
         ]
 
+    def issued_notices(self) -> list[tuple[int, int, str, str, list[int]]]:
+        """(year, number, unit, first 催办's time, item ids) of every issued notice, in
+        year and number order: the office's register of notices."""
+        found = self.conn.execute(
+            "SELECT json_extract(data, '$.notice.year'), json_extract(data, '$.notice.number'),"
+            " json_extract(data, '$.notice.unit'), min(at), group_concat(item_id) FROM"
+            " (SELECT * FROM events WHERE action = 'remind' ORDER BY seq)"
+            " WHERE json_extract(data, '$.notice.number') IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+        )
+        return [_notice_row(*row) for row in found]
+
     # -- journal -------------------------------------------------------------
     def journal(self, *, at: str, recorded_at: str, actor: str) -> Any:
         from oa_cli.ledger.journal import Journal
@@ -438,3 +449,10 @@ class Ledger:
         from oa_cli.ledger.rows import scan_printed
 
         return scan_printed(self.conn, sels, today, calendar, made, numbered)
+
+
+def _notice_row(
+    year: Any, number: Any, unit: Any, at: Any, ids: Any
+) -> tuple[int, int, str, str, list[int]]:
+    """A row of `issued_notices` as the register holds it."""
+    return int(year), int(number), str(unit), str(at), [int(i) for i in str(ids).split(",")]
