@@ -81,25 +81,8 @@ class _Overdue(dict[str, int]):
 def _lines(batch: list[tuple[Any, ...]], days: _Overdue) -> list[tuple[Any, ...]]:
     """Fetched rows (PRINTED columns, maybe a mask after them) as printed rows."""
     return [
-        (i, ti, u, le, o, c, due, True, days[due], rd, bool(rl), fc, bool(ua), None, "")
-        if late
-        else (
-            i,
-            ti,
-            u,
-            le,
-            o,
-            c,
-            due,
-            False,
-            0,
-            rd,
-            bool(rl),
-            fc,
-            bool(ua),
-            (ca, cb, cr) if cb else None,
-            "",
-        )  # fmt: skip
+        (i, ti, u, le, o, c, due, bool(late), days[due] if late else 0, rd, bool(rl), fc)
+        + (bool(ua), (ca, cb, cr) if cb else None, "")
         for i, ti, u, le, o, c, due, late, _, rd, rl, fc, ua, ca, cb, cr, *_ in batch
     ]
 

@@ -195,8 +195,8 @@ def item_columns() -> list[Column]:
 
 # A printed item row's values (`ledger.rows.PRINTED`, then the latest report text):
 # id, title, unit, leader, owner, card, due, overdue, overdue_days, report_due,
-# report_late, feedback_count, unacked, progress. Items of a report read as dicts
-# give the same.
+# report_late, feedback_count, unacked, closing (or None), progress. Items of a report
+# read as dicts give the same (`line_of`).
 Line = tuple[Any, ...]
 TITLE, UNIT, LEADER, OWNER, CARD, DUE = range(1, 7)
 OVERDUE, CLOSING, PROGRESS = 7, 13, 14
