@@ -9,7 +9,16 @@ from typing import Any, BinaryIO
 
 from oa_cli.i18n import t
 from oa_cli.render.notice import COLOUR_HEX, NoticeText, notice_columns, notice_rows, notice_text
-from oa_cli.render.report import CENTRED, Cell, Column, Document, Meta, clean, footer_text
+from oa_cli.render.report import (
+    CENTRED,
+    Cell,
+    Column,
+    Document,
+    Meta,
+    clean,
+    footer_text,
+    page_of,
+)
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
@@ -159,8 +168,7 @@ def _page_numbers(section: Any) -> None:
 
     p = section.footer.paragraphs[0]
     p.alignment = 1
-    before, _, rest = t("page {n} of {total}").partition("{n}")
-    middle, _, after = rest.partition("{total}")
+    before, middle, after = page_of()
     for text, field in ((before, "PAGE"), (middle, "NUMPAGES"), (after, None)):
         if text:
             _run(p, text, 9, colour="#666666")

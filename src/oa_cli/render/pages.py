@@ -34,6 +34,7 @@ from oa_cli.render.report import (
     clean,
     footer_text,
     item_columns,
+    page_of,
     progress_text,
     standing_of,
 )
@@ -339,8 +340,7 @@ def html_head(title: str, page: str, margin: str = "12mm 10mm", numbered: bool =
 
 def _page_of() -> str:
     """`page {n} of {total}` as the CSS content of a page's margin box."""
-    before, _, rest = t("page {n} of {total}").partition("{n}")
-    middle, _, after = rest.partition("{total}")
+    before, middle, after = page_of()
     return f'"{before}" counter(page) "{middle}" counter(pages) "{after}"'
 
 

@@ -101,6 +101,14 @@ def anchor_text(anchor: dict[str, Any] | None) -> str:
     return f"{anchor['seq']}:{anchor['hash'][:12]}" if anchor else "—"
 
 
+def page_of() -> tuple[str, str, str]:
+    """The words around the page number and the page count (`page {n} of {total}`:
+    "page ", " of ", ""), for a printed page's foot to put the two between."""
+    before, _, rest = t("page {n} of {total}").partition("{n}")
+    middle, _, after = rest.partition("{total}")
+    return before, middle, after
+
+
 def footer_text(meta: Meta) -> str:
     made = meta.made_at[:16].replace("T", " ")
     return t(
