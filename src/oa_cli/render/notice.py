@@ -9,7 +9,7 @@ from typing import Any
 
 from oa_cli.i18n import N_, get_lang, t
 from oa_cli.render.markdown import md_cell, md_table
-from oa_cli.render.pages import CSS, SERIF, esc, html_head, html_table
+from oa_cli.render.pages import CSS, ON_ONE_LINE, SERIF, esc, html_head, html_table
 from oa_cli.render.report import (
     Cell,
     Column,
@@ -135,7 +135,7 @@ _LONG_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
 
 def _whole_dates(html: str) -> str:
     """Running text whose dates never break across lines (2026年 / 12月1日)."""
-    return _LONG_DATE.sub(r'<span style="white-space:nowrap">\g<0></span>', html)
+    return _LONG_DATE.sub(ON_ONE_LINE, html)
 
 
 def _notice_html(text: NoticeText, rows: list[list[Cell]], last: bool) -> str:

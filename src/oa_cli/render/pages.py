@@ -241,11 +241,11 @@ def html_table(columns: list[Column], rows: list[list[Cell]], *, dates_whole: bo
     """A table of a few rows; with `dates_whole` (a narrow A4 portrait table), no date in
     a cell breaks across lines at its hyphens."""
     table = "".join(html_table_parts(columns, rows))
-    return _ISO_DATE.sub(_NOWRAP_DATE, table) if dates_whole else table
+    return _ISO_DATE.sub(ON_ONE_LINE, table) if dates_whole else table
 
 
 _ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
-_NOWRAP_DATE = r'<span style="white-space:nowrap">\g<0></span>'
+ON_ONE_LINE = r'<span style="white-space:nowrap">\g<0></span>'  # a match never broken
 
 
 def html_table_parts(columns: list[Column], rows: Iterable[list[Cell]] | ItemRows) -> Iterator[str]:
