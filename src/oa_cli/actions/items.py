@@ -98,11 +98,11 @@ def _kept_due(ctx: Context, day: dt.date) -> dt.date:
     return due_on(day, ctx.calendar, ctx.config)
 
 
-def _warn_rest_day(ctx: Context, due: str, given: str | None = None) -> None:
+def _warn_rest_day(ctx: Context, due: str, given: str) -> None:
     """A deadline given on a day off is said: moved to the next working day (顺延, as
     `due_on_day_off` has it), or kept, and then overdue on the next day while no working
     day has passed."""
-    if given is not None and given != due:
+    if given != due:
         ctx.warn(
             t("the deadline {given} is a day off: moved to {due} (顺延)", given=given, due=due)
         )

@@ -16,9 +16,8 @@ def meta(
     return Meta(
         office=ctx.config.office["name"],
         office_short=ctx.config.office["short"],
-        made_at=iso(
-            ctx.now
-        ),  # the clock the command runs on (--now): a page made again is the same
+        # the clock the command runs on (--now): a page made again is the same
+        made_at=iso(ctx.now),
         actor=ctx.actor,
         anchor=anchor(ctx),
         progress=progress(ctx, report, until) if report is not None else {},
