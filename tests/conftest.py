@@ -151,6 +151,14 @@ class Oa:
         self.config.write_text(text, encoding="utf-8")
 
 
+def numbered_records(path: Path, n: int) -> Path:
+    """A JSONL file of `n` records 事项0 … 事项{n-1}, each due in five working days: a
+    load long enough to be killed midway."""
+    records = (json.dumps({"title": f"事项{i}", "due": "+5wd"}) for i in range(n))
+    path.write_text("\n".join(records), encoding="utf-8")
+    return path
+
+
 def side_by_side(tmp: Path, pg_url: str) -> tuple[Oa, Oa]:
     """An empty SQLite ledger and the PostgreSQL ledger at `pg_url`, for the same
     commands on both: the SQLite clerk is named as PostgreSQL's login, the actor there."""

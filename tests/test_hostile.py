@@ -22,7 +22,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import OA, Oa, Result
+from conftest import OA, Oa, Result, numbered_records
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -547,11 +547,7 @@ def test_a_gbk_csv_is_read_with_a_warning(oa: Oa) -> None:
 
 @pytest.mark.process
 def test_sigint_during_an_import_exits_130_with_a_line_and_writes_nothing(oa: Oa) -> None:
-    path = oa.tmp / "big.jsonl"
-    path.write_text(
-        "\n".join(json.dumps({"title": f"事项{i}", "due": "+5wd"}) for i in range(20000)),
-        encoding="utf-8",
-    )
+    path = numbered_records(oa.tmp / "big.jsonl", 20000)
     env = {**oa.env, "OA_NOW": oa.now}
     proc = subprocess.Popen(
         [OA, "import", str(path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -44,6 +44,19 @@ def _pg(url: str) -> PgLedger:
     return open_pg(url)
 
 
+def _at_schema(url: str, version: int, title: str) -> PgLedger:
+    """A new PostgreSQL ledger made by the migrations up to `version` only, as an older
+    oa made it, with one item of `title` assigned to 市发改委."""
+    from oa_cli.ledger import pg_schema
+
+    with pytest.MonkeyPatch.context() as old:
+        old.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:version])
+        old.setattr(pg_schema, "SCHEMA_VERSION", version)
+        ledger = _pg(url)
+        act.add(_ctx(ledger), _record(title, "2026-12-31"), "市发改委")
+    return ledger
+
+
 def _sqlite(path: Path) -> Ledger:
     return Ledger(open_ledger(path), path)
 
@@ -400,13 +413,9 @@ def test_an_older_ledger_is_upgraded_by_its_owner_only(
     from oa_cli.ledger import pg_schema
     from oa_cli.ledger.pg_roles import grant
 
-    with monkeypatch.context() as old:
-        old.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:7])
-        old.setattr(pg_schema, "SCHEMA_VERSION", 7)
-        ledger = _pg(pg_url)
-        act.add(_ctx(ledger), _record("七版台账事项", "2026-12-31"), "市发改委")
-        grant(ledger, "oa_clerk", "office")
-        ledger.close()
+    ledger = _at_schema(pg_url, 7, "七版台账事项")
+    grant(ledger, "oa_clerk", "office")
+    ledger.close()
     copies: list[int] = []
     monkeypatch.setattr(
         pg_module, "backup_path", lambda url, v: copies.append(v) or tmp_path / f"s{v}.bak"
@@ -429,12 +438,7 @@ def test_a_schema4_ledger_is_upgraded_and_its_unit_logins_lose_their_writes(
     from oa_cli.ledger import pg as pg_module
     from oa_cli.ledger import pg_schema
 
-    with monkeypatch.context() as old:
-        old.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:4])
-        old.setattr(pg_schema, "SCHEMA_VERSION", 4)
-        ledger = _pg(pg_url)
-        act.add(_ctx(ledger), _record("旧台账事项", "2026-12-31"), "市发改委")
-        ledger.close()
+    _at_schema(pg_url, 4, "旧台账事项").close()
     db = pg_url.split("?")[0].rsplit("/", 1)[-1]
     pg_server.psql(db, f'CREATE ROLE "{UNIT}" LOGIN')
     schema4 = (  # what oa grant --unit gave a unit login in schema 4

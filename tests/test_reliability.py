@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import OA, Oa
+from conftest import OA, Oa, numbered_records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,11 +81,7 @@ def _kill_after(args: list[str], env: dict[str, str], delay: float) -> int | Non
 
 
 def test_import_killed_at_any_point_leaves_all_or_nothing(oa: Oa) -> None:
-    path = oa.tmp / "big.jsonl"
-    path.write_text(
-        "\n".join(json.dumps({"title": f"事项{i}", "due": "+5wd"}) for i in range(20000)),
-        encoding="utf-8",
-    )
+    path = numbered_records(oa.tmp / "big.jsonl", 20000)
     oa.add("已有事项")
     env = {**oa.env, "OA_NOW": oa.now}
     survived = 0
@@ -103,11 +99,7 @@ def test_import_killed_at_any_point_leaves_all_or_nothing(oa: Oa) -> None:
 def test_first_load_of_an_empty_ledger_killed_leaves_it_empty_and_in_wal(oa: Oa) -> None:
     # The first load into an empty ledger is kept in a rollback journal (written once,
     # not into the WAL and then again): killed, it is still all or nothing.
-    path = oa.tmp / "first.jsonl"
-    path.write_text(
-        "\n".join(json.dumps({"title": f"事项{i}", "due": "+5wd"}) for i in range(12000)),
-        encoding="utf-8",
-    )
+    path = numbered_records(oa.tmp / "first.jsonl", 12000)
     env = {**oa.env, "OA_NOW": oa.now}
     # one bad record at the end: all rolled back from the journal, and WAL again
     bad = oa.tmp / "bad.jsonl"
