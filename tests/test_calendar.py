@@ -240,5 +240,9 @@ def test_a_holiday_is_named_in_full() -> None:
         assert t(cal.festival(dt.date(2026, 9, 25)) or "") == "中秋节"
         assert cal.festival(dt.date(2026, 11, 30)) is None
         assert WorkCalendar("weekdays").festival(dt.date(2026, 10, 1)) is None
+        # a year the package does not know yet: the days fixed by law keep their names
+        assert t(cal.festival(dt.date(2099, 1, 1)) or "") == "元旦"
+        assert t(cal.festival(dt.date(2099, 10, 3)) or "") == "国庆节"
+        assert cal.festival(dt.date(2099, 2, 10)) is None
     finally:
         set_lang("en")

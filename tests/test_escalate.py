@@ -132,7 +132,9 @@ def test_auto_output_is_tsv_in_a_pipe(oa: Oa) -> None:
     assert result.out == "2\talert\tlate_assignment\t0\t未交办事项\t\n"
     # cron mails stderr: only the count there (the working days kept ahead for unit
     # logins on PostgreSQL reach into a year the calendar does not know: no warning)
-    assert result.err == "escalate --auto: actions taken: 1\n"
+    assert result.err == "escalate --auto: actions taken: 1 (alerts 1)\n"
+    again = oa.ok("--lang", "zh", "escalate", "--auto", now="2026-10-12T07:30").err
+    assert again == "自动督办：5 项操作（红牌 1 项、黄牌 1 项、提醒 3 项）\n"
 
 
 def test_auto_refuses_an_item_id(oa: Oa) -> None:

@@ -66,7 +66,9 @@ def test_a_reprint_is_the_page_that_was_issued(oa: Oa) -> None:
     _later(oa, first)
     events = len(oa.ok("log", "--format", "json").json())
     now = "2026-11-26T09:00:00"
-    reprinted = oa.ok("--lang", "zh", "notice", "--reprint", "1", "--format", "html", now=now).out
+    done = oa.ok("--lang", "zh", "notice", "--reprint", "1", "--format", "html", now=now)
+    assert done.err == "已重印 〔2026〕1号（2026-11-23 致 市住建局）\n"  # the year it took
+    reprinted = done.out
     assert "〔2026〕1号" in reprinted and "已完成管网排查" in reprinted
     assert "已全部整改到位" not in reprinted and "2026-12-31" not in reprinted
     assert _footless(reprinted) == _footless(issued)  # its date, reply date and anchor too

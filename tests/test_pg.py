@@ -348,7 +348,7 @@ def test_unit_ack_and_feedback_follow_the_office_rules(
     assert list(owner.evidence_all()) == list(lite.evidence_all())
     with pytest.raises(OaError, match=f"{UNIT} may only read the items of 市发改委"):
         act.remind(ctx, 1, "催")
-    with pytest.raises(OaError, match="not found"):
+    with pytest.raises(OaError, match="item 2 is not among the items of 市发改委"):
         act.feedback(ctx, 2, "别人的事项")
     with pytest.raises(OaError, match="already acknowledged"):
         act.ack(ctx, 5)
@@ -404,6 +404,16 @@ def test_a_unit_login_through_oa_is_one_line_in_its_language(
     assert given.err.strip() == "已授予 oa_unit_two 承办单位权限：市发改委"
     listed = oa.ok("--db", owner.url, "grant", "--list").out
     assert "oa_unit_two\tunit\t市发改委" in listed
+    # another unit's item is said to be not the unit's, not merely missing
+    hidden = oa.fails(1, "--db", url, "--lang", "zh", "show", "2").err.strip()
+    assert hidden == f"oa：事项 2 不存在或不属于市发改委（登录名 {UNIT} 只能查看市发改委的事项）"
+    # a holiday the office adds to its config reaches the unit's next report deadline
+    # with the office's next command; --as there is said not to be recorded
+    oa.config.write_text("holidays: [2026-11-24, 2026-11-25]\n", encoding="utf-8")
+    urged = oa.ok("--db", owner.url, "--as", "张科长", "remind", "5").err
+    assert "the actor is the login postgres; --as 张科长 is not recorded" in urged
+    oa.ok("--db", url, "feedback", "5", "续报")
+    assert owner.get(5)["report_due"] == "2026-12-02"  # 5 working days, 24th and 25th off
 
 
 def test_an_older_ledger_is_upgraded_by_its_owner_only(

@@ -120,6 +120,11 @@ def test_items_of_no_unit_are_listed_but_not_ranked(oa: Oa) -> None:
     table = oa.ok("--lang", "zh", "stats", "--format", "markdown", now="2026-11-16").out
     assert "| — | （无） |" in table.replace("  ", " ")
     assert "两项均同者并列" in table
+    assert "\n全部事项 · 截至 2026年11月16日\n" in table
+    # a span chooses the items by the day received; what became of them is as of today
+    span = oa.ok("--lang", "zh", "stats", "--from", "2026-11-01", "--to", "2026-11-30",
+                 "--format", "markdown", now="2026-12-03").out  # fmt: skip
+    assert "\n收文日期 2026年11月1日 – 2026年11月30日 · 截至 2026年12月3日\n" in span
 
 
 def test_stats_by_other_groups_and_date_range(oa: Oa) -> None:

@@ -131,7 +131,8 @@ def test_transfer_clears_the_acknowledgement_and_a_second_ack_names_the_first(
     item = assigned()
     oa.ok("ack", str(item), "--by", "张科长", now="2026-11-23T10:00")
     assert oa.item(item)["acked_at"] == "2026-11-23T10:00:00+08:00"
-    oa.ok("assign", str(item), "市财政局", now="2026-11-24T09:00")
+    said = oa.ok("assign", str(item), "市财政局", now="2026-11-24T09:00").err
+    assert "no time" not in said
     moved = oa.item(item, now="2026-11-24T09:30")
     assert (moved["unit"], moved["acked_at"]) == ("市财政局", None)
     oa.ok("ack", str(item), "--by", "李科长", now="2026-11-24T11:00")
@@ -140,6 +141,10 @@ def test_transfer_clears_the_acknowledgement_and_a_second_ack_names_the_first(
     assert _first_line(again.err).endswith("was already acknowledged at 2026-11-24 11:00")
     assert oa.item(item)["acked_at"] == "2026-11-24T11:00:00+08:00"
     assert _actions(oa.item(item)).count("ack") == 2
+    # handed on on its deadline: the clerk is told how to give the new unit time
+    due = oa.item(item)["due"]
+    late = oa.ok("--lang", "zh", "assign", str(item), "市发改委", now=f"{due}T09:00").err
+    assert f"时限 {due} 已到，市发改委 已无办理时间；如需给予时间：oa extend {item} --due" in late
 
 
 def test_assigning_again_to_the_same_unit_keeps_its_ack_and_report_deadline(

@@ -45,7 +45,7 @@ def escalate_auto(
     """Apply the plan in batches; return what was done. On a shared ledger it also
     keeps the working days a unit's `feedback` reads current (roles.publish)."""
     ctx.ledger.require_office()
-    roles.publish(ctx)
+    roles.publish(ctx, when_changed=True)
     todo = plan(ctx)
     day = ctx.today.isoformat()
     done: list[dict[str, Any]] = []

@@ -169,7 +169,18 @@ def assign(
         previous = item["unit"]
         changes = _assignment(ctx, item, unit, co_units, owner, units.directory(ctx))
         extra = {"note": _clean(note), "previous_unit": previous}
-        return _apply(ctx, item, "assign", changes, extra)
+        done = _apply(ctx, item, "assign", changes, extra)
+    if done["due"] <= ctx.today.isoformat():  # handed on with no time left
+        ctx.warn(
+            t(
+                "the deadline {due} leaves {unit} no time; to give it some: oa extend {id}"
+                " --due DATE --reason TEXT",
+                due=done["due"],
+                unit=done["unit"],
+                id=item_id,
+            )
+        )
+    return done
 
 
 def correct_unit(

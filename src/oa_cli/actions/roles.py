@@ -38,19 +38,38 @@ def grant(ctx: Context, login: str, role: str, unit: str | None) -> str | None:
     return name
 
 
-def publish(ctx: Context) -> None:
-    """Write this office's `feedback.every` and its working days around today to the
-    shared ledger, where a unit login's `feedback` reads its next deadline. Run by an
-    office login; nothing on a SQLite file."""
+def publish(ctx: Context, *, when_changed: bool = False) -> None:
+    """Write this office's `feedback.every` and its working days around today (and
+    around the real day, when `--now` is another) to the shared ledger, where a unit
+    login's `feedback` reads its next deadline. Run by an office login; nothing on a
+    SQLite file. `when_changed`: only when they differ from what is there (a holiday
+    added to the config, or a new day)."""
     if not hasattr(ctx.ledger, "login"):
         return
-    from oa_cli.ledger.pg_roles import publish_rules
+    import hashlib
+    import json
 
-    first = ctx.today - dt.timedelta(days=PUBLISH_BACK_DAYS)
-    last = ctx.today + dt.timedelta(days=PUBLISH_AHEAD_DAYS)
+    from oa_cli.ledger.pg_roles import publish_rules, published
+
+    days = (ctx.today, ctx.real_clock().date())
+    first = min(days) - dt.timedelta(days=PUBLISH_BACK_DAYS)
+    last = max(days) + dt.timedelta(days=PUBLISH_AHEAD_DAYS)
     workdays = ctx.calendar.workdays_between(first, last)
+    every = ctx.config.feedback["every"]
+    facts = [every, first.isoformat(), last.isoformat(), [d.isoformat() for d in workdays]]
+    mark = hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
+    ledger = _shared(ctx)
+    if when_changed and published(ledger) == mark:
+        return
     with ctx.ledger.transaction():
-        publish_rules(_shared(ctx), ctx.config.feedback["every"], first, last, workdays)
+        publish_rules(ledger, every, first, last, workdays, mark)
+
+
+def keep_published(ctx: Context) -> None:
+    """Before an office login's command on a shared ledger: the working days a unit's
+    `feedback` reads follow this office's config as it is now (`publish`)."""
+    if getattr(ctx.ledger, "writes_as_office", lambda: False)():
+        publish(ctx, when_changed=True)
 
 
 def grants(ctx: Context, login: str | None = None) -> list[dict[str, Any]]:

@@ -49,6 +49,7 @@ def _parse_now(value: str | None) -> None:
 
 @app.callback()
 def main_options(
+    context: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -107,6 +108,8 @@ def main_options(
         lang = STATE.config.lang
     set_lang(detect_lang(lang))
     STATE.actor = actor.strip() if actor and actor.strip() else None
+    source = context.get_parameter_source("actor")
+    STATE.actor_given = STATE.actor is not None and getattr(source, "name", "") == "COMMANDLINE"
     _parse_now(now)
 
 

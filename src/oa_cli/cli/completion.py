@@ -48,7 +48,7 @@ def _ledger_context(ctx: Any) -> Any:
         STATE.config_path = Path(root["config"])
     if is_unmade(STATE.db or default_db()):
         return None
-    return STATE.context()
+    return STATE.context(write=False)
 
 
 def _quietly(lookup: Callable[[Any], list[Any]], ctx: Any) -> list[Any]:

@@ -230,7 +230,7 @@ def stats(
     ] = "unit",
     fmt: ReportFormat = None,
 ) -> None:
-    """Assessment figures (考核评价) per unit, leader, source or priority."""
+    """Assessment figures (考核评价) per unit, leader, source or priority, as of today."""
     from oa_cli.actions.reports import stats as build
     from oa_cli.cli.options import choice
     from oa_cli.domain.stats import STAT_KEYS
@@ -379,6 +379,15 @@ def _reprint(ctx: Any, number: str, fmt: str, output: Path | None) -> None:
     info = meta(ctx, None, date=found.day.isoformat(), reply_by=found.reply_by.isoformat())
     info = dataclasses.replace(info, anchor=found.anchor, progress=found.progress)
     _write_notices(ctx, fmt, [found.notice], info, output)
+    notice = found.notice  # which one, when the number left its year to be guessed
+    say(
+        t(
+            "reprinted {number} to {unit}, issued {date}",
+            number=notice["number"],
+            unit=notice["unit"],
+            date=found.day.isoformat(),
+        )
+    )
 
 
 def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path | None) -> None:

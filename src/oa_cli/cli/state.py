@@ -66,6 +66,7 @@ class State:
     config_path: Path | None = None
     now: dt.datetime | None = None
     actor: str | None = None
+    actor_given: bool = False  # by --as on the command line (not OA_USER)
     _config: Config | None = None
     _context: Context | None = None
     warned_years: set[int] = field(default_factory=set)
@@ -111,11 +112,21 @@ class State:
         creates a ledger."""
         if self._context is None:
             from oa_cli.actions import Context, open_ledger
+            from oa_cli.i18n import t
 
             calendar = self.calendar()
             ledger = open_ledger(self.db or default_db(), self.say_upgrade, write=write)
             # On a shared ledger the actor is the database login, not --as.
             login = getattr(ledger, "login", None)
+            if login is not None and self.actor_given and self.actor != login:
+                say_warning(
+                    t(
+                        "on a shared ledger the actor is the login {login}; --as {name} is"
+                        " not recorded",
+                        login=login,
+                        name=self.actor,
+                    )
+                )
             self._context = Context(
                 ledger,
                 self.clock(),
@@ -125,6 +136,10 @@ class State:
                 real_clock,
                 say_warning,
             )
+            if write:
+                from oa_cli.actions.roles import keep_published
+
+                keep_published(self._context)
         return self._context
 
 

@@ -379,7 +379,23 @@ def _escalate_auto(fmt: str | None) -> None:
         from oa_cli.render.plain import write_records
 
         write_records(sys.stdout, fmt, done, ACTION_KEYS)
-    say(t("escalate --auto: actions taken: {n}", n=len(done)))
+    say(_auto_summary(done))
+
+
+def _auto_summary(done: list[dict[str, Any]]) -> str:
+    """How many actions, and of which kind (cron mails this line)."""
+    from collections import Counter
+
+    line = t("escalate --auto: actions taken: {n}", n=len(done))
+    kinds = Counter(a["action"] for a in done)
+    red, yellow, alerts = kinds["red"], kinds["yellow"], kinds["alert"]
+    said = (
+        (red, t("red cards {n}", n=red)),
+        (yellow, t("yellow cards {n}", n=yellow)),
+        (alerts, t("alerts {n}", n=alerts)),
+    )
+    parts = [words for n, words in said if n]
+    return t("{line} ({kinds})", line=line, kinds=t(", ").join(parts)) if parts else line
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

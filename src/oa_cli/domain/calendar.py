@@ -25,7 +25,13 @@ LAST_DAY = dt.date(2100, 12, 31)
 # Days off fixed by law whatever the year (元旦, 劳动节, 国庆节); the other holidays
 # (Spring Festival, Qingming, Dragon Boat, Mid-Autumn) and the make-up workdays
 # are announced each year by the State Council.
-_FIXED_BY_LAW = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
+_FIXED_BY_LAW = {
+    (1, 1): "New Year's Day",  # by the names chinese_calendar gives them
+    (5, 1): "Labour Day",
+    (10, 1): "National Day",
+    (10, 2): "National Day",
+    (10, 3): "National Day",
+}
 
 _ByYear = dict[int, list[Date]]
 
@@ -142,6 +148,8 @@ class WorkCalendar:
             return None
         import chinese_calendar
 
+        if day.year not in self._cn_tables()[0]:  # a year it does not know yet
+            return _FIXED_BY_LAW.get((day.month, day.day))
         name = chinese_calendar.holidays.get(day) or chinese_calendar.workdays.get(day)
         return None if name is None else str(name)
 

@@ -105,6 +105,10 @@ CATALOG: dict[str, str] = {
     "unit {code} {name} added": "已新增单位 {code} {name}",
     "ledger verified: {items} items, {events} events, chain intact": "台账校验通过：{items} 件事项，{events} 条日志，哈希链完整",
     "escalate --auto: actions taken: {n}": "自动督办：{n} 项操作",
+    "red cards {n}": "红牌 {n} 项",
+    "yellow cards {n}": "黄牌 {n} 项",
+    "alerts {n}": "提醒 {n} 项",
+    "{line} ({kinds})": "{line}（{kinds}）",
     "escalating": "自动督办中",
     "imported {n} items": "已导入 {n} 件事项",
     "importing": "导入中",
@@ -114,7 +118,7 @@ CATALOG: dict[str, str] = {
     "past due": "已过时限",
     # errors
     "item {id} not found": "未找到事项 {id}",
-    "item {id} is {status}: {action} needs an item that is {allowed}": "事项 {id} 状态为 {status}：{action} 仅适用于 {allowed} 的事项",
+    "item {id} is {status}: {action} needs an item that is {allowed}": "事项 {id} 状态为“{status}”：“{action}”仅适用于{allowed}的事项",
     "item {id} already has a red card, the highest level": "事项 {id} 已是红牌，不能再升级",
     "item {id} already has a {card} card": "事项 {id} 已有{card}",
     "item {id} already exists": "事项 {id} 已存在",
@@ -237,7 +241,9 @@ CATALOG: dict[str, str] = {
     "Say whether DATE is a working day: exit 0 if it is, 1 if not.": "判断某日是否为工作日：是则退出码 0，否则 1。",
     "The daily dispatch table (每日调度表).": "每日调度表。",
     "The weekly update (每周更新): registered, closed, overdue, no update, per unit.": "每周更新：新收、办结、逾期、未更新，分单位统计。",
-    "Assessment figures (考核评价) per unit, leader, source or priority.": "考核评价：按单位、领导、来源或缓急统计。",
+    "Assessment figures (考核评价) per unit, leader, source or priority, as of today.": (
+        "考核评价：按单位、领导、来源或缓急统计截至今日的情况。"
+    ),
     "Add a unit to the directory.": "新增单位。",
     "List the unit directory (config and added units).": "列出单位名录（配置文件与新增的单位）。",
     # usage errors and the last-resort handler
@@ -256,6 +262,8 @@ CATALOG: dict[str, str] = {
     "internal error: {kind}: {error} (set OA_DEBUG=1 for details)": "内部错误：{kind}：{error}（设置 OA_DEBUG=1 可查看详情）",
     "argument {n} is not valid UTF-8 text": "第 {n} 个参数不是有效的 UTF-8 文本",
     "all items": "全部事项",
+    "received {span}": "收文日期 {span}",
+    "as of {day}": "截至 {day}",
 }
 
 # Catalog parts kept beside this one, each owned by one area of the code.

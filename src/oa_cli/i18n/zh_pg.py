@@ -46,4 +46,10 @@ CATALOG: dict[str, str] = {
     "{path}: the ledger is at schema {old} and this oa needs {new}: its owner must open it once to upgrade it": (
         "{path}：台账为第 {old} 版结构，本版 oa 需要第 {new} 版：须由台账所有者打开一次以完成升级"
     ),
+    "item {id} is not among the items of {unit} (the login {login} sees only those)": (
+        "事项 {id} 不存在或不属于{unit}（登录名 {login} 只能查看{unit}的事项）"
+    ),
+    "on a shared ledger the actor is the login {login}; --as {name} is not recorded": (
+        "共享台账以登录名 {login} 记录操作人；--as {name} 不予记录"
+    ),
 }

@@ -96,6 +96,10 @@ CATALOG: dict[str, str] = {
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "notices issued: {n}": "已出具 {n} 份催办通知单",
     "{number} to {unit}": "{number} 致 {unit}",
+    "the deadline {due} leaves {unit} no time; to give it some: oa extend {id} --due DATE --reason TEXT": (
+        "时限 {due} 已到，{unit} 已无办理时间；如需给予时间：oa extend {id} --due 日期 --reason 理由"
+    ),
+    "reprinted {number} to {unit}, issued {date}": "已重印 {number}（{date} 致 {unit}）",
     "List the notices issued: number, day, unit and items (登记).": (
         "列出已出具的通知单：编号、日期、单位、事项（登记簿）。"
     ),

@@ -14,7 +14,7 @@ from typing import Any
 
 from oa_cli.domain.fields import as_item, change, value
 from oa_cli.domain.item import Item
-from oa_cli.errors import OaError
+from oa_cli.errors import NotFound, OaError
 from oa_cli.i18n import t
 from oa_cli.ledger import items as rows
 from oa_cli.ledger import pg_schema
@@ -167,6 +167,30 @@ class PgLedger(Ledger):
         if not writes:
             return t("the login {login} may only read this ledger", login=login)
         return t("the login {login} is not allowed to do this in this ledger", login=login)
+
+    def writes_as_office(self) -> bool:
+        """Whether this login may write as the office (not a unit's, not read-only)."""
+        _, unit, writes = self._login_rights()
+        return unit is None and writes
+
+    def get(self, item_id: int) -> Item:
+        """The item; for a unit's login, an item it cannot see is said to be not among
+        its unit's (it may be another unit's, or transferred away), not merely missing."""
+        try:
+            return super().get(item_id)
+        except NotFound:
+            login, unit, _ = self._login_rights()
+            if unit is None:
+                raise
+            raise NotFound(
+                t(
+                    "item {id} is not among the items of {unit} (the login {login} sees"
+                    " only those)",
+                    id=item_id,
+                    unit=unit,
+                    login=login,
+                )
+            ) from None
 
     def require_office(self) -> None:
         """Refuse, in one line, a login that may not write as the office (a unit's or a

@@ -94,15 +94,22 @@ def grants(ledger: PgLedger, login: str | None = None) -> list[dict[str, Any]]:
 
 
 def publish_rules(
-    ledger: PgLedger, every: int, first: dt.date, last: dt.date, workdays: Iterable[dt.date]
+    ledger: PgLedger,
+    every: int,
+    first: dt.date,
+    last: dt.date,
+    workdays: Iterable[dt.date],
+    mark: str = "",
 ) -> None:
     """Keep on the ledger what a unit login's feedback needs for its next deadline:
     `feedback.every` and the office's working days from `first` to `last` (computed by
-    `domain.calendar`; the ledger only stores them). Inside the caller's transaction."""
+    `domain.calendar`; the ledger only stores them), under `mark` (what `published`
+    gives back, to tell whether they changed). Inside the caller's transaction."""
     conn = ledger.conn
     conn.execute("DELETE FROM oa_workdays")
-    conn.executemany(
-        "INSERT INTO oa_workdays (day) VALUES (?)", [(d.isoformat(),) for d in workdays]
+    conn.execute(
+        "INSERT INTO oa_workdays (day) SELECT unnest(?::text[])",
+        ([d.isoformat() for d in workdays],),
     )
     conn.execute("DELETE FROM oa_rules")
     conn.executemany(
@@ -111,8 +118,15 @@ def publish_rules(
             ("feedback_every", str(every)),
             ("workdays_from", first.isoformat()),
             ("workdays_until", last.isoformat()),
+            ("published", mark),
         ],
     )
+
+
+def published(ledger: PgLedger) -> str | None:
+    """The mark the rules were last published under (None: never, or by an older oa)."""
+    row = ledger.conn.execute("SELECT value FROM oa_rules WHERE name = 'published'").fetchone()
+    return None if row is None else str(row[0])
 
 
 def _ident(ledger: PgLedger, login: str) -> str:

@@ -74,7 +74,9 @@ def stats_document(
 ) -> Document:
     rows = sorted(report["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
     span = f"{long_date(start) if start else '…'} – {long_date(end) if end else '…'}"
-    line = span if start or end else t("all items")
+    line = t("received {span}", span=span) if start or end else t("all items")
+    if meta.made_at:  # what they had become by then, not at the end of the span
+        line += " · " + t("as of {day}", day=long_date(meta.made_at[:10]))
     total = sum(r["total"] for r in rows)
     closed = sum(r["closed"] for r in rows)
     notes = [
