@@ -248,3 +248,22 @@ def test_a_wrong_due_on_day_off_setting_is_refused(oa: Oa) -> None:
     oa.write_config("due_on_day_off: roll\n")
     err = oa.fails(1, "list").err  # as every mistake in the configuration
     assert "key 'due_on_day_off': expected as_given or next_working_day" in err
+
+
+def test_an_older_ledgers_item_owes_its_next_report_by_the_rules_but_never_in_the_past() -> None:
+    from oa_cli.config import Config
+    from oa_cli.domain.workflow import report_due_from_now_on
+
+    cal, today = WorkCalendar("weekdays"), dt.date(2026, 11, 25)  # a Wednesday
+
+    def owed(assigned: str, reports: int = 0, last: str | None = None) -> str:
+        item = {"assigned_at": assigned, "received_at": assigned, "feedback_count": reports,
+                "last_feedback_at": last}  # fmt: skip
+        return report_due_from_now_on(Config(), cal, item, today)  # type: ignore[arg-type]
+
+    assert owed("2026-11-24T09:00:00+08:00") == "2026-11-27"  # 首报: 3 working days on
+    assert owed("2026-11-02T09:00:00+08:00") == "2026-12-02"  # long past: 5 from today
+    assert owed("2026-11-02T09:00:00+08:00", 1, "2026-11-23T16:00:00+08:00") == "2026-11-30"
+    assert owed("2026-11-02T09:00:00+08:00", 1, "2026-11-10T16:00:00+08:00") == "2026-12-02"
+    # the office's day of a time stored with another offset
+    assert owed("2026-11-23T17:00:00+00:00") == "2026-11-27"  # 24 Nov, 01:00 in Beijing

@@ -13,7 +13,7 @@ from typing import Any
 from oa_cli.actions import Context, units
 from oa_cli.actions.items import urge
 from oa_cli.actions.reports import as_of
-from oa_cli.domain.dates import minute
+from oa_cli.domain.dates import minute, office_day
 from oa_cli.domain.item import Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import Selection
@@ -143,7 +143,7 @@ def reprint(ctx: Context, text: str) -> Reprint:
         raise OaError(t("no notice {number} was issued", number=number_text(year, number)))
     last, unit, by = reminds[-1][0], reminds[0][3], reminds[0][4]
     ids = [item_id for _, item_id, *_ in reminds]
-    day = dt.date.fromisoformat(minute(reminds[0][2])[:10])  # the office's day
+    day = office_day(reminds[0][2])
     found = ctx.ledger.items_through(ids, last)
     items = sorted(
         (to_json(found[i], day, ctx.calendar) for i in dict.fromkeys(ids) if i in found),

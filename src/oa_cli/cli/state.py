@@ -70,6 +70,7 @@ class State:
     _config: Config | None = None
     _context: Context | None = None
     warned_years: set[int] = field(default_factory=set)
+    upgraded_from: int | None = None  # the schema the ledger had before this invocation
 
     @property
     def config(self) -> Config:
@@ -92,6 +93,7 @@ class State:
     def say_upgrade(self, old: int, new: int, backup: Path) -> None:
         from oa_cli.i18n import t
 
+        self.upgraded_from = old
         say(
             t(
                 "oa: upgrading the ledger from schema {old} to {new}; a copy of it is in {backup}",
@@ -136,6 +138,10 @@ class State:
                 real_clock,
                 say_warning,
             )
+            if self.upgraded_from is not None:
+                from oa_cli.actions.upgrade import after_upgrade
+
+                after_upgrade(self._context, self.upgraded_from)
             if write:
                 from oa_cli.actions.roles import keep_published
 

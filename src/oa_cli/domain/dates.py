@@ -369,3 +369,8 @@ def minute(stamp: str) -> str:
     if moment.tzinfo is not None:
         moment = local(moment)
     return moment.isoformat(sep=" ", timespec="minutes")[:16]
+
+
+def office_day(stamp: str) -> dt.date:
+    """The office's day of a stored time (its local date)."""
+    return dt.date.fromisoformat(minute(stamp)[:10])

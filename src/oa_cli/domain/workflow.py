@@ -12,6 +12,8 @@ from typing import TypeVar
 
 from oa_cli.config import Config
 from oa_cli.domain.calendar import WorkCalendar
+from oa_cli.domain.dates import office_day
+from oa_cli.domain.item import Item
 from oa_cli.errors import InvalidInput
 from oa_cli.i18n import t
 
@@ -48,6 +50,21 @@ def first_report_due(config: Config, calendar: WorkCalendar, assigned: dt.date) 
 def next_report_due(config: Config, calendar: WorkCalendar, reported: dt.date) -> str:
     """A 续报 is owed `feedback.every` working days after the last counted report."""
     return calendar.add(reported, config.feedback["every"]).isoformat()
+
+
+def report_due_from_now_on(
+    config: Config, calendar: WorkCalendar, item: Item, today: dt.date
+) -> str:
+    """The next report of an item assigned before report deadlines were kept: as the
+    rules have it from its assignment (首报) or its last counted report (续报), but a
+    deadline nobody was told of is not missed: when that day has passed, `feedback.every`
+    working days from today."""
+    if item["feedback_count"] and item["last_feedback_at"]:
+        due = next_report_due(config, calendar, office_day(item["last_feedback_at"]))
+    else:
+        assigned = item["assigned_at"] or item["received_at"]
+        due = first_report_due(config, calendar, office_day(assigned))
+    return due if due >= today.isoformat() else next_report_due(config, calendar, today)
 
 
 def resubmit_due(

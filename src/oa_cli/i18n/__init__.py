@@ -124,6 +124,8 @@ VOCABULARY = (
     "return",
     "correct",
     "alert",
+    "schedule",
+    "upgrade",
     "report_missed",
     "report_yellow",
     "unacknowledged",

@@ -149,6 +149,12 @@ CATALOG: dict[str, str] = {
     "evidence: {files}": "佐证材料：{files}",
     "from {unit}": "原承办单位 {unit}",
     "owed again by {due}": "应于 {due} 前重报",
+    "next report owed by {due}": "下次应于 {due} 前报送",
+    "schedule": "设定报送时限",
+    "upgrade": "台账升级时补设",
+    "report deadlines set on {n} assigned items the older ledger kept none for; none before today": (
+        "旧台账中 {n} 项在办事项原无报送时限，已按现行规则补设（均不早于今日）"
+    ),
     "{report} owed since {due}": "{report}逾期未报（应报日 {due}）",
     "ack": "签收",
     "return": "退回重报",

@@ -71,6 +71,14 @@ class Ledger:
     def update(self, item_id: int, changes: dict[str, Any]) -> None:
         rows.update(self.conn, item_id, changes)
 
+    def unscheduled(self) -> list[Item]:
+        """Assigned items owing no report by any date: assigned before schema 4 kept
+        report deadlines (`actions.upgrade`)."""
+        found = self.conn.execute(
+            rows.SELECT + " WHERE status = 'assigned' AND report_due IS NULL ORDER BY id"
+        )
+        return [rows.from_row(row) for row in found]
+
     def select(self, sel: Selection) -> Iterator[Item]:
         return rows.select(self.conn, sel)
 

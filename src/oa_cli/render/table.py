@@ -232,6 +232,8 @@ def describe(action: str, data: dict[str, Any]) -> str:
         return join(get("close_basis"), get("close_ref"), _files(data))
     if action == "cancel":
         return get("reason")
+    if action == "schedule":  # an older ledger's item given its report deadline
+        return join(t("next report owed by {due}", due=get("report_due")), t(get("rule")))
     return "  ".join(f"{k}={safe(v)}" for k, v in data.items() if v not in (None, [], ""))
 
 
