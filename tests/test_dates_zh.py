@@ -328,3 +328,20 @@ def test_a_time_reads_on_the_offices_clock_whatever_offset_it_was_stored_with() 
     assert minute("2026-11-29T00:16:00+00:00") == "2026-11-29 08:16"  # TZ Asia/Shanghai
     assert minute("2026-11-16T16:00:00+08:00") == "2026-11-16 16:00"
     assert minute("2026-11-16T16:00:00") == "2026-11-16 16:00"
+
+
+def test_a_received_time_takes_a_day_in_words_looking_back() -> None:
+    from oa_cli.domain.dates import parse_datetime
+
+    now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+    def at(text: str) -> str:
+        return parse_datetime(text, now=now, calendar=WorkCalendar("cn")).isoformat()
+
+    assert at("昨天") == at("yesterday") == at("昨天。") == "2026-11-24T00:00:00+08:00"
+    assert at("昨天 17:00") == at("昨天17:00") == "2026-11-24T17:00:00+08:00"
+    assert at("今天 9:30") == at("today 09:30") == "2026-11-25T09:30:00+08:00"
+    assert at("周一") == "2026-11-23T00:00:00+08:00"  # the last Monday, not the next
+    assert at("上周五 16:00") == "2026-11-20T16:00:00+08:00"
+    with pytest.raises(InvalidInput, match="a day in words"):
+        at("星期八")

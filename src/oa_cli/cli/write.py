@@ -56,7 +56,8 @@ def add(
     leader: Annotated[str | None, typer.Option(help=N_("Leader who gave the instruction."))] = None,
     doc_no: Annotated[str | None, typer.Option("--doc-no", help=N_("Document number."))] = None,
     received: Annotated[
-        str | None, typer.Option(help=N_("When it arrived (default: now)."))
+        str | None,
+        typer.Option(help=N_("When it arrived: a date, a time, 昨天 17:00 (default: now).")),
     ] = None,
     due: Annotated[
         str | None,

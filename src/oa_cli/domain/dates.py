@@ -38,7 +38,7 @@ _YMD = re.compile(r"^([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})$")
 _CN_YMD = re.compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?$")
 _CN_MD = re.compile(r"^([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?$")
 _MOMENT = re.compile(
-    r"^(?P<date>.+?)(?:(?:\s*T|\s+|(?<=日))\s*(?P<hour>[0-9]{1,2})(?P<rest>:[0-9]{2}"
+    r"^(?P<date>.+?)(?:(?:\s*T|\s+|(?<=[日天]))\s*(?P<hour>[0-9]{1,2})(?P<rest>:[0-9]{2}"
     r"(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
 )
 _PAST_DAYS = 180  # 12月20日 means next year's when this year's is further back
@@ -75,7 +75,7 @@ def _bad_moment(value: str) -> InvalidInput:
         t(
             "invalid date/time '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
             "YYYY年MM月DD日, MM月DD日), optionally with a time as in 2026-11-27 09:30 or "
-            "2026-11-27T09:30, or -Nd, +Nwd from now",
+            "2026-11-27T09:30, or -Nd, +Nwd from now, or a day in words (yesterday, 昨天, 周一)",
             value=value,
         )
     )
@@ -296,14 +296,26 @@ def parse_due(
 
 
 def parse_datetime(text: str, *, now: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
-    """A point in time: a date (00:00 local) or date-time in any form, ISO 8601, or
-    -3d/+2wd from now (keeping now's time of day)."""
+    """A point in time: a date (00:00 local) or date-time in any form, ISO 8601,
+    -3d/+2wd from now (keeping now's time of day), or a day named from today with an
+    optional time (昨天 17:00, 周一, today)."""
     raw = _normal(text)
     relative = _relative(raw.lower())
     if relative is not None:
         day = _shift(now.date(), *relative, calendar, raw)
         return dt.datetime.combine(day, now.timetz())
+    m = _MOMENT.match(raw)
+    word = m["date"].strip().lower() if m else ""
+    if word in _ENGLISH_DAYS:
+        named: dt.date | None = now.date() + dt.timedelta(days=_ENGLISH_DAYS[word])
+    else:  # a time looks back: a bare 周一 is the last Monday
+        named = _named_day(word, now.date(), back=True)
+    if m is not None and named is not None:  # 昨天, 昨天 17:00, yesterday 9:30
+        raw = f"{named.isoformat()} {raw[m.end('date') :].strip()}".strip()
     return _moment(raw, text, now.date(), t("date/time"), _bad_moment)
+
+
+_ENGLISH_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 
 
 def parse_now(text: str, *, today: dt.date | None = None) -> dt.datetime:

@@ -78,7 +78,7 @@ CATALOG: dict[str, str] = {
     "Instruction text; - reads stdin.": "批示内容；- 表示从标准输入读取。",
     "Leader who gave the instruction.": "批示领导。",
     "Document number.": "文号。",
-    "When it arrived (default: now).": "收文时间（默认现在）。",
+    "When it arrived: a date, a time, 昨天 17:00 (default: now).": "收文时间：日期或时刻，如 昨天 17:00（默认现在）。",
     "Deadline: YYYY-MM-DD, 12月20日, +Nd, +Nwd, today, tomorrow, 下周五.": (
         "办理时限：YYYY-MM-DD、12月20日、+N（天，如 +5d）、+N 个工作日（如 +3wd）、"
         "今天、明天、后天、周五、下周五等。"

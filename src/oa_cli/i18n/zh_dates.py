@@ -15,7 +15,7 @@ CATALOG: dict[str, str] = {
     "(working days), today or tomorrow, 明天 or 下周五": "时限“{value}”无效：请用 YYYY-MM-DD（也可写作 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日、MM月DD日）、+Nd 或 -Nd（自然日）、+Nwd 或 -Nwd（工作日）、今天、明天、后天、周五、下周五等",
     "invalid date/time '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
     "YYYY年MM月DD日, MM月DD日), optionally with a time as in 2026-11-27 09:30 or "
-    "2026-11-27T09:30, or -Nd, +Nwd from now": "时间“{value}”无效：请用 YYYY-MM-DD（也可写作 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日、MM月DD日），可带时刻，如 2026-11-27 09:30 或 2026-11-27T09:30；也可用 -Nd、+Nwd 表示自现在起前后若干自然日、工作日",
+    "2026-11-27T09:30, or -Nd, +Nwd from now, or a day in words (yesterday, 昨天, 周一)": "时间“{value}”无效：请用 YYYY-MM-DD（也可写作 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日、MM月DD日），可带时刻，如 2026-11-27 09:30 或 2026-11-27T09:30；也可用 -Nd、+Nwd 表示自现在起前后若干自然日、工作日，或昨天、周一等（可带时刻）",
     "invalid --now '{value}': use YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, "
     "YYYY年MM月DD日, MM月DD日), optionally with a time as in 2026-11-27 09:30 or "
     "2026-11-27T09:30": "--now 的值“{value}”无效：请用 YYYY-MM-DD（也可写作 YYYY/MM/DD、YYYY.MM.DD、YYYY年MM月DD日、MM月DD日），可带时刻，如 2026-11-27 09:30 或 2026-11-27T09:30",
