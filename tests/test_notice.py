@@ -46,6 +46,25 @@ def test_each_issued_notice_takes_the_next_number_of_its_year(oa: Oa) -> None:
     assert oa.item(other)["remind_count"] == 3
 
 
+def test_a_second_issue_the_same_day_urges_nothing_twice(oa: Oa) -> None:
+    first = _overdue(oa, "市住建局")
+    assert [n["number"] for n in _issued(oa)] == ["〔2026〕1号"]
+    again = oa.ok("--lang", "zh", "notice", "--issue", "--format", "json", now="2026-11-23T15:00")
+    assert again.json() == [] and oa.item(first)["remind_count"] == 1
+    assert (
+        "市住建局 今日已出具 〔2026〕1号，未再出具；如需重印：oa notice --reprint 〔2026〕1号"
+        in again.err
+    )
+    # an item that needs urging since is issued on its own; the next day urges again
+    later = _overdue(oa, "市住建局", "关于城区积水点整治的批示")
+    found = _issued(oa, now="2026-11-23T16:00")
+    assert [(n["number"], [i["id"] for i in n["items"]]) for n in found] == [
+        ("〔2026〕2号", [later])
+    ]
+    assert [n["number"] for n in _issued(oa, now="2026-11-24T09:00")] == ["〔2026〕3号"]
+    assert oa.item(first)["remind_count"] == 2
+
+
 def _footless(page: str) -> str:
     """A printed page without its footer's time of making (the real clock)."""
     return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "TIME", page)

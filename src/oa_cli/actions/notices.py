@@ -94,10 +94,35 @@ def notices(
             deliver(out)
         return out
     with ctx.ledger.transaction():
+        out = _not_urged_today(ctx, day, out)
         _issue(ctx, day, out)
         if deliver is not None:
             deliver(out)
     return out
+
+
+def _not_urged_today(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The notices without the items a notice issued today urged already (a second run,
+    a double key press): a unit left with none is said, with the notice it had."""
+    urged: dict[int, str] = {}
+    for year, number, _, at, ids in ctx.ledger.issued_notices():
+        if office_day(at) == day:
+            urged.update(dict.fromkeys(ids, number_text(year, number)))
+    kept = []
+    for notice in out:
+        items = [i for i in notice["items"] if i["id"] not in urged]
+        if items:
+            kept.append({**notice, "colour": _colour(items), "items": items})
+            continue
+        ctx.warn(
+            t(
+                "{unit} was issued {number} today already: nothing issued again; to print"
+                " it again: oa notice --reprint {number}",
+                unit=notice["unit"],
+                number=urged[notice["items"][0]["id"]],
+            )
+        )
+    return kept
 
 
 def _issue(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> None:

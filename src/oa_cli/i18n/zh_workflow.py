@@ -96,6 +96,9 @@ CATALOG: dict[str, str] = {
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",
     "notices issued: {n}": "已出具 {n} 份催办通知单",
     "{number} to {unit}": "{number} 致 {unit}",
+    "{unit} was issued {number} today already: nothing issued again; to print it again: oa notice --reprint {number}": (
+        "{unit} 今日已出具 {number}，未再出具；如需重印：oa notice --reprint {number}"
+    ),
     "the deadline {due} leaves {unit} no time; to give it some: oa extend {id} --due DATE --reason TEXT": (
         "时限 {due} 已到，{unit} 已无办理时间；如需给予时间：oa extend {id} --due 日期 --reason 理由"
     ),
