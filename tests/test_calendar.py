@@ -229,6 +229,9 @@ def test_workday_names_the_holiday_and_its_make_up_day(oa: Oa) -> None:
     assert oa.ok("workday", "2026-10-03").out.strip() == "2026-10-03 (Saturday) is a working day"
     # -q: the exit status alone, for `oa workday -q && oa escalate --auto`
     assert (oa.fails(1, "workday", "-q", "2026-11-28").out, oa.ok("workday", "-q").out) == ("", "")
+    assert oa.fails(1, "workday", "-q", "2099-01-01").err == ""  # not even the year's warning
+    # a day asked about lies ahead, as a deadline does: 周五 is the coming Friday
+    assert oa.ok("workday", "周五", now="2026-11-25T09:00").out.startswith("2026-11-27 ")
 
 
 def test_a_holiday_is_named_in_full() -> None:

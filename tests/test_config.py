@@ -50,6 +50,10 @@ def test_malformed_yaml_names_the_line(oa: Oa) -> None:
     oa.write_config("calendar: cn\ndeadlines: {urgent: 1\nfeedback: x\n")
     result = oa.fails(1, "list")
     assert "config.yaml" in result.err and "line" in result.err
+    # a key given twice: which one was meant cannot be known
+    oa.write_config("calendar: cn\nlang: zh\ncalendar: weekdays\n")
+    twice = oa.fails(1, "--lang", "zh", "list").err
+    assert twice.endswith("config.yaml：第 3 行：YAML 格式错误：calendar 重复出现\n")
 
 
 def test_config_path_from_the_option(oa: Oa) -> None:

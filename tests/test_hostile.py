@@ -501,10 +501,12 @@ def test_bidi_overrides_and_c1_controls_are_escaped_in_tables_and_tsv(
 def test_markdown_reports_escape_html(oa: Oa, command: str) -> None:
     oa.add("<script>alert(1)</script>", "--unit", "市住建局", "--due", "2026-11-20")
     oa.add("[点此](javascript:alert(1))", "--unit", "市住建局", "--due", "2026-11-20")
+    oa.add("**加急** _务必_ `rm` ~~旧~~", "--unit", "市住建局", "--due", "2026-11-20")
     out = oa.ok(command, "--format", "markdown").out
     assert "<script>" not in out
     assert "&lt;script&gt;" in out
     assert "[点此](" not in out and "\\[点此\\](javascript:alert(1))" in out
+    assert "\\*\\*加急\\*\\* \\_务必\\_ \\`rm\\` \\~\\~旧\\~\\~" in out  # shown as typed
 
 
 @pytest.mark.parametrize("args", [["--status", "bogus"], ["--sort", "foo"]])

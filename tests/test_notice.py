@@ -194,3 +194,11 @@ def test_the_register_of_issued_notices(oa: Oa) -> None:
     table = oa.ok("--lang", "zh", "notice", "--issued", "--format", "table", env={"COLUMNS": "100"})
     assert "已出具的催办通知单" in table.out and "〔2026〕3号" in table.out
     assert "--issued" in oa.fails(2, "notice", "--issued", "--issue").err
+
+
+def test_more_ways_a_clerk_writes_a_number() -> None:
+    from oa_cli.actions.notices import parse_number
+
+    for written in ("〔2026〕2号。", "【2026】2号", "2026〕2号", "（2026）2号", "〔2026〕02号"):
+        assert parse_number(written, 2027) == (2026, 2), written
+    assert parse_number("2号", 2027) == (2027, 2)  # this year's

@@ -28,15 +28,16 @@ def number_text(year: int, number: int) -> str:
 
 
 _NUMBER = re.compile(
-    r"(?:[^\d〔\[(]*[〔\[(]\s*(?P<a>\d{4})\s*[〕\])]|(?P<b>\d{4})\s*[/-]|(?P<c>\d{4})\s*年)?"
-    r"\s*第?\s*(?P<n>\d{1,9})\s*号?"
+    r"(?:[^\d〔【\[(]*[〔【\[(]?\s*(?P<a>\d{4})\s*[〕】\])]|(?P<b>\d{4})\s*[/-]|(?P<c>\d{4})\s*年)?"
+    r"\s*第?\s*(?P<n>\d{1,9})\s*号?\s*[。.，,]?"
 )
 
 
 def parse_number(text: str, year: int) -> tuple[int, int]:
     """A notice number as a clerk writes it: 〔2026〕7号 (after the office's word for
-    its notices too: 市委督办〔2026〕7号), [2026]7, 2026-7, 2026/7, 2026年第7号, or 7 (of
-    `year`); full-width digits too."""
+    its notices too: 市委督办〔2026〕7号), 【2026】7号, [2026]7, 2026-7, 2026/7,
+    2026年第7号, or 7 (of `year`); full-width digits, an opening bracket left out and a
+    closing 。 too."""
     found = _NUMBER.fullmatch(unicodedata.normalize("NFKC", text).strip())
     if found is None or int(found["n"]) == 0:
         raise UsageError(

@@ -245,11 +245,14 @@ def workday(
     ] = False,
 ) -> None:
     """Say whether DATE is a working day: exit 0 if it is, 1 if not."""
-    from oa_cli.domain.dates import parse_day
+    from oa_cli.domain.dates import parse_due
 
-    calendar = STATE.calendar()
+    calendar = STATE.calendar(warn=not quiet)  # -q: not even the unknown year's warning
     today = STATE.clock().date()
-    day = today if date is None else parse_day(date, today=today, calendar=calendar, what=t("date"))
+    if date is None:
+        day = today
+    else:  # a day asked about ahead, as a deadline is: 周五 is the coming Friday
+        day = parse_due(date, base=today, today=today, calendar=calendar, what=t("date"))
     working = calendar.is_workday(day)
     if not quiet:
         print(_workday_words(calendar, day, working))

@@ -103,11 +103,13 @@ class State:
             )
         )
 
-    def calendar(self) -> WorkCalendar:
+    def calendar(self, *, warn: bool = True) -> WorkCalendar:
+        """The office's calendar; `warn`: say once when a year is not known yet."""
         from oa_cli.domain.calendar import WorkCalendar
 
         cfg = self.config
-        return WorkCalendar(cfg.calendar, cfg.holidays, cfg.workdays, self.warn_year)
+        said = self.warn_year if warn else None
+        return WorkCalendar(cfg.calendar, cfg.holidays, cfg.workdays, said)
 
     def context(self, *, write: bool = True) -> Context:
         """The invocation's context with the ledger open; a read (`write=False`) never

@@ -149,6 +149,7 @@ CATALOG: dict[str, str] = {
     "oa: upgrading the ledger from schema {old} to {new}; a copy of it is in {backup}": "oa：正在将台账结构从第 {old} 版升级到第 {new} 版；升级前的副本在 {backup}",
     "{file}: cannot read: {error}": "{file}：无法读取：{error}",
     "{file}: line {line}: malformed YAML: {problem}": "{file}：第 {line} 行：YAML 格式错误：{problem}",
+    "{key} is given twice": "{key} 重复出现",
     "{file}: the top level must be a mapping of keys": "{file}：顶层必须是键值映射",
     "{file}: unknown key '{key}'": "{file}：未知配置项“{key}”",
     "{file}: key '{key}': expected {expected}": "{file}：配置项“{key}”应为 {expected}",

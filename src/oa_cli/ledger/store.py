@@ -222,7 +222,8 @@ class Ledger:
             "SELECT json_extract(data, '$.notice.year'), json_extract(data, '$.notice.number'),"
             " json_extract(data, '$.notice.unit'), min(at), group_concat(item_id) FROM"
             " (SELECT * FROM events WHERE action = 'remind' ORDER BY seq)"
-            " WHERE json_extract(data, '$.notice.number') IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2"
+            " WHERE json_extract(data, '$.notice.number') IS NOT NULL"
+            " GROUP BY 1, 2, 3 ORDER BY 1, 2"
         )
         return [_notice_row(*row) for row in found]
 

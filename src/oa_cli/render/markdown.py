@@ -38,10 +38,12 @@ def md_cell(value: Any) -> str:
     text = html.escape(clean(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
     # brackets escaped: user text never becomes a link or an image (`[x](javascript:…)`)
     text = text.replace("[", "\\[").replace("]", "\\]")
+    text = _EMPHASIS.sub(r"\\\g<0>", text)  # **bold**, _x_, `code`, ~~struck~~ stay as typed
     return text.replace("\r", "").replace("\n", "<br>")
 
 
-_MD_SPECIAL = re.compile(r"[&<>\\|\[\]]")
+_EMPHASIS = re.compile(r"[*_`~]")
+_MD_SPECIAL = re.compile(r"[&<>\\|\[\]*_`~]")
 
 
 def md_text(text: str | None) -> str:
