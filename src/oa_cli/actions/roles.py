@@ -34,7 +34,7 @@ def grant(ctx: Context, login: str, role: str, unit: str | None) -> str | None:
     ledger = _shared(ctx)
     name = units.resolve(ctx, unit) if unit is not None else None
     give(ledger, login, role, name)
-    publish(ctx)
+    publish(ctx, when_changed=True)
     return name
 
 
