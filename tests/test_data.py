@@ -394,3 +394,24 @@ def test_jsonl_with_line_separators_inside_values_round_trips(oa: Oa, tmp_path: 
     oa.env["OA_DB"] = str(oa.db)
     oa.ok("import", str(path))
     assert oa.ok("export", "--format", "jsonl").out == first
+
+
+def test_an_office_sheet_with_its_total_row_and_its_own_words(oa: Oa) -> None:
+    sheet = oa.tmp / "台账.csv"
+    sheet.write_text(
+        "序号,事项名称,来文单位/文号,承办单位,状态,办理进展,办结依据\n"
+        "1,老旧小区改造,市委办〔2026〕3号,市住建局,在办,已开工,\n"
+        "2,供暖保障,,市住建局,已办结,,市住建局报告\n"
+        "合 计,共2项,,,,,\n",
+        encoding="utf-8",
+    )
+    done = oa.ok("--lang", "zh", "import", str(sheet))
+    assert done.err.splitlines() == [
+        "oa：提示：1 条已办结记录未写办结时间，按导入时刻记为办结；"
+        "已过时限的，考核时计为逾期办结（请补填办结时间）",
+        "已导入 2 件事项",
+        "oa：提示：第 4 行为合计行，未作为事项导入",
+    ]
+    first = oa.item(1)
+    assert (first["doc_no"], first["feedback_count"]) == ("市委办〔2026〕3号", 1)
+    assert oa.item(2)["closed_at"] == "2026-11-23T09:00:00+08:00"

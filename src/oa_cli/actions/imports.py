@@ -88,7 +88,7 @@ def parse(source: bytes | BinaryIO, fmt: str, name: str) -> Parsed:
             warnings.append(
                 t("{name}: columns ignored: {columns}", name=name, columns=", ".join(sheet.unknown))
             )
-        return Parsed(records, warnings, cells=True, estimate=lines)
+        return Parsed(records, warnings, cells=True, estimate=lines, totals=sheet.totals)
     if fmt == "jsonl":
         from oa_cli.readers.sheets import count_lines
 
@@ -143,6 +143,7 @@ class _Run:
     fresh: int
     errors: list[str] = field(default_factory=list)
     batch: list[NewItem] = field(default_factory=list)
+    closed_now: int = 0  # closed records that did not say when
     taken: set[int] = field(default_factory=set)  # ids named in the batch not yet written
     done: int = 0
 
@@ -154,6 +155,7 @@ class _Run:
                 self.errors.append(said(_where(rec), problem.line()))
                 return
             self.taken.add(named)
+        self.closed_now += new.closed_now
         self.batch.append(new)
 
     def flush(self, journal: Any) -> int:
@@ -210,6 +212,14 @@ def run(
             raise InvalidInput(
                 t("nothing imported; problems found: {n}", n=len(state.errors)), *state.errors
             )
+    if state.closed_now:
+        ctx.warn(
+            t(
+                "closed records without a closing time (办结时间): {n}; they are closed as of"
+                " now, which the assessment counts as late after their deadline",
+                n=state.closed_now,
+            )
+        )
     return count
 
 

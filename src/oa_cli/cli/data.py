@@ -45,6 +45,22 @@ def import_(
     parsed = imports.parse(imports.open_source(source), kind, name)
     for warning in parsed.warnings:
         say(t("oa: warning: {message}", message=warning))
+    try:
+        _import(parsed, dry_run)
+    finally:  # said however it ended: the rows read as totals are no records
+        if parsed.totals:
+            rows = ", ".join(map(str, parsed.totals))
+            say(
+                t(
+                    "oa: warning: {message}",
+                    message=t("rows read as totals, not items: {rows}", rows=rows),
+                )
+            )
+
+
+def _import(parsed: Any, dry_run: bool) -> None:
+    from oa_cli.actions import imports
+
     if dry_run:
         with _dry_run_ledger() as ctx:
             n = imports.run(ctx, parsed, write=False)

@@ -277,7 +277,7 @@ def notice(
         str | None,
         typer.Option(
             "--reprint",
-            metavar="NUMBER",
+            metavar=N_("NUMBER"),
             help=N_(
                 "Print an issued notice again as it was issued (〔2026〕7号); records nothing."
             ),

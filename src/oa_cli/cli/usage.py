@@ -256,6 +256,8 @@ class OaFormatter(_click.HelpFormatter):
                 first = first.replace(word, t(msgid))
             # an argument, named by its metavar (ID, TITLE …) as the usage line names it
             first = re.sub(r"^([A-Z]+)(?=(?:\|-)?(?:\.\.\.)?$)", lambda m: t(m[1]), first)
+            # an option's own metavar (--reprint NUMBER)
+            first = re.sub(r"(?<=\s)([A-Z]{2,})$", lambda m: t(m[1]), first)
         return first
 
     def _write_dl_wide(self, rows: Iterable[tuple[str, str]], col_max: int, spacing: int) -> None:

@@ -107,7 +107,13 @@ class Item(TypedDict, total=False):
         str | None, Field("text", "批示领导", headers=("领导", "交办领导"), input=True)
     ]
     doc_no: Annotated[
-        str | None, Field("text", "文号", headers=("来文文号", "文件编号"), input=True)
+        str | None,
+        Field(
+            "text",
+            "文号",
+            headers=("来文文号", "文件编号", "来文单位/文号", "来文单位及文号"),
+            input=True,
+        ),
     ]
     priority: Annotated[
         str,
@@ -215,7 +221,15 @@ LABELS: dict[str, str] = {f.key: f.label for f in FIELDS}
 # Columns of an office spreadsheet that carry something other than a field:
 # the latest progress becomes the item's first counted report; a running number
 # and contact details are not kept.
-PROGRESS_HEADERS = ("办理情况", "最新进展", "进展情况", "落实情况", "progress")
+PROGRESS_HEADERS = (
+    "办理情况",
+    "最新进展",
+    "进展情况",
+    "落实情况",
+    "办理进展",
+    "工作进展",
+    "progress",
+)
 IGNORED_HEADERS = ("序号",)
 
 

@@ -117,6 +117,7 @@ class NewItem:
     item: Item
     progress: str | None = None  # 办理情况: becomes the first counted report
     where: str = ""  # the record as a person finds it in the file (record 3 (line 7))
+    closed_now: bool = False  # closed, and its record did not say when: closed at import
 
 
 class _Reader:
@@ -397,11 +398,12 @@ def to_item(
     item["repeat"] = _repeat(r, item["repeat"])
     item["title_key"] = _title_key(item["title"] or "")
     progress = r.body("progress")
+    closed_now = item["status"] == model.CLOSED and not item["closed_at"]
     if not r.problems:
         _check_state(r, item, now, config, calendar, progress)
     if r.problems:
         raise RecordError(r.problems)
-    return NewItem(as_item(item), progress)
+    return NewItem(as_item(item), progress, closed_now=closed_now)
 
 
 _PLAIN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]*")

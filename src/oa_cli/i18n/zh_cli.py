@@ -118,6 +118,7 @@ CATALOG: dict[str, str] = {
     "DEST": "目标",
     "SHELL": "外壳",
     "LOGIN": "登录名",
+    "NUMBER": "编号",
     "the ledger is given empty; give a file or a postgresql:// URL, or unset OA_DB": (
         "台账路径为空：请给出台账文件或 postgresql:// 地址，或取消 OA_DB 环境变量"
     ),

@@ -36,7 +36,7 @@ CATALOG: dict[str, str] = {
     "Ranking by score": "考核得分排名",
     "cancelled {n} (not counted)": "已撤销 {n} 件（不计入）",
     "assigned late by the office {n}": "督查室未及时交办 {n} 件",
-    "ranked by score, then by on-time rate; equal figures share a rank": "按得分排名，得分相同按按期办结率；两项均同者并列",
+    "ranked by score, then by on-time rate; equal figures share a rank": "按得分排名，得分相同时比较按期办结率，两项均同者并列",
     "made {time} by {actor} · ledger check code {anchor}": "制表时间 {time} · 制表人 {actor} · 台账校验码 {anchor}",
     "{n} more not shown; {command} lists them all": "另有 {n} 项未显示；全部请用 {command}",
     # the urging notice

@@ -91,6 +91,10 @@ CATALOG: dict[str, str] = {
     "{path} has an unfinished write ({journal}); open it once with write access to roll it back": "{path} 有未完成的写入（{journal}）：请以可写权限打开一次以回滚",
     "{path} is not a regular file; give a file name for the copy": "{path} 不是普通文件，请给出副本的文件名",
     "{name}: columns ignored: {columns}": "{name}：已忽略这些列：{columns}",
+    "rows read as totals, not items: {rows}": "第 {rows} 行为合计行，未作为事项导入",
+    "closed records without a closing time (办结时间): {n}; they are closed as of now, which the assessment counts as late after their deadline": (
+        "{n} 条已办结记录未写办结时间，按导入时刻记为办结；已过时限的，考核时计为逾期办结（请补填办结时间）"
+    ),
     "{name}: nested too deeply": "{name}：嵌套层次过深",
     "nothing imported; problems found: {n}": "未导入任何内容；发现问题 {n} 处",
     "{n} more not shown; use a piped format": "另有 {n} 项未显示；请用管道格式查看全部",

@@ -31,6 +31,7 @@ class Parsed:
     cells: bool = False  # a spreadsheet's: a number in a text column is its text
     estimate: int = 0  # about how many records (for the progress bar and the bulk load)
     named_max: int = 0  # the highest id the records name, when known before reading them
+    totals: list[int] = field(default_factory=list)  # a sheet's rows of totals, skipped
 
 
 def id_keys() -> frozenset[str]:

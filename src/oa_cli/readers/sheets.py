@@ -44,6 +44,7 @@ class Sheet:
     unknown: list[str] = field(default_factory=list)  # headers that map to nothing, once each
     warnings: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # key → the header as written
+    totals: list[int] = field(default_factory=list)  # rows skipped as totals, as read
 
 
 def read_xlsx(data: bytes | BinaryIO, *, max_bytes: int = 200 * 2**20) -> Sheet:
@@ -212,8 +213,9 @@ def _sheet(
     header_row = filled[at][0]
     keys, unknown, columns = _columns(filled[at][1])
     after = (pair for pair in first if pair[0] > header_row)
-    records = _records(_chain(after, rows), keys, clean)
-    return Sheet(records=records, unknown=unknown, warnings=warnings, columns=columns)
+    totals: list[int] = []
+    records = _records(_chain(after, rows), keys, clean, totals)
+    return Sheet(records, unknown, warnings, columns, totals)
 
 
 def _take(rows: Iterator[tuple[int, Cells]], count: int) -> list[tuple[int, Cells]]:
@@ -334,11 +336,17 @@ def column_letter(index: int) -> str:
 
 
 def _records(
-    rows: Iterator[tuple[int, Cells]], keys: list[tuple[int, str]], clean: Callable[[Any], Any]
+    rows: Iterator[tuple[int, Cells]],
+    keys: list[tuple[int, str]],
+    clean: Callable[[Any], Any],
+    totals: list[int],
 ) -> Iterator[Row]:
     number = 0
     for line, cells in rows:
         if _blank(cells):
+            continue
+        if _is_total(cells):  # 合计 / 共52项 under the table: no item
+            totals.append(line)
             continue
         number += 1
         data = {}
@@ -346,6 +354,16 @@ def _records(
             value = clean(cells[index]) if index < len(cells) else None
             data[key] = _list_value(value) if key in _LIST_KEYS else value
         yield Row(number=number, row=line, data=data)
+
+
+_TOTAL_WORDS = frozenset(("合计", "总计", "小计", "共计", "total"))
+
+
+def _is_total(cells: Cells) -> bool:
+    """A row of totals under an office's table: its first filled cell says 合计 (总计,
+    小计, 共计), and nothing else."""
+    first = next((c for c in cells if c is not None and str(c).strip()), None)
+    return header_name(first).rstrip(":：").lower() in _TOTAL_WORDS
 
 
 _LIST_SPLIT = re.compile(r"\s*[,，、;；]\s*")
