@@ -62,3 +62,14 @@ def test_config_path_from_the_option(oa: Oa) -> None:
     assert oa.item(oa.add("事项", env={}), env={})["due"] == "2026-12-07"
     item_id = int(oa.ok("--config", str(other), "add", "事项").out)
     assert oa.item(item_id)["due"] == "2026-11-24"
+
+
+def test_a_yaml_merge_gives_keys_again_without_being_refused() -> None:
+    from oa_cli.config import load_yaml
+
+    text = "- &r {title: 甲, unit: 市住建局}\n- <<: *r\n  title: 乙\n"
+    assert load_yaml(text) == [
+        {"title": "甲", "unit": "市住建局"},
+        {"title": "乙", "unit": "市住建局"},
+    ]
+    assert load_yaml("{1: a, '1': b}") == {1: "a", "1": "b"}  # a number and a text differ

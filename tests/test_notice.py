@@ -51,18 +51,26 @@ def test_a_second_issue_the_same_day_urges_nothing_twice(oa: Oa) -> None:
     assert [n["number"] for n in _issued(oa)] == ["〔2026〕1号"]
     again = oa.ok("--lang", "zh", "notice", "--issue", "--format", "json", now="2026-11-23T15:00")
     assert again.json() == [] and oa.item(first)["remind_count"] == 1
-    assert (
-        "市住建局 今日已出具 〔2026〕1号，未再出具；如需重印：oa notice --reprint 〔2026〕1号"
-        in again.err
-    )
+    held = "今日已向市住建局出具 〔2026〕1号，未重复出具；如需重印：oa notice --reprint 〔2026〕1号"
+    assert held in again.err and "没有需要催办" not in again.err
+    # the page printed first stands: a rerun writing to it leaves it as it was
+    page = oa.tmp / "n.html"
+    oa.ok("notice", "--format", "html", "-o", str(page), now="2026-11-23T15:00")
+    printed = page.read_text(encoding="utf-8")
+    oa.ok("notice", "--issue", "--format", "html", "-o", str(page), now="2026-11-23T15:05")
+    assert page.read_text(encoding="utf-8") == printed
     # an item that needs urging since is issued on its own; the next day urges again
     later = _overdue(oa, "市住建局", "关于城区积水点整治的批示")
     found = _issued(oa, now="2026-11-23T16:00")
     assert [(n["number"], [i["id"] for i in n["items"]]) for n in found] == [
         ("〔2026〕2号", [later])
     ]
-    assert [n["number"] for n in _issued(oa, now="2026-11-24T09:00")] == ["〔2026〕3号"]
-    assert oa.item(first)["remind_count"] == 2
+    # handed on after today's notice, the item is urged to its new unit the same day
+    oa.ok("assign", str(first), "市财政局", now="2026-11-23T17:00")
+    found = _issued(oa, now="2026-11-23T17:30")
+    assert [(n["unit"], n["number"]) for n in found] == [("市财政局", "〔2026〕3号")]
+    next_day = [n["number"] for n in _issued(oa, now="2026-11-24T09:00")]
+    assert next_day == ["〔2026〕4号", "〔2026〕5号"] and oa.item(first)["remind_count"] == 3
 
 
 def _footless(page: str) -> str:

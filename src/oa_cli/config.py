@@ -125,13 +125,21 @@ def load_yaml(text: str) -> Any:
 
     class Loader(yaml.SafeLoader):
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            """A key given twice is refused: which one was meant cannot be known."""
+            """A key written twice is refused: which one was meant cannot be known (a
+            merge `<<:` may give keys again; the mapping's own win, as YAML says)."""
             seen = set()
             for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if isinstance(key, str | int | float | bool) and key in seen:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(
+                    key_node, yaml.ScalarNode
+                ):
+                    continue  # a merge, or a key no mapping can hold (said by YAML)
+                key = (key_node.tag, key_node.value)
+                if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, t("{key} is given twice", key=key), key_node.start_mark
+                        None,
+                        None,
+                        t("{key} is given twice", key=key_node.value),
+                        key_node.start_mark,
                     )
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)

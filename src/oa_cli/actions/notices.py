@@ -75,10 +75,11 @@ def notices(
     only: Sequence[str] = (),
     issue: bool = False,
     deliver: Callable[[list[dict[str, Any]]], None] | None = None,
+    held: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The notices of `day`, handed to `deliver`. With `issue`, each is numbered and its
     items urged (催办) in the same transaction as the delivery: a notice that cannot
-    be written is not recorded either."""
+    be written is not recorded either. `held` gets the units issued theirs already."""
     if issue and day != ctx.today:
         raise InvalidInput(t("--issue is for today's notices; without it, --date previews"))
     wanted, order = {units.resolve(ctx, u) for u in only}, units.order(ctx)
@@ -95,32 +96,36 @@ def notices(
             deliver(out)
         return out
     with ctx.ledger.transaction():
-        out = _not_urged_today(ctx, day, out)
+        out = _not_urged_today(ctx, day, out, held if held is not None else [])
         _issue(ctx, day, out)
         if deliver is not None:
             deliver(out)
     return out
 
 
-def _not_urged_today(ctx: Context, day: dt.date, out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _not_urged_today(
+    ctx: Context, day: dt.date, out: list[dict[str, Any]], held: list[str]
+) -> list[dict[str, Any]]:
     """The notices without the items a notice issued today urged already (a second run,
     a double key press): a unit left with none is said, with the notice it had."""
-    urged: dict[int, str] = {}
-    for year, number, _, at, ids in ctx.ledger.issued_notices():
+    urged: dict[tuple[str, int], str] = {}  # (unit, item) → the notice that urged it
+    for year, number, unit, at, ids in ctx.ledger.issued_notices():
         if office_day(at) == day:
-            urged.update(dict.fromkeys(ids, number_text(year, number)))
+            urged.update({(unit, i): number_text(year, number) for i in ids})
     kept = []
     for notice in out:
-        items = [i for i in notice["items"] if i["id"] not in urged]
+        unit = notice["unit"]
+        items = [i for i in notice["items"] if (unit, i["id"]) not in urged]
         if items:
             kept.append({**notice, "colour": _colour(items), "items": items})
             continue
+        held.append(unit)
         ctx.warn(
             t(
                 "{unit} was issued {number} today already: nothing issued again; to print"
                 " it again: oa notice --reprint {number}",
-                unit=notice["unit"],
-                number=urged[notice["items"][0]["id"]],
+                unit=unit,
+                number=urged[(unit, notice["items"][0]["id"])],
             )
         )
     return kept

@@ -320,26 +320,32 @@ def notice(
         return
     day = ctx.today if date is None else _date(date)
 
+    held: list[str] = []  # issued theirs today already (said)
+
     def deliver(found: list[Any]) -> None:
         from oa_cli.actions.notices import reply_by
+
+        if held and not found and output is not None:
+            return  # all issued already: the page printed then stands
 
         items = {"sections": {"all": [i for n in found for i in n["items"]]}}
         info = meta(ctx, items, date=day.isoformat(), reply_by=reply_by(ctx, day).isoformat())
         _write_notices(ctx, fmt, found, info, output)
 
-    found = build(ctx, day, unit or [], issue, deliver)
-    _say_unurged(ctx, unit or [], found)
+    found = build(ctx, day, unit or [], issue, deliver, held)
+    _say_unurged(ctx, unit or [], found, held)
     if issue:
         say(t("notices issued: {n}", n=len(found)))
         for notice in found:
             say(t("{number} to {unit}", number=notice["number"], unit=notice["unit"]))
 
 
-def _say_unurged(ctx: Any, asked: list[str], found: list[Any]) -> None:
-    """Each unit asked for by --unit that gets no notice: nothing of it needs urging."""
+def _say_unurged(ctx: Any, asked: list[str], found: list[Any], held: list[str]) -> None:
+    """Each unit asked for by --unit that gets no notice: nothing of it needs urging
+    (those `held`, issued theirs today already, have been told so)."""
     from oa_cli.actions.units import resolve
 
-    noticed = {notice["unit"] for notice in found}
+    noticed = {notice["unit"] for notice in found} | set(held)
     for name in dict.fromkeys(resolve(ctx, u) for u in asked):
         if name not in noticed:
             say(t("{unit}: nothing needs urging", unit=name))

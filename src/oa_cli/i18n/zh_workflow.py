@@ -101,10 +101,10 @@ CATALOG: dict[str, str] = {
     "notices issued: {n}": "已出具 {n} 份催办通知单",
     "{number} to {unit}": "{number} 致 {unit}",
     "{unit} was issued {number} today already: nothing issued again; to print it again: oa notice --reprint {number}": (
-        "{unit} 今日已出具 {number}，未再出具；如需重印：oa notice --reprint {number}"
+        "今日已向{unit}出具 {number}，未重复出具；如需重印：oa notice --reprint {number}"
     ),
     "the deadline {due} leaves {unit} no time; to give it some: oa extend {id} --due DATE --reason TEXT": (
-        "时限 {due} 已到，{unit} 已无办理时间；如需给予时间：oa extend {id} --due 日期 --reason 理由"
+        "时限 {due} 已到或已过，{unit} 已无办理时间；如需给予时间：oa extend {id} --due 日期 --reason 理由"
     ),
     "reprinted {number} to {unit}, issued {date}": "已重印 {number}（{date} 致 {unit}）",
     "List the notices issued: number, day, unit and items (登记).": (
