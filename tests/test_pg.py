@@ -407,11 +407,15 @@ def test_a_unit_login_through_oa_is_one_line_in_its_language(
     # another unit's item is said to be not the unit's, not merely missing
     hidden = oa.fails(1, "--db", url, "--lang", "zh", "show", "2").err.strip()
     assert hidden == f"oa：事项 2 不存在或不属于市发改委（登录名 {UNIT} 只能查看市发改委的事项）"
-    # a holiday the office adds to its config reaches the unit's next report deadline
-    # with the office's next command; --as there is said not to be recorded
+    # a holiday the office adds to its config: its commands say the units' working days
+    # are not the config's, until escalate --auto writes them (--as is said unrecorded)
     oa.config.write_text("holidays: [2026-11-24, 2026-11-25]\n", encoding="utf-8")
     urged = oa.ok("--db", owner.url, "--as", "张科长", "remind", "5").err
     assert "the actor is the login postgres; --as 张科长 is not recorded" in urged
+    assert "reports fall due by on this ledger are not this configuration's" in urged
+    assert "not recorded" not in oa.ok("--db", owner.url, "--as", "张科长", "list").err
+    oa.ok("--db", owner.url, "escalate", "--auto")
+    assert "configuration's" not in oa.ok("--db", owner.url, "remind", "5").err
     oa.ok("--db", url, "feedback", "5", "续报")
     assert owner.get(5)["report_due"] == "2026-12-02"  # 5 working days, 24th and 25th off
 

@@ -59,17 +59,37 @@ def publish(ctx: Context, *, when_changed: bool = False) -> None:
     facts = [every, first.isoformat(), last.isoformat(), [d.isoformat() for d in workdays]]
     mark = hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
     ledger = _shared(ctx)
-    if when_changed and published(ledger) == mark:
+    if when_changed and published(ledger).get("published") == mark:
         return
     with ctx.ledger.transaction():
         publish_rules(ledger, every, first, last, workdays, mark)
 
 
-def keep_published(ctx: Context) -> None:
-    """Before an office login's command on a shared ledger: the working days a unit's
-    `feedback` reads follow this office's config as it is now (`publish`)."""
-    if getattr(ctx.ledger, "writes_as_office", lambda: False)():
-        publish(ctx, when_changed=True)
+def check_published(ctx: Context) -> None:
+    """Before an office login's command on a shared ledger: say when the working days
+    and `feedback.every` the units' reports fall due by are not this configuration's (a
+    holiday added since, or another clerk's configuration); `escalate --auto` and
+    `grant` write this configuration's. Clerks' configurations do not take turns."""
+    if not getattr(ctx.ledger, "writes_as_office", lambda: False)():
+        return
+    from oa_cli.ledger.pg_roles import published, published_days
+
+    ledger = _shared(ctx)
+    rules = published(ledger)
+    if "workdays_from" not in rules:
+        return  # nothing published yet: `oa grant` does it
+    first = max(ctx.today, dt.date.fromisoformat(rules["workdays_from"]))
+    last = min(ctx.today + dt.timedelta(days=366), dt.date.fromisoformat(rules["workdays_until"]))
+    ours = [d.isoformat() for d in ctx.calendar.workdays_between(first, last)]
+    same_days = first > last or published_days(ledger, first, last) == ours
+    if same_days and rules.get("feedback_every") == str(ctx.config.feedback["every"]):
+        return
+    ctx.warn(
+        t(
+            "the working days the units' reports fall due by on this ledger are not this"
+            " configuration's; `oa escalate --auto` writes this configuration's"
+        )
+    )
 
 
 def grants(ctx: Context, login: str | None = None) -> list[dict[str, Any]]:

@@ -122,7 +122,7 @@ class State:
             ledger = open_ledger(self.db or default_db(), self.say_upgrade, write=write)
             # On a shared ledger the actor is the database login, not --as.
             login = getattr(ledger, "login", None)
-            if login is not None and self.actor_given and self.actor != login:
+            if login is not None and write and self.actor_given and self.actor != login:
                 say_warning(
                     t(
                         "on a shared ledger the actor is the login {login}; --as {name} is"
@@ -145,9 +145,9 @@ class State:
 
                 after_upgrade(self._context, self.upgraded_from)
             if write:
-                from oa_cli.actions.roles import keep_published
+                from oa_cli.actions.roles import check_published
 
-                keep_published(self._context)
+                check_published(self._context)
         return self._context
 
 

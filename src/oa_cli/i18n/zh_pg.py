@@ -52,4 +52,7 @@ CATALOG: dict[str, str] = {
     "on a shared ledger the actor is the login {login}; --as {name} is not recorded": (
         "共享台账以登录名 {login} 记录操作人；--as {name} 不予记录"
     ),
+    "the working days the units' reports fall due by on this ledger are not this configuration's; `oa escalate --auto` writes this configuration's": (
+        "本台账中承办单位报送时限所依据的工作日与本配置不一致；运行 oa escalate --auto 可按本配置更新"
+    ),
 }

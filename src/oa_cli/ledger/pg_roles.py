@@ -123,10 +123,18 @@ def publish_rules(
     )
 
 
-def published(ledger: PgLedger) -> str | None:
-    """The mark the rules were last published under (None: never, or by an older oa)."""
-    row = ledger.conn.execute("SELECT value FROM oa_rules WHERE name = 'published'").fetchone()
-    return None if row is None else str(row[0])
+def published(ledger: PgLedger) -> dict[str, str]:
+    """The rules as last published, by name (empty: never)."""
+    return {str(k): str(v) for k, v in ledger.conn.execute("SELECT name, value FROM oa_rules")}
+
+
+def published_days(ledger: PgLedger, first: dt.date, last: dt.date) -> list[str]:
+    """The working days published from `first` to `last`, in order."""
+    found = ledger.conn.execute(
+        "SELECT day FROM oa_workdays WHERE day BETWEEN ? AND ? ORDER BY day",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [str(row[0]) for row in found]
 
 
 def _ident(ledger: PgLedger, login: str) -> str:
