@@ -342,6 +342,6 @@ def test_a_received_time_takes_a_day_in_words_looking_back() -> None:
     assert at("昨天 17:00") == at("昨天17:00") == "2026-11-24T17:00:00+08:00"
     assert at("今天 9:30") == at("today 09:30") == "2026-11-25T09:30:00+08:00"
     assert at("周一") == "2026-11-23T00:00:00+08:00"  # the last Monday, not the next
-    assert at("上周五 16:00") == "2026-11-20T16:00:00+08:00"
+    assert at("上周五 16:00") == at("周五16:00") == "2026-11-20T16:00:00+08:00"
     with pytest.raises(InvalidInput, match="a day in words"):
         at("星期八")

@@ -38,7 +38,7 @@ _YMD = re.compile(r"^([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})$")
 _CN_YMD = re.compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?$")
 _CN_MD = re.compile(r"^([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?$")
 _MOMENT = re.compile(
-    r"^(?P<date>.+?)(?:(?:\s*T|\s+|(?<=[日天]))\s*(?P<hour>[0-9]{1,2})(?P<rest>:[0-9]{2}"
+    r"^(?P<date>.+?)(?:(?:\s*T|\s+|(?<=[日天一二三四五六]))\s*(?P<hour>[0-9]{1,2})(?P<rest>:[0-9]{2}"
     r"(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)\s*(?P<tz>Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
 )
 _PAST_DAYS = 180  # 12月20日 means next year's when this year's is further back
@@ -120,7 +120,10 @@ _CLOSING = re.compile(r"[。，,；;、]$")  # one closing mark, as a sentence e
 
 _WEEKDAYS = "一二三四五六日"
 _NAMED = re.compile(r"(上|下|本|这)?(?:周|星期|礼拜)([一二三四五六日天])")
-_DAYS_FROM_TODAY = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "昨天": -1, "昨日": -1}
+_DAYS_FROM_TODAY = {
+    **{"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "昨天": -1, "昨日": -1},
+    **{"today": 0, "tomorrow": 1, "yesterday": -1},
+}
 
 
 def _named_day(word: str, today: dt.date, back: bool = False) -> dt.date | None:
@@ -281,9 +284,7 @@ def parse_due(
     raw = _normal(text)
     word = raw.lower()
     label = what or t("deadline")
-    if word in ("today", "tomorrow"):
-        day = today + dt.timedelta(days=int(word == "tomorrow"))
-    elif (named := _named_day(word, today, back)) is not None:
+    if (named := _named_day(word, today, back)) is not None:
         day = named
     elif (relative := _relative(word)) is not None:
         return _shift(base, *relative, calendar, raw)
@@ -306,16 +307,10 @@ def parse_datetime(text: str, *, now: dt.datetime, calendar: WorkCalendar) -> dt
         return dt.datetime.combine(day, now.timetz())
     m = _MOMENT.match(raw)
     word = m["date"].strip().lower() if m else ""
-    if word in _ENGLISH_DAYS:
-        named: dt.date | None = now.date() + dt.timedelta(days=_ENGLISH_DAYS[word])
-    else:  # a time looks back: a bare 周一 is the last Monday
-        named = _named_day(word, now.date(), back=True)
+    named = _named_day(word, now.date(), back=True)  # a time looks back: 周一 is the last
     if m is not None and named is not None:  # 昨天, 昨天 17:00, yesterday 9:30
         raw = f"{named.isoformat()} {raw[m.end('date') :].strip()}".strip()
     return _moment(raw, text, now.date(), t("date/time"), _bad_moment)
-
-
-_ENGLISH_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 
 
 def parse_now(text: str, *, today: dt.date | None = None) -> dt.datetime:
