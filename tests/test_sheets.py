@@ -370,3 +370,24 @@ def test_evidence_column_names_each_file_with_its_hash() -> None:
     files = [{"name": "报告.pdf", "sha256": "ab" * 32, "size": 3}]
     book = load_workbook(io.BytesIO(workbook(evidence={2: files})))
     assert book["全部字段"]["AG3"].value == f"报告.pdf sha256:{'ab' * 32}"
+
+
+def test_a_merged_cell_is_the_value_of_every_row_it_spans() -> None:
+    book = Workbook()
+    ws = book.active
+    ws.append(["县委督查室督办事项台账"])
+    ws.merge_cells("A1:D1")  # a title across the columns: no rows below it
+    ws.append(["序号", "事项名称", "批示领导", "承办单位"])
+    ws.append([1, "甲", "张书记", "县住建局"])
+    ws.append([2, "乙", None, None])
+    ws.append([3, "丙", None, "县财政局"])
+    ws.merge_cells("C3:C5")  # 批示领导 over three rows
+    ws.merge_cells("D3:D4")  # 承办单位 over two
+    data = io.BytesIO()
+    book.save(data)
+    rows = [r.data for r in read_xlsx(data.getvalue()).records]
+    assert [(r["title"], r["leader"], r["unit"]) for r in rows] == [
+        ("甲", "张书记", "县住建局"),
+        ("乙", "张书记", "县住建局"),
+        ("丙", "张书记", "县财政局"),
+    ]

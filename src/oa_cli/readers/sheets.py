@@ -74,8 +74,60 @@ def read_xlsx(data: bytes | BinaryIO, *, max_bytes: int = 200 * 2**20) -> Sheet:
     if not hasattr(sheet, "iter_rows"):  # a chart sheet
         raise InvalidInput(t("cannot read the workbook: {error}", error=sheet.title))
     sheet.reset_dimensions()  # some programs write a wrong size: read to the end
-    rows = enumerate(sheet.iter_rows(values_only=True), 1)
+    rows: Iterator[tuple[int, Cells]] = enumerate(sheet.iter_rows(values_only=True), 1)
+    below = _merged_below(sheet)
+    if below:
+        rows = _filled_down(rows, below)
     return _sheet(_guarded(rows, book.close), _xlsx_value, warnings)
+
+
+_MERGE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+
+
+def _merged_below(sheet: Any) -> dict[tuple[int, int], tuple[int, int]]:
+    """The cells a merge spans below its first row, each → the merge's first cell (row,
+    column, from 1): 承办单位 merged over two rows is the unit of both, as the sheet shows
+    it. Read from the sheet's own part, flat in memory; none when it cannot be read."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    below: dict[tuple[int, int], tuple[int, int]] = {}
+    try:
+        with sheet._get_source() as source:
+            for _, element in iterparse(source):
+                if element.tag == _MERGE:
+                    col, first, _, last = range_boundaries(element.get("ref", ""))
+                    for row in range((first or 1) + 1, (last or 0) + 1):
+                        below[(row, col or 1)] = (first or 1, col or 1)
+                element.clear()
+    except Exception:  # an untrusted file: its rows say what is wrong, if anything is
+        return {}
+    return below
+
+
+def _filled_down(
+    rows: Iterator[tuple[int, Cells]], below: dict[tuple[int, int], tuple[int, int]]
+) -> Iterator[tuple[int, Cells]]:
+    """Rows with each merged cell below a merge's first row given that row's value."""
+    fills: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for (row, col), top in below.items():
+        fills.setdefault(row, []).append((col, top))
+    tops: dict[int, set[int]] = {}
+    for row, col in below.values():
+        tops.setdefault(row, set()).add(col)
+    kept: dict[tuple[int, int], Any] = {}
+    for number, cells in rows:
+        for col in tops.get(number, ()):
+            kept[(number, col)] = cells[col - 1] if col <= len(cells) else None
+        if number in fills:
+            filled = list(cells)
+            for col, top in fills[number]:
+                filled.extend([None] * (col - len(filled)))
+                if filled[col - 1] is None:
+                    filled[col - 1] = kept.get(top)
+            cells = tuple(filled)
+        yield number, cells
 
 
 def read_csv(data: bytes | BinaryIO) -> Sheet:
