@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import Oa
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -406,3 +409,20 @@ def test_english_printed_words() -> None:
 
     sheet = load_workbook(io.BytesIO(out.getvalue()))["督办台账"]
     assert sheet.oddFooter.right.text == "page &P of &N"
+
+
+def test_a_report_is_written_to_the_file_named_in_the_format_its_name_says(oa: Oa) -> None:
+    oa.add("关于冬季供暖的批示", "--unit", "市住建局", "--due", "2026-11-20")
+    page = oa.tmp / "调度表.html"
+    oa.ok("daily", "-o", str(page))
+    assert page.read_text(encoding="utf-8") == oa.ok("daily", "--format", "html").out
+    word = oa.tmp / "周报.docx"
+    oa.ok("weekly", "--output", str(word))
+    assert zipfile.is_zipfile(word)
+    figures = oa.tmp / "stats.data"
+    oa.ok("stats", "--format", "json", "-o", str(figures))
+    assert json.loads(figures.read_text(encoding="utf-8"))["rows"][0]["group"] == "市住建局"
+    said = oa.fails(2, "--lang", "zh", "daily", "-o", str(oa.tmp / "x.foo")).err
+    assert said == "oa：请给出 --format：无法从文件名 x.foo 判断格式\n"
+    assert not (oa.tmp / "x.foo").exists()
+    oa.fails(1, "daily", "--format", "html", "-o", str(oa.db))  # never onto the ledger

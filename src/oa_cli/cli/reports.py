@@ -1,9 +1,10 @@
 """Reports and cron commands: daily dispatch table, weekly update, assessment, urging
 notices, automatic escalation."""
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ import typer
 
 from oa_cli.cli.documents import meta
 from oa_cli.cli.state import STATE, command_help, say
+from oa_cli.errors import UsageError
 from oa_cli.i18n import N_, t
 
 ReportFormat = Annotated[
@@ -19,7 +21,48 @@ ReportFormat = Annotated[
         "--format", help=N_("table, tsv, csv, json, jsonl, yaml, markdown, html or docx.")
     ),
 ]
+ReportOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "-o", "--output", help=N_("Write to this file (the format from its name if not given).")
+    ),
+]
 CHECK_FAILED = N_("items need attention: overdue or not yet assigned")
+_SUFFIXES = {"htm": "html", "md": "markdown", "yml": "yaml", "txt": "tsv"}
+
+
+def _report_format(fmt: str | None, output: Path | None) -> str:
+    """`--format`, or for a file the format its name says (调度表.docx), else as `choose`."""
+    from oa_cli.render import REPORT_FORMATS, choose
+
+    if fmt is None and output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = _SUFFIXES.get(suffix, suffix)
+        if fmt not in REPORT_FORMATS or fmt == "table":
+            raise UsageError(
+                t("give --format: the name {name} does not say which", name=output.name)
+            )
+    return choose(fmt, REPORT_FORMATS)
+
+
+@contextlib.contextmanager
+def _written_to(ctx: Any, output: Path | None) -> Iterator[None]:
+    """A report sent to `output` instead of stdout: the file written whole when the
+    report is, or not at all (the ledger itself is refused)."""
+    if output is None:
+        yield
+        return
+    import io
+
+    from oa_cli.actions import reading
+    from oa_cli.outfile import atomic_output
+
+    with atomic_output(output, reading.ledger_path(ctx), binary=True) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        with contextlib.redirect_stdout(text):
+            yield
+        text.flush()
+        text.detach()
 
 
 def _emit(fmt: str, report: dict[str, Any], document: Callable[[], Any], rows: Any) -> None:
@@ -125,16 +168,25 @@ def daily(
         ),
     ] = False,
     fmt: ReportFormat = None,
+    output: ReportOutput = None,
 ) -> None:
     """The daily dispatch table (每日调度表)."""
     from oa_cli.actions import reports
     from oa_cli.errors import CheckFailed
-    from oa_cli.render import REPORT_FORMATS, choose
-    from oa_cli.render.plain import binary
 
-    fmt = choose(fmt, REPORT_FORMATS)
+    fmt = _report_format(fmt, output)
     ctx = STATE.context(write=False)
     day = ctx.today if date is None else _date(date)
+    with _written_to(ctx, output):
+        _daily(ctx, day, fmt)
+    if check and reports.needs_attention(ctx, day):
+        raise CheckFailed(t(CHECK_FAILED))
+
+
+def _daily(ctx: Any, day: dt.date, fmt: str) -> None:
+    from oa_cli.actions import reports
+    from oa_cli.render.plain import binary
+
     if fmt == "json" and (raw := binary(sys.stdout)) is not None:  # cron and pipes
         reports.daily_json(ctx, day, raw)
     elif fmt in ("tsv", "csv", "jsonl"):
@@ -156,23 +208,16 @@ def daily(
             ),
             lambda: _section_rows(report),
         )
-    if check and reports.needs_attention(ctx, day):
-        raise CheckFailed(t(CHECK_FAILED))
 
 
 def weekly(
     week: Annotated[str | None, typer.Option("--week", help=N_("ISO week, e.g. 2026-W48."))] = None,
     date: Annotated[str | None, typer.Option("--date", help=N_("A day in the week."))] = None,
     fmt: ReportFormat = None,
+    output: ReportOutput = None,
 ) -> None:
     """The weekly update (每周更新): registered, closed, overdue, no update, per unit."""
-    from oa_cli.actions.reports import report_until
-    from oa_cli.actions.reports import weekly as build
-    from oa_cli.errors import UsageError
-    from oa_cli.render import REPORT_FORMATS, choose
-    from oa_cli.render.report import weekly_document
-
-    fmt = choose(fmt, REPORT_FORMATS)
+    fmt = _report_format(fmt, output)
     if week is not None and date is not None:
         raise UsageError(t("give --week or --date, not both"))
     ctx = STATE.context(write=False)
@@ -184,6 +229,15 @@ def weekly(
         if monday is None:
             raise UsageError(t("invalid week '{week}': use YYYY-Www, e.g. 2026-W48", week=week))
         day = monday
+    with _written_to(ctx, output):
+        _weekly(ctx, day, fmt)
+
+
+def _weekly(ctx: Any, day: dt.date, fmt: str) -> None:
+    from oa_cli.actions.reports import report_until
+    from oa_cli.actions.reports import weekly as build
+    from oa_cli.render.report import weekly_document
+
     if _weekly_streamed(ctx, day, fmt):
         return
     limit = ctx.config.display["max_rows"] if fmt == "table" else None
@@ -229,16 +283,15 @@ def stats(
         str, typer.Option("--by", help=N_("unit, leader, source or priority (单位, 领导 …)."))
     ] = "unit",
     fmt: ReportFormat = None,
+    output: ReportOutput = None,
 ) -> None:
     """Assessment figures (考核评价) per unit, leader, source or priority, as of today."""
     from oa_cli.actions.reports import stats as build
     from oa_cli.cli.options import choice
     from oa_cli.domain.stats import STAT_KEYS
-    from oa_cli.errors import UsageError
-    from oa_cli.render import REPORT_FORMATS, choose
     from oa_cli.render.assessment import stats_document
 
-    fmt = choose(fmt, REPORT_FORMATS)
+    fmt = _report_format(fmt, output)
     group = choice("by", by, "--by")
     ctx = STATE.context(write=False)
     first = _date(start, "--from") if start else None
@@ -246,12 +299,13 @@ def stats(
     if first and last and first > last:
         raise UsageError(t("--from {start} is after --to {end}", start=first, end=last))
     report = build(ctx, group, first, last)
-    _emit(
-        fmt,
-        report,
-        lambda: stats_document(report, meta(ctx), by=group, start=first, end=last),
-        lambda: (report["rows"], STAT_KEYS),
-    )
+    with _written_to(ctx, output):
+        _emit(
+            fmt,
+            report,
+            lambda: stats_document(report, meta(ctx), by=group, start=first, end=last),
+            lambda: (report["rows"], STAT_KEYS),
+        )
 
 
 def notice(

@@ -37,6 +37,8 @@ CATALOG: dict[str, str] = {
     "Why it is insufficient (required).": "退回理由（必填）。",
     "Write out an evidence file kept in the ledger (佐证材料).": "导出台账中保存的佐证材料。",
     "Write to this file (docx needs one).": "写入此文件（docx 必须指定）。",
+    "Write to this file (the format from its name if not given).": "写入此文件（未给 --format 时按文件名判断格式）。",
+    "give --format: the name {name} does not say which": "请给出 --format：无法从文件名 {name} 判断格式",
     "Write to this file.": "写入此文件。",
     "anchor {seq}:{hash} does not match: the history before it was rewritten or cut": "校验码 {seq}:{hash} 不符：此前的记录已被改写或截断",
     "docx needs a file: use -o FILE.docx": "docx 需要写入文件：请用 -o 文件.docx",
