@@ -137,6 +137,11 @@ def test_help_follows_the_configured_language(oa: Oa) -> None:
     assert oa.ok("--help").out.startswith("用法：oa [选项]")
     assert oa.ok("daily", "-h").out.startswith("用法：oa daily")
     assert oa.ok("--lang", "en", "--help").out.startswith("Usage: oa [OPTIONS]")
+    # so do a bare `oa` and a command name mistyped, found before the configuration is read
+    bare = oa()
+    assert (bare.out + bare.err).startswith("用法：oa [选项]")
+    assert oa.fails(2, "dialy").err.startswith("oa：没有此命令：dialy；是否要输入：daily？")
+    assert oa.fails(2, "--lang", "en", "dialy").err.startswith("oa: No such command 'dialy'")
     oa.write_config("lang: klingon\n")
     assert oa.ok("--help").out.startswith("Usage: oa [OPTIONS]")
 
@@ -258,6 +263,13 @@ def test_completion_of_units_and_open_items(oa: Oa) -> None:
     assert _bash(oa, "oa add 事项 --unit 市发") == ["市发展改革委"]
     zsh = oa.ok(env={"_OA_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "oa show "}).out
     assert f'"{first}":"供暖"' in zsh
+    # reopen takes a closed item; the fixed choices of an option are offered
+    third = oa.add("已办事项", "--unit", "市住建局")
+    oa.ok("feedback", str(third), "已完成")
+    oa.ok("close", str(third), "--basis", "报告")
+    assert _bash(oa, "oa reopen ") == [str(third)]
+    assert _bash(oa, "oa list --sort ") == ["due", "id", "received"]
+    assert _bash(oa, "oa stats --by l") == ["leader"]
 
 
 def test_completion_never_creates_a_ledger_nor_fails(no_ledger: Oa) -> None:

@@ -146,7 +146,7 @@ def test_list_filters(oa: Oa) -> None:
     assert _titles(oa, "--search", "供暖") == ["丙"]
     assert _titles(oa, "--search", "暖") == ["丙"]
     assert _titles(oa, "--all", "--search", "财政") == ["甲"]
-    assert _titles(oa, "--sort", "id") == ["乙", "丙"]
+    assert _titles(oa, "--sort", "id") == ["乙", "丙"] == _titles(oa, "--sort", "编号")
     assert _titles(oa, "--all", "--sort", "id", "--limit", "2") == ["甲", "乙"]
     oa.fails(2, "list", "--status", "open")  # a usage error, like --sort
     oa.fails(2, "list", "--sort", "title")

@@ -12,3 +12,14 @@ def unit_names(ctx: Context) -> list[str]:
 
 def open_items(ctx: Context) -> list[tuple[int, str]]:
     return [(i["id"], i["title"]) for i in ctx.ledger.select(Selection(sort="id", limit=1000))]
+
+
+def closed_items(ctx: Context) -> list[tuple[int, str]]:
+    """Items closed in the last year (what `reopen` may take), by id."""
+    import datetime as dt
+
+    since = (ctx.today - dt.timedelta(days=366)).isoformat()
+    found = ctx.ledger.select(
+        Selection(statuses=("closed",), closed_from=since, sort="id", limit=1000)
+    )
+    return [(i["id"], i["title"]) for i in found]

@@ -182,9 +182,20 @@ def _early_lang(argv: list[str]) -> None:
     from oa_cli.i18n import detect_lang, set_lang
 
     lang = _global(argv, "--lang") or os.environ.get("OA_LANG")
-    if lang is None and ("--help" in argv or "-h" in argv):
+    if lang is None and (not argv or "--help" in argv or "-h" in argv):
         lang = _config_lang(argv)
     set_lang(detect_lang(lang if lang in ("en", "zh") else None))
+
+
+def _usage_lang(argv: list[str]) -> None:
+    """A usage error click found before the callback read the configuration (`oa dialy`):
+    said in the configuration's `lang:` too, unless --lang or OA_LANG chose."""
+    from oa_cli.i18n import detect_lang, set_lang
+
+    if _global(argv, "--lang") is None and os.environ.get("OA_LANG") is None:
+        lang = _config_lang(argv)
+        if lang in ("en", "zh"):
+            set_lang(detect_lang(lang))
 
 
 def _config_lang(argv: list[str]) -> str | None:
@@ -262,6 +273,7 @@ def main() -> None:
     except click_errors.UsageError as exc:
         from oa_cli.cli.usage import report
 
+        _usage_lang(sys.argv[1:])
         sys.exit(report(exc))
     except click_errors.ClickException as exc:
         _fail([exc.format_message()], exc.exit_code)

@@ -75,9 +75,20 @@ def complete_unit(ctx: Any, param: Any, incomplete: str) -> list[Any]:
 def complete_open_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
     """Ids of open items starting with what is typed, each with its title as help."""
     from oa_cli.actions import lookups
+
+    return _ids(_quietly(lookups.open_items, ctx), incomplete)
+
+
+def complete_closed_item(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+    """Ids of items closed in the last year (for `reopen`), each with its title."""
+    from oa_cli.actions import lookups
+
+    return _ids(_quietly(lookups.closed_items, ctx), incomplete)
+
+
+def _ids(items: list[tuple[int, str]], incomplete: str) -> list[Any]:
     from oa_cli.cli.clicklib import CompletionItem
 
-    items = _quietly(lookups.open_items, ctx)
     return [
         CompletionItem(str(i), help=title) for i, title in items if str(i).startswith(incomplete)
     ]
@@ -110,12 +121,28 @@ BY_NAME: dict[str, Callable[[Any, Any, str], list[Any]]] = {
     "co": complete_unit,
     "item_id": complete_open_item,
 }
+
+
 # Options completed by name (an argument of the same name, such as import's FILE, is not).
+def complete_from(*choices: str) -> Callable[[Any, Any, str], list[Any]]:
+    """A fixed set of values (`--sort`, `stats --by`, `--lang`)."""
+
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from oa_cli.cli.clicklib import CompletionItem
+
+        return [CompletionItem(c) for c in choices if c.startswith(incomplete)]
+
+    return complete
+
+
 OPTIONS_BY_NAME: dict[str, Callable[[Any, Any, str], list[Any]]] = {
     "status": complete_word("status"),
     "priority": complete_word("priority"),
     "source": complete_word("source"),
     "level": complete_word("card"),
+    "sort": complete_from("due", "id", "received"),
+    "by": complete_from("unit", "leader", "source", "priority"),
+    "lang": complete_from("en", "zh"),
 }
 
 
@@ -124,6 +151,8 @@ def attach(command: Any) -> None:
     their completion."""
     for param in getattr(command, "params", []):
         found = BY_NAME.get(param.name or "")
+        if command.name == "reopen" and param.name == "item_id":
+            found = complete_closed_item  # only a closed item can be reopened
         if param.param_type_name == "option":
             found = found or OPTIONS_BY_NAME.get(param.name or "")
         if found is not None and getattr(param, "_custom_shell_complete", None) is None:

@@ -21,6 +21,13 @@ Format = Annotated[
 ]
 
 
+def _sort_words() -> dict[str, str]:
+    """A sort named by its field's Chinese label (时限, 编号, 收文时间), as the help says."""
+    from oa_cli.domain.fields import LABELS
+
+    return {LABELS["due"]: "due", LABELS["id"]: "id", LABELS["received_at"]: "received"}
+
+
 def list_items(
     status: Annotated[
         list[str] | None,
@@ -59,6 +66,7 @@ def list_items(
     from oa_cli.render import choose
 
     fmt = choose(fmt)
+    sort = _sort_words().get(sort.strip(), sort.strip())
     if sort not in SORTS:
         raise UsageError(t("--sort takes due, id or received"))
     statuses: tuple[str, ...] = () if all_ else model.OPEN

@@ -197,9 +197,7 @@ def feedback(
 
 def return_(
     item_id: ItemId,
-    reason: Annotated[
-        str, typer.Option(help=N_("Why it is insufficient (required)."), show_default=False)
-    ],
+    reason: Annotated[str, typer.Option(help=N_("Why it is insufficient."), show_default=False)],
 ) -> None:
     """Return the latest report as insufficient (退回重报)."""
     from oa_cli.actions import items
@@ -263,7 +261,7 @@ def extend(
             show_default=False,
         ),
     ],
-    reason: Annotated[str, typer.Option(help=N_("Why (required)."), show_default=False)],
+    reason: Annotated[str, typer.Option(help=N_("Why."), show_default=False)],
     correct: Annotated[
         bool,
         typer.Option(
@@ -300,8 +298,8 @@ def close(
 
 def reopen(
     item_id: ItemId,
-    reason: Annotated[str, typer.Option(help=N_("Why (required)."), show_default=False)],
-    due: Annotated[str, typer.Option(help=N_("The new deadline (required)."), show_default=False)],
+    reason: Annotated[str, typer.Option(help=N_("Why."), show_default=False)],
+    due: Annotated[str, typer.Option(help=N_("The new deadline."), show_default=False)],
 ) -> None:
     """Take a closed item back to assigned, with a new deadline."""
     from oa_cli.actions import items
@@ -312,7 +310,7 @@ def reopen(
 
 def cancel(
     item_id: ItemId,
-    reason: Annotated[str, typer.Option(help=N_("Why (required)."), show_default=False)],
+    reason: Annotated[str, typer.Option(help=N_("Why."), show_default=False)],
 ) -> None:
     """Withdraw an open item (撤销)."""
     from oa_cli.actions import items

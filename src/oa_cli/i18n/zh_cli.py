@@ -98,7 +98,6 @@ CATALOG: dict[str, str] = {
     "New deadline: a date, 下周五, or +Nwd / +Nd counted from today.": (
         "新的办理时限：日期、下周五，或自今天起算的 +N 个工作日（+Nwd）/ +N 天（+Nd）。"
     ),
-    "Why (required).": "理由（必填）。",
     "Basis for closing (required).": "办结依据（必填）。",
     "Document or evidence reference.": "办结文号或佐证材料。",
     "New title.": "新的事项名称。",
