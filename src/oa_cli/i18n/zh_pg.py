@@ -26,8 +26,8 @@ CATALOG: dict[str, str] = {
         "--unit 需要给出单位名称，且只有单位角色才需要单位"
     ),
     "a login name has 1 to 63 bytes: {login}": "登录名须为 1 至 63 个字节：{login}",
-    "cannot create the login {login}: only the ledger's owner can": (
-        "无法创建登录名 {login}：只有台账的所有者才能创建"
+    "cannot create the login {login}: the ledger's owner needs CREATEROLE (or make it first: createuser {login})": (
+        "无法创建登录名 {login}：台账所有者须有 CREATEROLE 权限（或先用 createuser {login} 创建该登录名）"
     ),
     "{path} is a database of another program (tables: {tables}); left untouched": "{path} 是其他程序的数据库（数据表：{tables}），未作任何改动",
     "{login} is a superuser or owns the ledger: PostgreSQL would not confine it; give the role to a login of its own": "{login} 是超级用户或台账所有者，PostgreSQL 无法限制其权限；请为该角色另建登录名",

@@ -150,5 +150,9 @@ def _ensure_login(ledger: PgLedger, login: str) -> None:
             ledger.conn.execute(f"CREATE ROLE {_ident(ledger, login)} LOGIN")
         except OaError:
             raise OaError(
-                t("cannot create the login {login}: only the ledger's owner can", login=login)
+                t(
+                    "cannot create the login {login}: the ledger's owner needs CREATEROLE"
+                    " (or make it first: createuser {login})",
+                    login=login,
+                )
             ) from None
