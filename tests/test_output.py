@@ -394,6 +394,9 @@ def test_an_items_timeline_is_numbered_by_the_journal_without_its_own_id(oa: Oa)
     assert "编号" not in head and "操作" in head
     logged = oa.ok("--lang", "zh", "log", "--format", "table").out
     assert "编号" in next(line for line in logged.splitlines() if "流水号" in line)
+    # how late, in words: the card is read without colours too
+    late = oa.ok("--lang", "zh", "show", str(item), "--format", "table", now="2026-12-31").out
+    assert "逾期 " in next(line for line in late.splitlines() if line.startswith("时限"))
 
 
 def test_a_short_write_is_carried_on_and_one_that_takes_nothing_is_an_error() -> None:

@@ -373,7 +373,10 @@ def _escalate_auto(fmt: str | None) -> None:
     if fmt == "table":
         from oa_cli.render.table import actions_table, console
 
-        console().print(actions_table(done, t("escalate --auto: actions taken: {n}", n=len(done))))
+        if done:  # nothing done: the line below says so, without an empty table
+            console().print(
+                actions_table(done, t("escalate --auto: actions taken: {n}", n=len(done)))
+            )
     else:
         from oa_cli.render.plain import write_records
 

@@ -141,12 +141,18 @@ def _field_value(item: dict[str, Any], key: str) -> Text:
     if key in ("source", "priority"):
         return Text(t(value))
     if key == "due" and item["overdue"]:
-        return Text(f"{value}  ") + overdue_text(item["overdue_days"])
+        return Text(f"{value}  ") + _late(item["overdue_days"])
     if key == "report_due" and item["report_overdue_days"]:
-        return Text(f"{value}  ") + overdue_text(item["report_overdue_days"], True)
+        return Text(f"{value}  ") + _late(item["report_overdue_days"])
     if key in _STAMPS and isinstance(value, str):
         return Text(minute(value))
     return text(value)
+
+
+def _late(days: int) -> Text:
+    """How late, in words (a card is read without its colours too: NO_COLOR, print)."""
+    words = t("overdue {n} working days", n=days) if days else t("past due")
+    return Text(words, style="red")
 
 
 def item_card(item: Mapping[str, Any]) -> Table:
