@@ -210,3 +210,12 @@ def test_more_ways_a_clerk_writes_a_number() -> None:
     for written in ("〔2026〕2号。", "【2026】2号", "2026〕2号", "（2026）2号", "〔2026〕02号"):
         assert parse_number(written, 2027) == (2026, 2), written
     assert parse_number("2号", 2027) == (2027, 2)  # this year's
+
+
+def test_a_notice_on_a_terminal_is_its_words_and_a_table_not_markdown(oa: Oa) -> None:
+    _overdue(oa, "市住建局")
+    shown = oa.ok("--lang", "zh", "notice", "--format", "table", env={"COLUMNS": "100"}).out
+    assert "催办通知单  蓝色督办单  预览" in shown or "催办通知单  黄色督办单  预览" in shown
+    assert "市住建局：" in shown and "┃ 序号 ┃" in shown
+    assert "**" not in shown and "<br>" not in shown
+    oa.fails(2, "notice", "--format", "table", "-o", str(oa.tmp / "n.txt"))

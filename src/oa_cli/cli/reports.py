@@ -316,7 +316,7 @@ def notice(
         str | None, typer.Option("--date", help=N_("Report day (default: today)."))
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help=N_("html, docx, markdown or json."))
+        str | None, typer.Option("--format", help=N_("table, html, docx, markdown or json."))
     ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help=N_("Write to this file (docx needs one)."))
@@ -354,11 +354,11 @@ def notice(
         _register(fmt)
         return
 
-    formats = ("html", "docx", "markdown", "json")
+    formats = ("table", "html", "docx", "markdown", "json")
     if fmt is None and output is not None and output.suffix.lower().lstrip(".") in formats:
         fmt = output.suffix.lower().lstrip(".")
-    fmt = fmt or ("html" if output is not None else "markdown" if sys.stdout.isatty() else "json")
-    if fmt not in formats:
+    fmt = fmt or ("html" if output is not None else "table" if sys.stdout.isatty() else "json")
+    if fmt not in formats or (fmt == "table" and output is not None):
         raise UsageError(
             t("unknown format '{fmt}': choose {choices}", fmt=fmt, choices=", ".join(formats))
         )
@@ -462,6 +462,14 @@ def _write_notices(ctx: Any, fmt: str, found: list[Any], info: Any, output: Path
         assert output is not None
         with atomic_output(output, reading.ledger_path(ctx), binary=True) as out:
             write_notice_docx(out, found, info)  # type: ignore[arg-type]
+        return
+    if fmt == "table":
+        from oa_cli.render.table import console
+
+        screen = console()
+        with screen:
+            for part in n.notice_rich(found, info):
+                screen.print(part, crop=False)
         return
     if fmt == "json":
         import json

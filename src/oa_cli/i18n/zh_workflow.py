@@ -49,7 +49,7 @@ CATALOG: dict[str, str] = {
     "give at least 8 hex digits of the file's SHA-256": "请至少给出文件 SHA-256 的前 8 位十六进制",
     "head: {seq}:{hash}": "台账校验码：{seq}:{hash}",
     "anchor {seq}:{hash} matches": "校验码 {seq}:{hash} 相符",
-    "html, docx, markdown or json.": "html、docx、markdown 或 json。",
+    "table, html, docx, markdown or json.": "table、html、docx、markdown 或 json。",
     "instruction, meeting, document or other (or 领导批示, 会议…).": "来源：领导批示、会议议定事项、上级文件或其他。",
     "invalid anchor '{anchor}': use SEQ:HASH (12 or more hex digits)": "校验码“{anchor}”无效：格式为 序号:哈希（至少 12 位十六进制）",
     "invalid repeat '{value}': use monthly:D (1-31) or weekly:W (1-7, 1 = Monday)": "周期“{value}”无效：请用 monthly:D（1–31）或 weekly:W（1–7，1 为周一）",

@@ -102,6 +102,28 @@ def notice_rows(notice: dict[str, Any], meta: Meta) -> list[list[Cell]]:
     ]
 
 
+def notice_rich(notices: list[dict[str, Any]], meta: Meta) -> list[Any]:
+    """The notices on a terminal (a preview before --issue): each one's words, in its
+    colour, and its table."""
+    from rich.text import Text
+
+    from oa_cli.render.pages import rich_table
+    from oa_cli.render.report import Block, clean
+
+    out: list[Any] = []
+    for notice in notices:
+        text, rows = notice_text(notice, meta), notice_rows(notice, meta)
+        heading = f"{text.title}  {text.label}  {text.number}"
+        out += [Text(clean(text.office)), Text(clean(heading), style=f"bold {text.colour}")]
+        out += [Text(clean(text.addressee), style="bold"), Text(clean(text.request))]
+        out.append(rich_table(Block("", notice_columns(), rows, len(rows)), rows, False))
+        out += [Text(clean(f"{text.signature}  {text.date}")), Text(clean(text.footer), "dim")]
+        out.append(Text(""))
+    if not notices:
+        out.append(Text(t("No unit needs urging.")))
+    return out
+
+
 def notice_json(notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The JSON of SPEC: [{"unit", "colour", "number", "items"}], one per unit."""
     return [{key: notice[key] for key in JSON_KEYS} for notice in notices]

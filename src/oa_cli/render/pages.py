@@ -66,7 +66,8 @@ def _figure_width(header: str, cells: list[str]) -> int:
     return max([head, *(cell_len(c) for c in cells)])
 
 
-def _rich_table(block: Block, rows: list[list[Cell]], expand: bool) -> Any:
+def rich_table(block: Block, rows: list[list[Cell]], expand: bool) -> Any:
+    """A block's rows as a terminal table (its terminal columns)."""
     from rich.text import Text
 
     from oa_cli.render.table import new_table
@@ -107,7 +108,7 @@ def rich_parts(doc: Document, expand: bool = False) -> list[Any]:
     out.append(Joined([clean(part) for part in doc.summary]))
     for block in doc.blocks:
         rows = list(islice(block.rows, doc.meta.max_rows))
-        out += [Text(""), _rich_table(block, rows, expand)]
+        out += [Text(""), rich_table(block, rows, expand)]
         listed = block.rows if isinstance(block.rows, list) else rows  # ItemRows has a total
         total = len(listed) if block.total is None else block.total
         if total > len(rows):
