@@ -77,12 +77,11 @@ def test_xlsx_is_a_printable_workbook_and_a_full_sheet(oa: Oa, tmp_path: Path) -
     footer = sheet.oddFooter.left.text  # what the printed ledger says about itself
     assert f"{head['seq']}:{head['hash'][:12]}" in footer and "clerk" in footer
     headers = [c.value for c in sheet[2]]
-    assert headers == ["序号", "编号", "事项", "文号", "批示领导", "承办单位", "协办单位",
-                       "交办日期", "时限", "办理情况", "状态", "牌"]  # fmt: skip
+    assert headers == ["序号", "编号", "事项", "批示领导", "承办单位", "协办单位", "时限",
+                       "办理情况", "状态", "牌"]  # fmt: skip
     row = [c.value for c in sheet[3]]
-    assert row[1] == late and row[9] == "已部署，正在推进" and row[10] == "在办"
-    assert isinstance(row[8], dt.datetime) and row[8].date() == dt.date(2026, 11, 20)
-    assert isinstance(row[7], dt.datetime)  # 交办日期
+    assert row[1] == late and row[7] == "已部署，正在推进" and row[8] == "在办"
+    assert isinstance(row[6], dt.datetime) and row[6].date() == dt.date(2026, 11, 20)
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.print_title_rows == "$2:$2"
     full = book["全部字段"]

@@ -122,10 +122,10 @@ def test_print_sheet_has_a_merged_title_with_office_and_date(book: Any) -> None:
     sheet = book["督办台账"]
     title = sheet["A1"].value
     assert OFFICE in title and "督办台账" in title and "2026年11月27日" in title
-    assert "A1:L1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:J1" in {str(r) for r in sheet.merged_cells.ranges}
     headers = [c.value for c in sheet[2]]
-    assert headers[:7] == ["序号", "编号", "事项", "文号", "批示领导", "承办单位", "协办单位"]
-    assert headers[7:] == ["交办日期", "时限", "办理情况", "状态", "牌"]
+    assert headers[:7] == ["序号", "编号", "事项", "批示领导", "承办单位", "协办单位", "时限"]
+    assert headers[7:] == ["办理情况", "状态", "牌"]
 
 
 def test_print_rows_have_borders_dates_labels_and_progress(book: Any) -> None:
@@ -134,14 +134,13 @@ def test_print_rows_have_borders_dates_labels_and_progress(book: Any) -> None:
     assert [c.value for c in row][:3] == [1, 1, "推进第1号重点项目建设"]
     assert all(c.border.left.style == "thin" and c.border.bottom.style == "thin" for c in row)
     assert row[2].alignment.wrap_text
-    due = row[8]
+    due = row[6]
     assert due.value == dt.datetime(2026, 12, 20) and due.number_format == "yyyy-mm-dd"
-    assert row[7].number_format == "yyyy-mm-dd"  # 交办日期, a date too
-    assert row[6].value == "市发改委、市财政局"
-    assert row[9].value == PROGRESS[1]
-    assert row[10].value == "在办"
-    assert sheet[8][10].value == "已办结"
-    assert sheet[8][9].value == "closed 2026-11-20: 已落实"  # how it was closed (en words)
+    assert row[5].value == "市发改委、市财政局"
+    assert row[7].value == PROGRESS[1]
+    assert row[8].value == "在办"
+    assert sheet[8][8].value == "已办结"
+    assert sheet[8][7].value == "closed 2026-11-20: 已落实"  # how it was closed (en words)
 
 
 def test_carded_rows_are_filled_and_overdue_deadlines_red(book: Any) -> None:
@@ -150,9 +149,9 @@ def test_carded_rows_are_filled_and_overdue_deadlines_red(book: Any) -> None:
     assert plain[2].fill.fill_type is None
     assert {c.fill.fgColor.rgb[-6:] for c in yellow} == {"FFF2CC"}
     assert {c.fill.fgColor.rgb[-6:] for c in red} == {"FFC7CE"}
-    assert yellow[11].value == "黄牌" and red[11].value == "红牌"
-    assert red[8].font.color.rgb[-6:] == "C00000"
-    assert plain[8].font.color is None or plain[8].font.color.rgb[-6:] != "C00000"
+    assert yellow[9].value == "黄牌" and red[9].value == "红牌"
+    assert red[6].font.color.rgb[-6:] == "C00000"
+    assert plain[6].font.color is None or plain[6].font.color.rgb[-6:] != "C00000"
 
 
 def test_formula_looking_text_stays_text(book: Any) -> None:
@@ -162,8 +161,8 @@ def test_formula_looking_text_stays_text(book: Any) -> None:
                 assert cell.data_type != "f", (name, cell.coordinate, cell.value)
     row = book["督办台账"][6]
     assert row[2].value == '=HYPERLINK("http://x","click")' and row[2].data_type == "s"
-    assert row[4].value == "=2*3"
-    assert book["督办台账"][5][9].value == "=SUM(A1)"
+    assert row[3].value == "=2*3"
+    assert book["督办台账"][5][7].value == "=SUM(A1)"
 
 
 def test_control_characters_are_escaped_not_fatal(book: Any) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from copy import copy
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from oa_cli.domain.dates import office_day
 from oa_cli.domain.fields import BY_KEY, KEYS, LABELS, value_label
 from oa_cli.i18n import t
 from oa_cli.readers.sheets import EVIDENCE_HEADER, FIELDS_SHEET
@@ -31,18 +30,16 @@ PRINT_SHEET = "督办台账"
 _PRINT_COLUMNS = (
     ("序号", 5, False),
     ("编号", 6, False),
-    ("事项", 28, True),
-    ("文号", 12, True),
-    ("批示领导", 9, True),
-    ("承办单位", 13, True),
-    ("协办单位", 13, True),
-    ("交办日期", 11, False),
-    ("时限", 11, False),
-    ("办理情况", 30, True),
-    ("状态", 7, False),
-    ("牌", 5, False),
+    ("事项", 34, True),
+    ("批示领导", 10, True),
+    ("承办单位", 14, True),
+    ("协办单位", 14, True),
+    ("时限", 12, False),
+    ("办理情况", 34, True),
+    ("状态", 8, False),
+    ("牌", 6, False),
 )
-_ASSIGNED_COLUMN, _DUE_COLUMN = 8, 9  # 交办日期 and 时限, counted from 1
+_DUE_COLUMN = 7  # 时限, counted from 1
 _CARD_FILLS = {"yellow": "FFF2CC", "red": "FFC7CE"}  # light yellow, light red
 _FONT = "宋体"
 _MAX_CELL = 32767  # the most characters a cell holds
@@ -221,16 +218,13 @@ class _Ledger:
     def append(self, number: int, item: dict[str, Any], progress: str | None) -> None:
         card = item.get("card")
         fill = self.fills.get(card) if card else None
-        assigned = item.get("assigned_at")
         values = (
             number,
             item["id"],
             item["title"],
-            item.get("doc_no"),
             item.get("leader"),
             item.get("unit"),
             "、".join(item.get("co_units") or []) or None,
-            office_day(assigned) if assigned else None,
             dt.date.fromisoformat(item["due"]) if item.get("due") else None,
             closing_text(*closed) if (closed := closing(item)) else progress,
             value_label("status", item["status"]),
@@ -242,8 +236,7 @@ class _Ledger:
         ):
             late = index == _DUE_COLUMN and bool(item.get("overdue"))
             font = self.red_font if late else self.font
-            dated = index in (_ASSIGNED_COLUMN, _DUE_COLUMN)
-            number_format = "yyyy-mm-dd" if dated else ""
+            number_format = "yyyy-mm-dd" if index == _DUE_COLUMN else ""
             cell = self._cell(
                 value, font, self.wrap if wrapped else self.centre, fill, number_format
             )
