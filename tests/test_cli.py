@@ -270,6 +270,7 @@ def test_completion_of_units_and_open_items(oa: Oa) -> None:
     assert _bash(oa, "oa reopen ") == [str(third)]
     assert _bash(oa, "oa list --sort ") == ["due", "id", "received"]
     assert _bash(oa, "oa stats --by l") == ["leader"]
+    assert _bash(oa, f"oa ack {first} --by ") == []  # a person, not a grouping
 
 
 def test_completion_never_creates_a_ledger_nor_fails(no_ledger: Oa) -> None:

@@ -422,7 +422,8 @@ def test_a_report_is_written_to_the_file_named_in_the_format_its_name_says(oa: O
     figures = oa.tmp / "stats.data"
     oa.ok("stats", "--format", "json", "-o", str(figures))
     assert json.loads(figures.read_text(encoding="utf-8"))["rows"][0]["group"] == "市住建局"
-    said = oa.fails(2, "--lang", "zh", "daily", "-o", str(oa.tmp / "x.foo")).err
-    assert said == "oa：请给出 --format：无法从文件名 x.foo 判断格式\n"
-    assert not (oa.tmp / "x.foo").exists()
+    said = oa.fails(2, "--lang", "zh", "daily", "-o", str(oa.tmp / "x.xlsx")).err
+    assert said.startswith("oa：请给出 --format：无法从文件名 x.xlsx 判断是 tsv")
+    assert oa.ok("daily", "--format", "json", "-o", "-").out.startswith('{"date"')  # stdout
+    assert not (oa.tmp / "x.xlsx").exists()
     oa.fails(1, "daily", "--format", "html", "-o", str(oa.db))  # never onto the ledger

@@ -255,6 +255,10 @@ def test_unit_login_reads_its_items_and_writes_no_table_itself(
     grant(owner, "oa_clerk", "office")
     assert [g["login"] for g in grants(owner)] == ["oa_clerk", "oa_reader", UNIT]
     assert grants(owner, UNIT) == [{"login": UNIT, "role": "unit", "unit": "市发改委"}]
+    clerk = _pg(_login(owner.url, "oa_clerk"))
+    with pytest.raises(OaError, match="cannot create the login oa_new: only the ledger's owner"):
+        grant(clerk, "oa_new", "read-only")  # a clerk is not the owner
+    clerk.close()
     db = owner.url.split("?")[0].rsplit("/", 1)[-1]
     psql = pg_server.psql(db, "SELECT id FROM items ORDER BY id", user=UNIT)
     assert psql.stdout.split() == ["1", "4"]
@@ -414,7 +418,7 @@ def test_a_unit_login_through_oa_is_one_line_in_its_language(
     assert "the actor is the login postgres; --as 张科长 is not recorded" in urged
     assert "reports fall due by on this ledger are not this configuration's" in urged
     assert "not recorded" not in oa.ok("--db", owner.url, "--as", "张科长", "list").err
-    oa.ok("--db", owner.url, "escalate", "--auto")
+    assert "configuration's" not in oa.ok("--db", owner.url, "escalate", "--auto").err
     assert "configuration's" not in oa.ok("--db", owner.url, "remind", "5").err
     oa.ok("--db", url, "feedback", "5", "续报")
     assert owner.get(5)["report_due"] == "2026-12-02"  # 5 working days, 24th and 25th off

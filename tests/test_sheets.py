@@ -391,3 +391,27 @@ def test_a_merged_cell_is_the_value_of_every_row_it_spans() -> None:
         ("乙", "张书记", "县住建局"),
         ("丙", "张书记", "县财政局"),
     ]
+
+
+def test_a_row_of_totals_is_no_record_however_the_office_writes_it() -> None:
+    for total in ("合计", "合计：", "合计（1件）", "共1项", "共计1件", "Total"):
+        sheet = read_csv(f"事项名称,承办单位\n甲,市住建局\n{total},\n".encode())
+        assert [r.data["title"] for r in sheet.records] == ["甲"] and sheet.totals == [3], total
+    kept = read_csv("事项名称,承办单位\n合计划落实情况,市住建局\n".encode())
+    assert [r.data["title"] for r in kept.records] == ["合计划落实情况"]
+
+
+def test_a_header_merged_over_two_rows_is_the_header_still() -> None:
+    book = Workbook()
+    ws = book.active
+    ws.append(["序号", "事项名称", "承办单位", "办理时限", None])
+    ws.append([None, None, None, "原定", "调整"])
+    ws.append([1, "甲", "县住建局", "2026-12-20", None])
+    for ref in ("A1:A2", "B1:B2", "C1:C2", "D1:E1"):
+        ws.merge_cells(ref)
+    data = io.BytesIO()
+    book.save(data)
+    rows = [r for r in read_xlsx(data.getvalue()).records]
+    assert [(r.row, r.data["title"], r.data["unit"], r.data["due"]) for r in rows] == [
+        (3, "甲", "县住建局", "2026-12-20")
+    ]

@@ -39,6 +39,7 @@ def grant(
     chosen = sum([office, unit is not None, read_only])
     if not list_ and (login is None or chosen != 1):
         raise UsageError(t("give a login and one of --office, --unit UNIT, --read-only"))
+    STATE.publishes = True  # a grant writes the units' working days itself
     ctx = STATE.context(write=not list_)
     if list_:
         from oa_cli.render import choose

@@ -135,14 +135,22 @@ def complete_from(*choices: str) -> Callable[[Any, Any, str], list[Any]]:
     return complete
 
 
+def _sorts(ctx: Any, param: Any, incomplete: str) -> list[Any]:
+    from oa_cli.domain.selection import SORTS
+
+    return complete_from(*SORTS)(ctx, param, incomplete)
+
+
 OPTIONS_BY_NAME: dict[str, Callable[[Any, Any, str], list[Any]]] = {
     "status": complete_word("status"),
     "priority": complete_word("priority"),
     "source": complete_word("source"),
     "level": complete_word("card"),
-    "sort": complete_from("due", "id", "received"),
-    "by": complete_from("unit", "leader", "source", "priority"),
-    "lang": complete_from("en", "zh"),
+    "sort": _sorts,
+}
+# Options whose name other commands use for something else (`ack --by` is a person).
+OPTIONS_OF: dict[tuple[str, str], Callable[[Any, Any, str], list[Any]]] = {
+    ("stats", "by"): complete_word("by"),
 }
 
 
@@ -155,5 +163,6 @@ def attach(command: Any) -> None:
             found = complete_closed_item  # only a closed item can be reopened
         if param.param_type_name == "option":
             found = found or OPTIONS_BY_NAME.get(param.name or "")
+            found = found or OPTIONS_OF.get((command.name, param.name or ""))
         if found is not None and getattr(param, "_custom_shell_complete", None) is None:
             param._custom_shell_complete = found

@@ -177,7 +177,7 @@ def log(
     since: Annotated[str | None, typer.Option(help=N_("Only events from this date on."))] = None,
     fmt: Format = None,
 ) -> None:
-    """Journal events, oldest first."""
+    """Journal events, in the order they were recorded."""
     from oa_cli.actions import reading
     from oa_cli.domain.fields import EVENT_KEYS
     from oa_cli.render import choose

@@ -35,12 +35,16 @@ def _report_format(fmt: str | None, output: Path | None) -> str:
     """`--format`, or for a file the format its name says (调度表.docx), else as `choose`."""
     from oa_cli.render import REPORT_FORMATS, choose
 
-    if fmt is None and output is not None:
+    if fmt is None and output is not None and str(output) != "-":
         suffix = output.suffix.lower().lstrip(".")
         fmt = _SUFFIXES.get(suffix, suffix)
         if fmt not in REPORT_FORMATS or fmt == "table":
             raise UsageError(
-                t("give --format: the name {name} does not say which", name=output.name)
+                t(
+                    "give --format: the name {name} does not say one of {choices}",
+                    name=output.name,
+                    choices=", ".join(f for f in REPORT_FORMATS if f != "table"),
+                )
             )
     return choose(fmt, REPORT_FORMATS)
 
@@ -49,7 +53,7 @@ def _report_format(fmt: str | None, output: Path | None) -> str:
 def _written_to(ctx: Any, output: Path | None) -> Iterator[None]:
     """A report sent to `output` instead of stdout: the file written whole when the
     report is, or not at all (the ledger itself is refused)."""
-    if output is None:
+    if output is None or str(output) == "-":  # `-o -`: standard output, as elsewhere
         yield
         return
     import io
@@ -358,7 +362,9 @@ def notice(
     if fmt is None and output is not None and output.suffix.lower().lstrip(".") in formats:
         fmt = output.suffix.lower().lstrip(".")
     fmt = fmt or ("html" if output is not None else "table" if sys.stdout.isatty() else "json")
-    if fmt not in formats or (fmt == "table" and output is not None):
+    if fmt == "table" and output is not None:
+        raise UsageError(t("a table is for a terminal: with -o give --format html, docx or json"))
+    if fmt not in formats:
         raise UsageError(
             t("unknown format '{fmt}': choose {choices}", fmt=fmt, choices=", ".join(formats))
         )
@@ -379,8 +385,8 @@ def notice(
     def deliver(found: list[Any]) -> None:
         from oa_cli.actions.notices import reply_by
 
-        if held and not found and output is not None:
-            return  # all issued already: the page printed then stands
+        if held and not found and (output is not None or fmt != "json"):
+            return  # all issued already (said): the page printed then stands
 
         items = {"sections": {"all": [i for n in found for i in n["items"]]}}
         info = meta(ctx, items, date=day.isoformat(), reply_by=reply_by(ctx, day).isoformat())

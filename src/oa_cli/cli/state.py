@@ -71,6 +71,7 @@ class State:
     _context: Context | None = None
     warned_years: set[int] = field(default_factory=set)
     upgraded_from: int | None = None  # the schema the ledger had before this invocation
+    publishes: bool = False  # the command writes the units' working days itself
 
     @property
     def config(self) -> Config:
@@ -144,7 +145,7 @@ class State:
                 from oa_cli.actions.upgrade import after_upgrade
 
                 after_upgrade(self._context, self.upgraded_from)
-            if write:
+            if write and not self.publishes:
                 from oa_cli.actions.roles import check_published
 
                 check_published(self._context)

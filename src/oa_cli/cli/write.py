@@ -358,6 +358,7 @@ def _escalate_auto(fmt: str | None) -> None:
     from oa_cli.render import choose
 
     fmt = choose(fmt)
+    STATE.publishes = True  # it writes the units' working days: no warning that they differ
     ctx = STATE.context()
     if not ctx.calendar.is_workday(ctx.today):
         day = t("{date} is not a working day", date=ctx.today.isoformat())

@@ -238,7 +238,7 @@ CATALOG: dict[str, str] = {
     "List items: open ones by default, sorted by due date.": "列出事项：默认为在办事项，按时限排序。",
     "One item with its whole timeline.": "查看单个事项及其全部办理过程。",
     "Open overdue items, most overdue first.": "逾期在办事项，逾期最久者在前。",
-    "Journal events, oldest first.": "操作日志，按记录先后排列。",
+    "Journal events, in the order they were recorded.": "操作日志，按记录先后排列。",
     "Say whether DATE is a working day: exit 0 if it is, 1 if not.": "判断某日是否为工作日：是则退出码 0，否则 1。",
     "The daily dispatch table (每日调度表).": "每日调度表。",
     "The weekly update (每周更新): registered, closed, overdue, no update, per unit.": "每周更新：新收、办结、逾期、未更新，分单位统计。",

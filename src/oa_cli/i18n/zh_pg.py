@@ -26,6 +26,9 @@ CATALOG: dict[str, str] = {
         "--unit 需要给出单位名称，且只有单位角色才需要单位"
     ),
     "a login name has 1 to 63 bytes: {login}": "登录名须为 1 至 63 个字节：{login}",
+    "cannot create the login {login}: only the ledger's owner can": (
+        "无法创建登录名 {login}：只有台账的所有者才能创建"
+    ),
     "cannot create the login {login}: the ledger's owner needs CREATEROLE (or make it first: createuser {login})": (
         "无法创建登录名 {login}：台账所有者须有 CREATEROLE 权限（或先用 createuser {login} 创建该登录名）"
     ),

@@ -74,11 +74,8 @@ def read_xlsx(data: bytes | BinaryIO, *, max_bytes: int = 200 * 2**20) -> Sheet:
     if not hasattr(sheet, "iter_rows"):  # a chart sheet
         raise InvalidInput(t("cannot read the workbook: {error}", error=sheet.title))
     sheet.reset_dimensions()  # some programs write a wrong size: read to the end
-    rows: Iterator[tuple[int, Cells]] = enumerate(sheet.iter_rows(values_only=True), 1)
-    below = _merged_below(sheet)
-    if below:
-        rows = _filled_down(rows, below)
-    return _sheet(_guarded(rows, book.close), _xlsx_value, warnings)
+    rows = enumerate(sheet.iter_rows(values_only=True), 1)
+    return _sheet(_guarded(rows, book.close), _xlsx_value, warnings, _merged_below(sheet))
 
 
 _MERGE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
@@ -255,7 +252,10 @@ def _csv_value(value: str) -> str | None:
 
 
 def _sheet(
-    rows: Iterator[tuple[int, Cells]], clean: Callable[[Any], Any], warnings: list[str]
+    rows: Iterator[tuple[int, Cells]],
+    clean: Callable[[Any], Any],
+    warnings: list[str],
+    below: dict[tuple[int, int], tuple[int, int]] | None = None,
 ) -> Sheet:
     first = [(number, cells) for number, cells in _take(rows, HEADER_ROWS)]
     filled = [(number, cells) for number, cells in first if not _blank(cells)]
@@ -264,9 +264,18 @@ def _sheet(
     at = _header_index(filled)
     header_row = filled[at][0]
     keys, unknown, columns = _columns(filled[at][1])
+    # a header merged down over a second row (序号 over two, 时限 split in two below) is
+    # the header still; a merge among the items is the value of every row it spans
+    merged = {cell: top for cell, top in (below or {}).items() if top[0] >= header_row}
+    if any(top[0] == header_row for top in merged.values()):
+        header_row += 1
     after = (pair for pair in first if pair[0] > header_row)
+    body = _chain(after, rows)
+    fills = {cell: top for cell, top in merged.items() if top[0] > header_row}
+    if fills:
+        body = _filled_down(body, fills)
     totals: list[int] = []
-    records = _records(_chain(after, rows), keys, clean, totals)
+    records = _records(body, keys, clean, totals)
     return Sheet(records, unknown, warnings, columns, totals)
 
 
@@ -408,14 +417,18 @@ def _records(
         yield Row(number=number, row=line, data=data)
 
 
-_TOTAL_WORDS = frozenset(("合计", "总计", "小计", "共计", "total"))
+# 合计, 合计：, 合计（52项）, 总计 52 件, 共52项, 共计52件, total
+_TOTAL = re.compile(
+    r"(?:(?:合计|总计|小计|共计|total)[:：]?(?:[(（]?\d*[项件条个]?[)）]?)|共\d+[项件条个])",
+    re.IGNORECASE,
+)
 
 
 def _is_total(cells: Cells) -> bool:
     """A row of totals under an office's table: its first filled cell says 合计 (总计,
-    小计, 共计), and nothing else."""
+    小计, 共计, 共52项), with a count at most."""
     first = next((c for c in cells if c is not None and str(c).strip()), None)
-    return header_name(first).rstrip(":：").lower() in _TOTAL_WORDS
+    return _TOTAL.fullmatch(header_name(first)) is not None
 
 
 _LIST_SPLIT = re.compile(r"\s*[,，、;；]\s*")
