@@ -72,7 +72,7 @@ def rich_table(block: Block, rows: list[list[Cell]], expand: bool) -> Any:
 
     from oa_cli.render.table import new_table
 
-    table = new_table(clean(block.title))
+    table = new_table(clean(block.title) or None)
     table.expand = expand
     shown = [i for i, c in enumerate(block.columns) if c.terminal]
     if len(shown) > 9:  # many narrow figures: no rules between columns
