@@ -116,12 +116,23 @@ def notice_rich(notices: list[dict[str, Any]], meta: Meta) -> list[Any]:
         heading = f"{text.title}  {text.label}  {text.number}"
         out += [Text(clean(text.office)), Text(clean(heading), style=f"bold {text.colour}")]
         out += [Text(clean(text.addressee), style="bold"), Text(clean(text.request))]
-        out.append(rich_table(Block("", notice_columns(), rows, len(rows)), rows, False))
+        out.append(rich_table(Block("", _filled(notice_columns(), rows), rows), rows, False))
         out += [Text(clean(f"{text.signature}  {text.date}")), Text(clean(text.footer), "dim")]
         out.append(Text(""))
     if not notices:
         out.append(Text(t("No unit needs urging.")))
     return out
+
+
+def _filled(columns: list[Column], rows: list[list[Cell]]) -> list[Column]:
+    """The columns with something in them, on a terminal (no owner, no report yet:
+    their room goes to the titles)."""
+    import dataclasses
+
+    return [
+        col if any(row[i].text for row in rows) else dataclasses.replace(col, terminal=False)
+        for i, col in enumerate(columns)
+    ]
 
 
 def notice_json(notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
