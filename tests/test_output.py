@@ -422,3 +422,16 @@ def test_a_short_write_is_carried_on_and_one_that_takes_nothing_is_an_error() ->
     with pytest.raises(OSError, match="could not be written whole"):
         Whole(disk).write(b"y" * 10)  # type: ignore[arg-type]
     assert disk.kept == b"x" * 15 + b"y" * 5
+
+
+def test_log_shows_the_latest_events(oa: Oa) -> None:
+    for n in range(5):
+        oa.add(f"事项{n}")
+    seqs = [e["seq"] for e in oa.ok("log", "--format", "json").json()]
+    assert [e["seq"] for e in oa.ok("log", "-n", "2", "--format", "json").json()] == seqs[-2:]
+    oa.write_config("display: {max_rows: 3}\n")
+    shown = oa.ok("--lang", "zh", "log", "--format", "table", env={"COLUMNS": "120"}).out
+    assert "另有较早的 2 条未显示" in shown
+    assert "事项4" in shown and "事项2" in shown and "事项1" not in shown  # the latest three
+    assert len(oa.ok("log", "--format", "tsv").out.splitlines()) == 5  # a pipe gets them all
+    oa.fails(2, "log", "-n", "0")

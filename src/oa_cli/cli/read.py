@@ -175,6 +175,10 @@ def log(
         ),
     ] = None,
     since: Annotated[str | None, typer.Option(help=N_("Only events from this date on."))] = None,
+    last: Annotated[
+        int | None,
+        typer.Option("-n", "--last", help=N_("Only the last N events (as git log -n).")),
+    ] = None,
     fmt: Format = None,
 ) -> None:
     """Journal events, in the order they were recorded."""
@@ -183,6 +187,10 @@ def log(
     from oa_cli.render import choose
 
     fmt = choose(fmt)
+    if last is not None and last < 1:
+        from oa_cli.errors import UsageError
+
+        raise UsageError(t("-n takes a number from 1"))
     ctx = STATE.context(write=False)
     start = None
     if since is not None:
@@ -193,10 +201,26 @@ def log(
     if item_id is not None:
         reading.item(ctx, item_id)  # an unknown item is an error, not an empty log
     events = reading.timeline(ctx, item_id, start)
+    # -n, else on a terminal the latest display.max_rows (machine formats: all)
+    keep = last if last is not None else ctx.config.display["max_rows"] if fmt == "table" else None
+    before = 0
+    if keep is not None:  # the latest `keep`, held in memory a window at a time
+        from collections import deque
+
+        window: deque[dict[str, Any]] = deque(maxlen=keep)
+        for event in events:
+            before += len(window) == keep
+            window.append(event)
+        events = iter(window)
     if fmt == "table":
         from oa_cli.render.table import console, events_table
 
         console().print(events_table(events))
+        if before and last is None:
+            from rich.text import Text
+
+            said = t("{n} earlier events not shown; oa log -n N or --since D shows them", n=before)
+            console().print(Text(said, style="dim"))
     else:
         from oa_cli.render.plain import write_records
 

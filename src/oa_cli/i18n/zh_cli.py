@@ -121,4 +121,7 @@ CATALOG: dict[str, str] = {
     "the ledger is given empty; give a file or a postgresql:// URL, or unset OA_DB": (
         "台账路径为空：请给出台账文件或 postgresql:// 地址，或取消 OA_DB 环境变量"
     ),
+    "Only the last N events (as git log -n).": "只显示最近 N 条（同 git log -n）。",
+    "{n} earlier events not shown; oa log -n N or --since D shows them": "另有较早的 {n} 条未显示；可用 oa log -n N 或 --since 日期 查看",
+    "-n takes a number from 1": "-n 须为不小于 1 的整数",
 }
