@@ -133,11 +133,16 @@ def owed(item: dict[str, Any], date: str) -> str:
     )
 
 
+def late_words(days: int) -> str:
+    """How late, in words: overdue by so many working days, or past due (the deadline
+    passed on a rest day, no working day since)."""
+    return t("overdue {n} working days", n=days) if days else t("past due")
+
+
 def standing_cell(overdue: Any, overdue_days: Any, missing: str, unacked: Any = False) -> Cell:
-    """Overdue by how many working days (past due: its deadline passed on a rest day),
-    the assignment not yet acknowledged (签收), and the report owed."""
-    days = t("overdue {n} working days", n=overdue_days) if overdue_days else t("past due")
-    lines = [days] if overdue else []
+    """Overdue by how many working days (`late_words`), the assignment not yet
+    acknowledged (签收), and the report owed."""
+    lines = [late_words(overdue_days)] if overdue else []
     late = bool(lines or missing)
     if unacked:
         lines.append(t("not acknowledged"))

@@ -14,6 +14,7 @@ from rich.text import Text
 from oa_cli.domain.dates import minute
 from oa_cli.i18n import N_, t
 from oa_cli.render.grid import Grid
+from oa_cli.render.report import late_words
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -151,8 +152,7 @@ def _field_value(item: dict[str, Any], key: str) -> Text:
 
 def _late(days: int) -> Text:
     """How late, in words (a card is read without its colours too: NO_COLOR, print)."""
-    words = t("overdue {n} working days", n=days) if days else t("past due")
-    return Text(words, style="red")
+    return Text(late_words(days), style="red")
 
 
 def item_card(item: Mapping[str, Any]) -> Table:
@@ -260,7 +260,7 @@ def _numbers(data: dict[str, Any]) -> str:
     """The figures a rule acted on, in words of the interface language."""
     parts = []
     if data.get("overdue_days"):
-        parts.append(t("overdue {n} working days", n=data["overdue_days"]))
+        parts.append(late_words(data["overdue_days"]))
     if data.get("report_due"):
         report = t(data.get("report", "first"))
         parts.append(t("{report} owed since {due}", report=report, due=data["report_due"]))
