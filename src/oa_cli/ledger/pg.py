@@ -69,11 +69,7 @@ def open_pg(
 def _require_owner(ledger: PgLedger, url: str, version: int) -> None:
     """Only the ledger's owner can upgrade it (its functions and indexes are the
     owner's): another login is told so, before any backup copy is made."""
-    owns = ledger.conn.execute(
-        "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables"
-        " WHERE schemaname = current_schema() AND tablename = 'items'"
-    ).fetchone()
-    if owns is None or not owns[0]:
+    if not ledger.owned():
         raise OaError(
             t(
                 "{path}: the ledger is at schema {old} and this oa needs {new}: its owner"
@@ -167,6 +163,15 @@ class PgLedger(Ledger):
         if not writes:
             return t("the login {login} may only read this ledger", login=login)
         return t("the login {login} is not allowed to do this in this ledger", login=login)
+
+    def owned(self) -> bool:
+        """Whether this login is (or acts as) the ledger's owner: it may upgrade the
+        ledger and create logins."""
+        owns = self.conn.execute(
+            "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = 'items'"
+        ).fetchone()
+        return bool(owns and owns[0])
 
     def writes_as_office(self) -> bool:
         """Whether this login may write as the office (not a unit's, not read-only)."""

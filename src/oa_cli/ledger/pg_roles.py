@@ -146,11 +146,7 @@ def _ensure_login(ledger: PgLedger, login: str) -> None:
         raise UsageError(t("a login name has 1 to 63 bytes: {login}", login=login))
     exists = ledger.conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (login,)).fetchone()
     if exists is None:
-        owns = ledger.conn.execute(
-            "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables"
-            " WHERE schemaname = current_schema() AND tablename = 'items'"
-        ).fetchone()
-        if not (owns and owns[0]):
+        if not ledger.owned():
             raise OaError(
                 t("cannot create the login {login}: only the ledger's owner can", login=login)
             )
