@@ -13,7 +13,7 @@ from typing import Any
 from oa_cli.actions import Context, units
 from oa_cli.actions.items import urge
 from oa_cli.actions.reports import as_of
-from oa_cli.domain.dates import minute, office_day
+from oa_cli.domain.dates import office_day
 from oa_cli.domain.item import Item, to_json
 from oa_cli.domain.rules import Bounds
 from oa_cli.domain.selection import Selection
@@ -195,6 +195,11 @@ def register(ctx: Context) -> list[dict[str, Any]]:
     """Every issued notice, in year and number order: its number, the day it was issued,
     the unit and the items it urged (the office's register of notices, 督办单登记)."""
     return [
-        {"number": number_text(year, number), "date": minute(at)[:10], "unit": unit, "items": ids}
+        {
+            "number": number_text(year, number),
+            "date": office_day(at).isoformat(),
+            "unit": unit,
+            "items": ids,
+        }
         for year, number, unit, at, ids in ctx.ledger.issued_notices()
     ]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from oa_cli.cli.state import STATE, command_help, say
+from oa_cli.cli.state import STATE, command_help, say, say_warning
 from oa_cli.i18n import N_, t
 
 FILE_WORD = N_("FILE")  # the word of import's `FILE|-`, said in the active language
@@ -44,18 +44,13 @@ def import_(
     kind = imports.detect_format(name, fmt)
     parsed = imports.parse(imports.open_source(source), kind, name)
     for warning in parsed.warnings:
-        say(t("oa: warning: {message}", message=warning))
+        say_warning(warning)
     try:
         _import(parsed, dry_run)
     finally:  # said however it ended: the rows read as totals are no records
         if parsed.totals:
             rows = ", ".join(map(str, parsed.totals))
-            say(
-                t(
-                    "oa: warning: {message}",
-                    message=t("rows read as totals, not items: {rows}", rows=rows),
-                )
-            )
+            say_warning(t("rows read as totals, not items: {rows}", rows=rows))
 
 
 def _import(parsed: Any, dry_run: bool) -> None:

@@ -424,15 +424,9 @@ def _register(fmt: str | None) -> None:
 
         write_records(sys.stdout, fmt, records, keys)
         return
-    from oa_cli.render.table import console, new_table, text
+    from oa_cli.render.table import console, notices_table
 
-    table = new_table(t("Notices issued"))
-    for header in (t("Number"), t("Date"), t("Unit"), t("Items")):
-        table.add_column(header, overflow="fold")
-    for r in records:
-        ids = ", ".join(str(i) for i in r["items"])
-        table.add_row(text(r["number"]), text(r["date"]), text(r["unit"]), text(ids))
-    console().print(table)
+    console().print(notices_table(records))
 
 
 def _reprint(ctx: Any, number: str, fmt: str, output: Path | None) -> None:

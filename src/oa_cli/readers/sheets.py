@@ -266,12 +266,12 @@ def _sheet(
     keys, unknown, columns = _columns(filled[at][1])
     # a header merged down over a second row (序号 over two, 时限 split in two below) is
     # the header still; a merge among the items is the value of every row it spans
-    merged = {cell: top for cell, top in (below or {}).items() if top[0] >= header_row}
-    if any(top[0] == header_row for top in merged.values()):
+    below = below or {}
+    if any(top[0] == header_row for top in below.values()):
         header_row += 1
     after = (pair for pair in first if pair[0] > header_row)
     body = _chain(after, rows)
-    fills = {cell: top for cell, top in merged.items() if top[0] > header_row}
+    fills = {cell: top for cell, top in below.items() if top[0] > header_row}
     if fills:
         body = _filled_down(body, fills)
     totals: list[int] = []

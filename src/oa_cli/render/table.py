@@ -267,6 +267,17 @@ def _numbers(data: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
+def notices_table(records: Iterable[dict[str, Any]]) -> Grid:
+    """The notices issued (`notice --issued`): number, day, unit and items."""
+    table = new_table(t("Notices issued"))
+    for header in (t("Number"), t("Date"), t("Unit"), t("Items")):
+        table.add_column(header, overflow="fold")
+    for r in records:
+        ids = ", ".join(str(i) for i in r["items"])
+        table.add_row(text(r["number"]), text(r["date"]), text(r["unit"]), text(ids))
+    return table
+
+
 def actions_table(done: Iterable[dict[str, Any]], title: str) -> Grid:
     """What `escalate --auto` did: one row per card or alert."""
     table = new_table(title)
